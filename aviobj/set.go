@@ -1,0 +1,122 @@
+package aviobj
+
+import "encoding/json"
+
+// Object is an Avi object avil4 manages. The pointer types *VirtualService,
+// *VsVip, *Pool, *L4PolicySet and *HealthMonitor implement it.
+type Object interface {
+	// AviKind is the object's REST type.
+	AviKind() Kind
+	// AviName is the object's name, unique per kind and tenant.
+	AviName() string
+}
+
+// AviKind implements Object.
+func (*VirtualService) AviKind() Kind { return KindVirtualService }
+
+// AviName implements Object.
+func (o *VirtualService) AviName() string { return o.Name }
+
+// AviKind implements Object.
+func (*VsVip) AviKind() Kind { return KindVsVip }
+
+// AviName implements Object.
+func (o *VsVip) AviName() string { return o.Name }
+
+// AviKind implements Object.
+func (*Pool) AviKind() Kind { return KindPool }
+
+// AviName implements Object.
+func (o *Pool) AviName() string { return o.Name }
+
+// AviKind implements Object.
+func (*L4PolicySet) AviKind() Kind { return KindL4PolicySet }
+
+// AviName implements Object.
+func (o *L4PolicySet) AviName() string { return o.Name }
+
+// AviKind implements Object.
+func (*HealthMonitor) AviKind() Kind { return KindHealthMonitor }
+
+// AviName implements Object.
+func (o *HealthMonitor) AviName() string { return o.Name }
+
+// Set is everything one LoadBalancer Service, shared-VIP group or Gateway
+// needs on the controller: one VirtualService with its VsVip and L4PolicySet,
+// one Pool per port, and any custom HealthMonitors the pools use. All objects
+// of a Set live in one tenant and share one owner (created_by / clustername
+// marker).
+type Set struct {
+	// Tenant is the Avi tenant name the objects live in.
+	Tenant string `json:"tenant"`
+	// ClusterName is the owning cluster: the clustername marker of every
+	// object, and the source of created_by.
+	ClusterName string `json:"clusterName"`
+	// CreatedBy is the created_by value of the objects that have the field.
+	CreatedBy string `json:"createdBy"`
+
+	HealthMonitors []HealthMonitor `json:"healthMonitors,omitempty"`
+	VsVip          *VsVip          `json:"vsvip,omitempty"`
+	Pools          []Pool          `json:"pools,omitempty"`
+	L4PolicySet    *L4PolicySet    `json:"l4policyset,omitempty"`
+	VirtualService *VirtualService `json:"virtualservice,omitempty"`
+}
+
+// Name is the name of the Set's VirtualService ("" when it has none); it
+// identifies the Set within its tenant.
+func (s *Set) Name() string {
+	if s == nil || s.VirtualService == nil {
+		return ""
+	}
+	return s.VirtualService.Name
+}
+
+// Objects lists the Set's objects in the order they must be created, each
+// after everything it refers to: HealthMonitors, VsVip, Pools, L4PolicySet,
+// VirtualService. Delete in the reverse order. The returned pointers point
+// into s.
+func (s *Set) Objects() []Object {
+	if s == nil {
+		return nil
+	}
+	out := make([]Object, 0, len(s.HealthMonitors)+len(s.Pools)+3)
+	for i := range s.HealthMonitors {
+		out = append(out, &s.HealthMonitors[i])
+	}
+	if s.VsVip != nil {
+		out = append(out, s.VsVip)
+	}
+	for i := range s.Pools {
+		out = append(out, &s.Pools[i])
+	}
+	if s.L4PolicySet != nil {
+		out = append(out, s.L4PolicySet)
+	}
+	if s.VirtualService != nil {
+		out = append(out, s.VirtualService)
+	}
+	return out
+}
+
+// DeepCopy returns an independent copy of s.
+func (s *Set) DeepCopy() *Set {
+	if s == nil {
+		return nil
+	}
+	b, err := json.Marshal(s)
+	if err != nil {
+		// Every field of Set marshals; this is unreachable.
+		panic("aviobj: marshalling a Set: " + err.Error())
+	}
+	out := new(Set)
+	if err := json.Unmarshal(b, out); err != nil {
+		panic("aviobj: unmarshalling a Set: " + err.Error())
+	}
+	return out
+}
+
+// Bool returns a pointer to b, for the optional boolean fields.
+func Bool(b bool) *bool { return &b }
+
+// Int32 returns a pointer to i, for the optional integer fields.
+func Int32(i int32) *int32 { return &i }

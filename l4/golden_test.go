@@ -1,0 +1,130 @@
+package l4_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/avil4/avil4/internal/golden"
+	"github.com/avil4/avil4/internal/manifest"
+	"github.com/avil4/avil4/l4"
+	"github.com/avil4/avil4/profiles"
+)
+
+// testCase is the optional first document of a golden input file.
+type testCase struct {
+	APIVersion  string     `json:"apiVersion"`
+	Kind        string     `json:"kind"`
+	Description string     `json:"description"`
+	Options     l4.Options `json:"options"`
+	// VIPs are the addresses the controller allocated, for the status.
+	VIPs []string `json:"vips"`
+}
+
+// serviceOutput is what a golden file shows for one Service: the objects,
+// errors, warnings and status side by side.
+type serviceOutput struct {
+	Service  string             `json:"service"`
+	NotOurs  *l4.NotOurs        `json:"notOurs,omitempty"`
+	Errors   []string           `json:"errors,omitempty"`
+	Warnings []string           `json:"warnings,omitempty"`
+	Ports    []l4.PortResult    `json:"ports,omitempty"`
+	Status   *statusOutput      `json:"status,omitempty"`
+	Set      any                `json:"set,omitempty"`
+}
+
+type statusOutput struct {
+	LoadBalancer corev1.LoadBalancerStatus `json:"loadBalancer"`
+	Conditions   []metav1.Condition       `json:"conditions,omitempty"`
+}
+
+// loadCase reads a golden input: its TestCase header (defaults when absent)
+// and the Kubernetes objects.
+func loadCase(t testing.TB, path string) (testCase, *manifest.Bundle) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var b manifest.Bundle
+	if err := b.Decode(f, filepath.Base(path)); err != nil {
+		t.Fatal(err)
+	}
+	tc := testCase{Options: l4.Options{ClusterName: "cluster", License: profiles.LicenseEnterprise}}
+	for _, d := range b.Other {
+		if d.Kind == "TestCase" {
+			tc = testCase{}
+			if err := manifest.Strict(d.JSON, &tc); err != nil {
+				t.Fatalf("%s: %v", d, err)
+			}
+		}
+	}
+	return tc, &b
+}
+
+func translateAll(tc testCase, b *manifest.Bundle) []serviceOutput {
+	var out []serviceOutput
+	for i := range b.Services {
+		svc := &b.Services[i]
+		res := l4.TranslateService(l4.ServiceInput{
+			Service:        svc,
+			EndpointSlices: b.EndpointSlices,
+			Nodes:          b.Nodes,
+			Pods:           b.Pods,
+		}, tc.Options)
+		o := serviceOutput{
+			Service:  svc.Namespace + "/" + svc.Name,
+			NotOurs:  res.NotOurs,
+			Warnings: res.Warnings,
+			Ports:    res.Ports,
+		}
+		for _, e := range res.Errors {
+			o.Errors = append(o.Errors, e.Error())
+		}
+		if res.Set != nil {
+			o.Set = res.Set
+		}
+		if lb, conds := l4.ServiceStatus(svc, res, tc.VIPs); len(lb.Ingress) > 0 || len(conds) > 0 {
+			o.Status = &statusOutput{LoadBalancer: lb, Conditions: conds}
+		}
+		out = append(out, o)
+	}
+	return out
+}
+
+// TestGolden translates every testdata/service/*.yaml and compares the
+// result with <case>.golden.json (-update rewrites them). The bundled
+// example manifests are cases too, with the translate command's defaults.
+func TestGolden(t *testing.T) {
+	inputs, err := filepath.Glob("testdata/service/*.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	examples, _ := filepath.Glob("../examples/manifests/*.yaml")
+	inputs = append(inputs, examples...)
+	if len(inputs) < 10 {
+		t.Fatalf("found only %d golden inputs; is the working directory the l4 package?", len(inputs))
+	}
+	for _, in := range inputs {
+		name := strings.TrimSuffix(filepath.Base(in), ".yaml")
+		out := filepath.Join("testdata/service", name+".golden.json")
+		if strings.HasPrefix(in, "../") {
+			out = filepath.Join("testdata/examples", name+".golden.json")
+		}
+		t.Run(name, func(t *testing.T) {
+			tc, b := loadCase(t, in)
+			before := golden.Marshal(t, b)
+			got := translateAll(tc, b)
+			if diff := cmp.Diff(string(before), string(golden.Marshal(t, b))); diff != "" {
+				t.Errorf("translation modified its input (-before +after):\n%s", diff)
+			}
+			golden.CompareJSON(t, out, golden.Marshal(t, map[string]any{"description": tc.Description, "services": got}))
+		})
+	}
+}

@@ -1,0 +1,464 @@
+package l4
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/netip"
+	"strconv"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+	discoveryv1 "k8s.io/api/discovery/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
+	"k8s.io/apimachinery/pkg/util/validation"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/avil4/avil4/aviobj"
+	"github.com/avil4/avil4/healthmon"
+	"github.com/avil4/avil4/policyset"
+	"github.com/avil4/avil4/profiles"
+)
+
+// Port is the (protocol, port) key of a VIP port; it prints as "SCTP/38412".
+type Port = policyset.Port
+
+// ServiceInput is everything the translation of one LoadBalancer Service
+// reads. Slices, nodes and pods may hold objects of other Services: the
+// translation picks what belongs to Service (EndpointSlices by the
+// kubernetes.io/service-name label and namespace, Pods by the Service's
+// selector and namespace). Nothing in the input is modified.
+type ServiceInput struct {
+	Service        *corev1.Service
+	EndpointSlices []discoveryv1.EndpointSlice
+	// Nodes are used in NodePort mode.
+	Nodes []corev1.Node
+	// Pods are used in NodePortLocal mode.
+	Pods []corev1.Pod
+}
+
+// Result is the outcome of a translation.
+//
+// Exactly one of these holds:
+//   - Set != nil: the objects the controller should hold. Errors may still
+//     list ports that were left out (see Ports), and the Set serves the rest.
+//   - NotOurs != nil: the Service is not for this controller; any objects a
+//     previous translation created should be removed.
+//   - otherwise Errors is non-empty: the Service cannot be served as written.
+//     Leave what the controller holds alone and report the errors; nothing
+//     is half-applied.
+type Result struct {
+	Set     *aviobj.Set `json:"set,omitempty"`
+	NotOurs *NotOurs    `json:"notOurs,omitempty"`
+	// Errors name the exact field and reason of every problem.
+	Errors field.ErrorList `json:"-"`
+	// Warnings are problems the controller may refuse or that change
+	// behaviour (an SCTP port under a non-Enterprise licence, an ignored
+	// annotation); the Set is still produced.
+	Warnings []string `json:"warnings,omitempty"`
+	// Ports has one entry per spec.ports entry, in order, saying which pool
+	// serves it or why it cannot be served.
+	Ports []PortResult `json:"ports,omitempty"`
+}
+
+// NotOurs says why a Service is left to someone else.
+type NotOurs struct {
+	Reason  NotOursReason `json:"reason"`
+	Message string        `json:"message"`
+}
+
+// NotOursReason is a machine-readable NotOurs cause.
+type NotOursReason string
+
+// Reasons a Service is not translated.
+const (
+	// NotLoadBalancer: spec.type is not LoadBalancer.
+	NotLoadBalancer NotOursReason = "NotLoadBalancer"
+	// OtherClass: spec.loadBalancerClass names another implementation.
+	OtherClass NotOursReason = "OtherClass"
+	// NoClass: spec.loadBalancerClass is unset and this controller is not
+	// the default load balancer controller.
+	NoClass NotOursReason = "NoClass"
+	// SharedVIP: the Service is a member of a shared-VIP group, translated
+	// with its group, not alone.
+	SharedVIP NotOursReason = "SharedVIP"
+)
+
+// PortResult is the fate of one Service port.
+type PortResult struct {
+	// Index is the position in spec.ports.
+	Index int  `json:"index"`
+	Port  Port `json:"port"`
+	// Pool is the pool serving the port; "" when it cannot be served.
+	Pool string `json:"pool,omitempty"`
+	// Error is the status.loadBalancer.ingress[].ports[].error value when
+	// the port cannot be served (a PortError* constant), else "".
+	Error string `json:"error,omitempty"`
+	// Message explains Error.
+	Message string `json:"message,omitempty"`
+}
+
+// Values of PortResult.Error (and of the Service's
+// status.loadBalancer.ingress[].ports[].error): CamelCase, qualified by the
+// implementation's domain as the Service API requires.
+const (
+	PortErrorUnsupportedProtocol = "ako.vmware.com/UnsupportedProtocol"
+	PortErrorInvalidPort         = "ako.vmware.com/InvalidPort"
+	PortErrorDuplicatePort       = "ako.vmware.com/DuplicatePort"
+	PortErrorNodePortMissing     = "ako.vmware.com/NodePortMissing"
+)
+
+// Served reports whether the port has a pool.
+func (p PortResult) Served() bool { return p.Pool != "" }
+
+// servicePort is a validated port being translated.
+type servicePort struct {
+	index int
+	sp    *corev1.ServicePort
+	key   Port
+	pool  string
+}
+
+// TranslateService turns a LoadBalancer Service into the Avi objects AKO
+// would create for it (one VirtualService, VsVip and L4PolicySet, one Pool
+// per port), with SCTP, TCP and UDP ports side by side. It is a pure
+// function of its arguments.
+func TranslateService(in ServiceInput, opts Options) Result {
+	var res Result
+	if errs := opts.Validate(); len(errs) > 0 {
+		res.Errors = errs
+		return res
+	}
+	o := opts.withDefaults()
+	svc := in.Service
+	if svc == nil {
+		res.Errors = field.ErrorList{field.Required(field.NewPath("service"), "no Service to translate")}
+		return res
+	}
+	if res.NotOurs = notOurs(svc, o); res.NotOurs != nil {
+		return res
+	}
+
+	ports := validatePorts(svc, o, &res)
+	vip, errs := preferredIP(svc, o, &res)
+	res.Errors = append(res.Errors, errs...)
+	if len(svc.Spec.Ports) == 0 {
+		res.Errors = append(res.Errors, field.Required(field.NewPath("spec", "ports"), "a LoadBalancer Service needs at least one port"))
+	}
+	if len(errs) > 0 || len(ports) == 0 {
+		return res
+	}
+	if o.License.Known() && !profiles.SCTPAllowed(o.License) {
+		for _, p := range ports {
+			if p.key.Protocol == corev1.ProtocolSCTP {
+				res.Warnings = append(res.Warnings, fmt.Sprintf(
+					"spec.ports[%d]: %s needs an Enterprise licence: the controller allows System-SCTP-Proxy and SCTP health monitors only in Enterprise editions (licence is %s)",
+					p.index, p.key, o.License))
+			}
+		}
+	}
+	res.Set = buildSet(in, o, ports, vip)
+	return res
+}
+
+func notOurs(svc *corev1.Service, o Options) *NotOurs {
+	if svc.Spec.Type != corev1.ServiceTypeLoadBalancer {
+		return &NotOurs{Reason: NotLoadBalancer, Message: fmt.Sprintf("type is %q, not LoadBalancer", string(svc.Spec.Type))}
+	}
+	switch c := svc.Spec.LoadBalancerClass; {
+	case c == nil && !o.servesNoClass():
+		return &NotOurs{Reason: NoClass, Message: "spec.loadBalancerClass is unset and this controller is not the default load balancer controller"}
+	case c != nil && *c != LoadBalancerClass:
+		return &NotOurs{Reason: OtherClass, Message: fmt.Sprintf("spec.loadBalancerClass is %q, not %q", *c, LoadBalancerClass)}
+	}
+	if key, ok := svc.Annotations[AnnotationSharedVIP]; ok {
+		return &NotOurs{Reason: SharedVIP, Message: fmt.Sprintf("member of the shared-VIP group %q; translate it with its group", key)}
+	}
+	return nil
+}
+
+// protocolOf returns the port's protocol, TCP when unset (the API server's
+// default).
+func protocolOf(p corev1.Protocol) corev1.Protocol {
+	if p == "" {
+		return corev1.ProtocolTCP
+	}
+	return p
+}
+
+// validatePorts checks every port, records a PortResult for each, and returns
+// the ports that can be served, in spec order.
+func validatePorts(svc *corev1.Service, o Options, res *Result) []servicePort {
+	base := field.NewPath("spec", "ports")
+	seen := make(map[Port]int, len(svc.Spec.Ports))
+	out := make([]servicePort, 0, len(svc.Spec.Ports))
+	noNodePortAllocation := svc.Spec.AllocateLoadBalancerNodePorts != nil && !*svc.Spec.AllocateLoadBalancerNodePorts
+	reportedAllocation := false
+	for i := range svc.Spec.Ports {
+		sp := &svc.Spec.Ports[i]
+		pp := base.Index(i)
+		key := Port{Protocol: protocolOf(sp.Protocol), Port: sp.Port}
+		pr := PortResult{Index: i, Port: key}
+		var errs field.ErrorList
+		fail := func(code, msg string, e *field.Error) {
+			errs = append(errs, e)
+			if pr.Error == "" {
+				pr.Error, pr.Message = code, msg
+			}
+		}
+		if _, ok := policyset.AviProtocol(key.Protocol); !ok {
+			fail(PortErrorUnsupportedProtocol, fmt.Sprintf("protocol %s is unsupported, must be TCP, UDP or SCTP", key.Protocol),
+				field.NotSupported(pp.Child("protocol"), key.Protocol, []corev1.Protocol{corev1.ProtocolTCP, corev1.ProtocolUDP, corev1.ProtocolSCTP}))
+		}
+		for _, msg := range validation.IsValidPortNum(int(sp.Port)) {
+			fail(PortErrorInvalidPort, "port "+msg, field.Invalid(pp.Child("port"), sp.Port, msg))
+		}
+		if sp.NodePort != 0 {
+			for _, msg := range validation.IsValidPortNum(int(sp.NodePort)) {
+				fail(PortErrorInvalidPort, "nodePort "+msg, field.Invalid(pp.Child("nodePort"), sp.NodePort, msg))
+			}
+		}
+		switch tp := sp.TargetPort; {
+		case tp.Type == intstr.String:
+			for _, msg := range validation.IsValidPortName(tp.StrVal) {
+				fail(PortErrorInvalidPort, "targetPort "+msg, field.Invalid(pp.Child("targetPort"), tp.StrVal, msg))
+			}
+		case tp.IntVal != 0:
+			for _, msg := range validation.IsValidPortNum(int(tp.IntVal)) {
+				fail(PortErrorInvalidPort, "targetPort "+msg, field.Invalid(pp.Child("targetPort"), tp.IntVal, msg))
+			}
+		}
+		if first, dup := seen[key]; dup {
+			fail(PortErrorDuplicatePort, fmt.Sprintf("%s is already used by spec.ports[%d]", key, first),
+				field.Duplicate(pp, key.String()))
+		} else {
+			seen[key] = i
+		}
+		if key.Protocol == corev1.ProtocolSCTP && o.BackendMode == BackendNodePortLocal {
+			fail(PortErrorUnsupportedProtocol, "SCTP may not be used when the backend mode is NodePortLocal",
+				field.Forbidden(pp.Child("protocol"), "SCTP may not be used when the backend mode is NodePortLocal: Antrea NodePortLocal does not map SCTP ports"))
+		}
+		if o.BackendMode == BackendNodePort && sp.NodePort == 0 && !skipNodePort(svc) {
+			switch {
+			case noNodePortAllocation && !reportedAllocation:
+				reportedAllocation = true
+				fail(PortErrorNodePortMissing, "no nodePort: spec.allocateLoadBalancerNodePorts is false",
+					field.Forbidden(field.NewPath("spec", "allocateLoadBalancerNodePorts"),
+						"may not be false when the backend mode is NodePort, unless every port sets a nodePort"))
+			case noNodePortAllocation:
+				pr.Error, pr.Message = PortErrorNodePortMissing, "no nodePort: spec.allocateLoadBalancerNodePorts is false"
+			default:
+				fail(PortErrorNodePortMissing, "no nodePort allocated yet",
+					field.Required(pp.Child("nodePort"), "a node port is needed when the backend mode is NodePort"))
+			}
+		}
+		res.Errors = append(res.Errors, errs...)
+		if pr.Error == "" {
+			pr.Pool = aviobj.PoolName(o.ClusterName, svc.Namespace, svc.Name, string(key.Protocol), key.Port)
+			out = append(out, servicePort{index: i, sp: sp, key: key, pool: pr.Pool})
+		}
+		res.Ports = append(res.Ports, pr)
+	}
+	return out
+}
+
+// preferredIP returns the requested VIP, if any: spec.loadBalancerIP, then
+// the load-balancer-ip annotation.
+func preferredIP(svc *corev1.Service, o Options, res *Result) (netip.Addr, field.ErrorList) {
+	value, path := svc.Spec.LoadBalancerIP, field.NewPath("spec", "loadBalancerIP")
+	ann, hasAnn := svc.Annotations[AnnotationLoadBalancerIP]
+	switch {
+	case value == "" && hasAnn:
+		value, path = ann, field.NewPath("metadata", "annotations").Key(AnnotationLoadBalancerIP)
+	case value != "" && hasAnn && ann != value:
+		res.Warnings = append(res.Warnings, fmt.Sprintf(
+			"metadata.annotations[%s]: %q is ignored: spec.loadBalancerIP %q takes precedence", AnnotationLoadBalancerIP, ann, value))
+	}
+	if value == "" {
+		return netip.Addr{}, nil
+	}
+	ip, err := netip.ParseAddr(value)
+	if err != nil || ip.Zone() != "" {
+		return netip.Addr{}, field.ErrorList{field.Invalid(path, value, "must be a valid IP address")}
+	}
+	ip = ip.Unmap()
+	if ip.Is4() && !o.v4() {
+		return netip.Addr{}, field.ErrorList{field.Invalid(path, value, fmt.Sprintf("must be an IPv6 address: the VIP IP family is %s", o.IPFamily))}
+	}
+	if ip.Is6() && !o.v6() {
+		return netip.Addr{}, field.ErrorList{field.Invalid(path, value, fmt.Sprintf("must be an IPv4 address: the VIP IP family is %s", o.IPFamily))}
+	}
+	if fams := svc.Spec.IPFamilies; len(fams) > 0 {
+		want := corev1.IPv4Protocol
+		if ip.Is6() {
+			want = corev1.IPv6Protocol
+		}
+		ok := false
+		for _, f := range fams {
+			ok = ok || f == want
+		}
+		if !ok {
+			return netip.Addr{}, field.ErrorList{field.Invalid(path, value, fmt.Sprintf("must be of one of the Service's spec.ipFamilies %v", fams))}
+		}
+	}
+	return ip, nil
+}
+
+// buildSet assembles the objects for the servable ports.
+func buildSet(in ServiceInput, o Options, ports []servicePort, vip netip.Addr) *aviobj.Set {
+	svc := in.Service
+	name := aviobj.VirtualServiceName(o.ClusterName, svc.Namespace, svc.Name)
+	tenantRef := aviobj.RefByName(aviobj.KindTenant, o.Tenant)
+	cloudRef := aviobj.RefByName(aviobj.KindCloud, o.Cloud)
+	vrfRef := ""
+	if o.T1LR == "" {
+		vrfRef = aviobj.RefByName(aviobj.KindVRFContext, o.VRF)
+	}
+	owner := aviobj.Markers{ClusterName: o.ClusterName, Namespace: svc.Namespace, ServiceName: svc.Name}
+
+	set := &aviobj.Set{Tenant: o.Tenant, ClusterName: o.ClusterName, CreatedBy: o.CreatedBy}
+	set.VsVip = buildVsVip(name, o, tenantRef, cloudRef, vrfRef, vip)
+
+	bk := newBackends(in, o)
+	protos := make([]corev1.Protocol, len(ports))
+	routes := make([]policyset.Route, len(ports))
+	set.Pools = make([]aviobj.Pool, len(ports))
+	for i, p := range ports {
+		protos[i] = p.key.Protocol
+		routes[i] = policyset.Route{Port: p.key, Pool: p.pool}
+		m := owner
+		m.Port = strconv.Itoa(int(p.key.Port))
+		set.Pools[i] = aviobj.Pool{
+			Name:                   p.pool,
+			TenantRef:              tenantRef,
+			CloudRef:               cloudRef,
+			CreatedBy:              o.CreatedBy,
+			VRFRef:                 vrfRef,
+			Tier1LR:                o.T1LR,
+			SNIEnabled:             aviobj.Bool(false),
+			GracefulDisableTimeout: aviobj.Int32(1),
+			HealthMonitorRefs:      healthmon.SystemRefs(p.key.Protocol),
+			PlacementNetworks:      placementNetworks(o),
+			Servers:                bk.servers(p),
+			Markers:                m.List(),
+		}
+	}
+
+	psMarkers := owner
+	psMarkers.Protocol = policyset.ProtocolMarker(routes)
+	set.L4PolicySet = &aviobj.L4PolicySet{
+		Name:               name,
+		TenantRef:          tenantRef,
+		CreatedBy:          o.CreatedBy,
+		L4ConnectionPolicy: policyset.ConnectionPolicy(routes),
+		Markers:            psMarkers.List(),
+	}
+
+	choice := profiles.Network(protos, o.License)
+	services := make([]aviobj.Service, len(ports))
+	for i, p := range ports {
+		services[i] = aviobj.Service{Port: p.key.Port, PortRangeEnd: p.key.Port}
+		if ov := choice.ForPort(p.key.Protocol); ov != "" {
+			services[i].OverrideNetworkProfileRef = profiles.NetworkRef(ov)
+		}
+	}
+	appProfile := profiles.L4Application
+	if v := svc.Annotations[AnnotationApplicationProfile]; v != "" {
+		appProfile = v
+	}
+	vs := &aviobj.VirtualService{
+		Name:                        name,
+		TenantRef:                   tenantRef,
+		CloudRef:                    cloudRef,
+		CreatedBy:                   o.CreatedBy,
+		ApplicationProfileRef:       profiles.ApplicationRef(appProfile),
+		NetworkProfileRef:           profiles.NetworkRef(choice.VirtualService),
+		SEGroupRef:                  aviobj.RefByName(aviobj.KindServiceEngineGroup, o.SEGroup),
+		VRFContextRef:               vrfRef,
+		VsVipRef:                    aviobj.RefByName(aviobj.KindVsVip, name),
+		Services:                    services,
+		L4Policies:                  []aviobj.L4Policies{{Index: 0, L4PolicySetRef: policyset.Ref(name)}},
+		TrafficEnabled:              aviobj.Bool(!strings.EqualFold(svc.Annotations[AnnotationDisableTraffic], "true")),
+		RemoveListeningPortOnVsDown: aviobj.Bool(true),
+		ServiceMetadata:             serviceMetadata(svc),
+		Markers:                     owner.List(),
+	}
+	if o.EnableRHI {
+		vs.EnableRHI = aviobj.Bool(true)
+	}
+	set.VirtualService = vs
+	return set
+}
+
+func buildVsVip(name string, o Options, tenantRef, cloudRef, vrfRef string, ip netip.Addr) *aviobj.VsVip {
+	v := aviobj.Vip{VipID: "0", AutoAllocateIP: aviobj.Bool(true)}
+	switch o.IPFamily {
+	case IPFamilyV6:
+		v.AutoAllocateIPType = aviobj.AutoAllocateV6Only
+	case IPFamilyV4V6:
+		v.AutoAllocateIPType = aviobj.AutoAllocateV4V6
+	}
+	if ip.IsValid() {
+		if ip.Is4() {
+			v.IPAddress = &aviobj.IPAddr{Addr: ip.String(), Type: aviobj.IPTypeV4}
+		} else {
+			v.IP6Address = &aviobj.IPAddr{Addr: ip.String(), Type: aviobj.IPTypeV6}
+		}
+	}
+	if len(o.VIPNetworks) > 0 {
+		n := o.VIPNetworks[0]
+		s := &aviobj.IPNetworkSubnet{NetworkRef: networkRef(n.NetworkName, n.NetworkUUID)}
+		if n.CIDR != "" {
+			s.Subnet = prefix(n.CIDR)
+		}
+		if n.V6CIDR != "" {
+			s.Subnet6 = prefix(n.V6CIDR)
+		}
+		v.IPAMNetworkSubnet = s
+	}
+	vsvip := &aviobj.VsVip{
+		Name:              name,
+		TenantRef:         tenantRef,
+		CloudRef:          cloudRef,
+		VRFContextRef:     vrfRef,
+		Tier1LR:           o.T1LR,
+		EastWestPlacement: aviobj.Bool(false),
+		Vip:               []aviobj.Vip{v},
+		Markers:           aviobj.Markers{ClusterName: o.ClusterName}.List(),
+	}
+	if o.EnableRHI && len(o.BGPPeerLabels) > 0 {
+		vsvip.BGPPeerLabels = append([]string(nil), o.BGPPeerLabels...)
+	}
+	return vsvip
+}
+
+func networkRef(name, uuid string) string {
+	if uuid != "" {
+		return aviobj.RefByUUID(aviobj.KindNetwork, uuid)
+	}
+	return aviobj.RefByName(aviobj.KindNetwork, name)
+}
+
+func placementNetworks(o Options) []aviobj.PlacementNetwork {
+	var out []aviobj.PlacementNetwork
+	for _, n := range o.NodeNetworks {
+		for _, c := range n.CIDRs {
+			pn := aviobj.PlacementNetwork{NetworkRef: networkRef(n.NetworkName, n.NetworkUUID)}
+			if p := prefix(c); p != nil && p.IPAddr.Type == aviobj.IPTypeV6 {
+				pn.Subnet6 = p
+			} else {
+				pn.Subnet = p
+			}
+			out = append(out, pn)
+		}
+	}
+	return out
+}
+
+// serviceMetadata is the VirtualService's service_metadata: the JSON object
+// AKO writes, naming the Service it serves.
+func serviceMetadata(svc *corev1.Service) string {
+	b, _ := json.Marshal(struct {
+		NamespaceServiceName []string `json:"namespace_svc_name"`
+	}{[]string{svc.Namespace + "/" + svc.Name}})
+	return string(b)
+}

@@ -1,0 +1,116 @@
+package policyset
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/avil4/avil4/aviobj"
+)
+
+// Port is a (protocol, port) pair, the key of everything L4: a VIP can serve
+// each pair once, and each pair gets one pool and one rule. It prints as
+// "SCTP/38412".
+type Port struct {
+	Protocol corev1.Protocol
+	Port     int32
+}
+
+// String returns "<PROTOCOL>/<port>".
+func (p Port) String() string { return string(p.Protocol) + "/" + strconv.Itoa(int(p.Port)) }
+
+// Compare orders ports by protocol name, then number.
+func (p Port) Compare(o Port) int {
+	if c := strings.Compare(string(p.Protocol), string(o.Protocol)); c != 0 {
+		return c
+	}
+	return int(p.Port) - int(o.Port)
+}
+
+// AviProtocol returns the L4 rule protocol of a Kubernetes protocol
+// (PROTOCOL_TCP, PROTOCOL_UDP or PROTOCOL_SCTP), and false for any other.
+func AviProtocol(p corev1.Protocol) (string, bool) {
+	switch p {
+	case corev1.ProtocolTCP:
+		return aviobj.ProtocolTCP, true
+	case corev1.ProtocolUDP:
+		return aviobj.ProtocolUDP, true
+	case corev1.ProtocolSCTP:
+		return aviobj.ProtocolSCTP, true
+	}
+	return "", false
+}
+
+// Route sends the connections of one (protocol, port) to a pool.
+type Route struct {
+	Port
+	// Pool is the name of the pool the rule selects.
+	Pool string
+}
+
+// RuleName is the name of the rule for port p: "<PROTOCOL>-<port>", e.g.
+// "SCTP-38412". Rule names are unique within a policy set because a port is.
+func RuleName(p Port) string { return string(p.Protocol) + "-" + strconv.Itoa(int(p.Port)) }
+
+// ConnectionPolicy builds one rule per route, in the given order, indexed
+// 0..n-1: match destination port IS_IN [port] and protocol IS_IN
+// PROTOCOL_<P>, action L4_RULE_ACTION_SELECT_POOL to the route's pool (by
+// name). Routes with a protocol AviProtocol does not know are skipped; callers
+// validate protocols first.
+func ConnectionPolicy(routes []Route) *aviobj.L4ConnectionPolicy {
+	rules := make([]aviobj.L4Rule, 0, len(routes))
+	for _, r := range routes {
+		proto, ok := AviProtocol(r.Protocol)
+		if !ok {
+			continue
+		}
+		rules = append(rules, aviobj.L4Rule{
+			Index: int32(len(rules)),
+			Name:  RuleName(r.Port),
+			Match: &aviobj.L4RuleMatchTarget{
+				Port:     &aviobj.L4RulePortMatch{MatchCriteria: aviobj.MatchIsIn, Ports: []int32{r.Port.Port}},
+				Protocol: &aviobj.L4RuleProtocolMatch{MatchCriteria: aviobj.MatchIsIn, Protocol: proto},
+			},
+			Action: &aviobj.L4RuleAction{SelectPool: &aviobj.L4RuleActionSelectPool{
+				ActionType: aviobj.ActionSelectPool,
+				PoolRef:    aviobj.RefByName(aviobj.KindPool, r.Pool),
+			}},
+		})
+	}
+	return &aviobj.L4ConnectionPolicy{Rules: rules}
+}
+
+// ProtocolMarker is the value of the L4PolicySet's Protocol marker: the
+// sorted, distinct protocols of the routes joined by commas, e.g.
+// "SCTP,TCP,UDP".
+func ProtocolMarker(routes []Route) string {
+	ps := make([]string, 0, 3)
+	for _, r := range routes {
+		if !slices.Contains(ps, string(r.Protocol)) {
+			ps = append(ps, string(r.Protocol))
+		}
+	}
+	slices.Sort(ps)
+	return strings.Join(ps, ",")
+}
+
+// Ref returns the by-name ref of an L4PolicySet.
+func Ref(name string) string { return aviobj.RefByName(aviobj.KindL4PolicySet, name) }
+
+// MarshalText writes p as "SCTP/38412", so a Port is a readable JSON value
+// and map key.
+func (p Port) MarshalText() ([]byte, error) { return []byte(p.String()), nil }
+
+// UnmarshalText reads "SCTP/38412".
+func (p *Port) UnmarshalText(b []byte) error {
+	proto, num, ok := strings.Cut(string(b), "/")
+	n, err := strconv.ParseInt(num, 10, 32)
+	if !ok || err != nil {
+		return fmt.Errorf("port %q: want <PROTOCOL>/<number>", b)
+	}
+	*p = Port{Protocol: corev1.Protocol(proto), Port: int32(n)}
+	return nil
+}
