@@ -29,18 +29,18 @@ type testCase struct {
 // serviceOutput is what a golden file shows for one Service: the objects,
 // errors, warnings and status side by side.
 type serviceOutput struct {
-	Service  string             `json:"service"`
-	NotOurs  *l4.NotOurs        `json:"notOurs,omitempty"`
-	Errors   []string           `json:"errors,omitempty"`
-	Warnings []string           `json:"warnings,omitempty"`
-	Ports    []l4.PortResult    `json:"ports,omitempty"`
-	Status   *statusOutput      `json:"status,omitempty"`
-	Set      any                `json:"set,omitempty"`
+	Service  string          `json:"service"`
+	NotOurs  *l4.NotOurs     `json:"notOurs,omitempty"`
+	Errors   []string        `json:"errors,omitempty"`
+	Warnings []string        `json:"warnings,omitempty"`
+	Ports    []l4.PortResult `json:"ports,omitempty"`
+	Status   *statusOutput   `json:"status,omitempty"`
+	Set      any             `json:"set,omitempty"`
 }
 
 type statusOutput struct {
 	LoadBalancer corev1.LoadBalancerStatus `json:"loadBalancer"`
-	Conditions   []metav1.Condition       `json:"conditions,omitempty"`
+	Conditions   []metav1.Condition        `json:"conditions,omitempty"`
 }
 
 // loadCase reads a golden input: its TestCase header (defaults when absent)

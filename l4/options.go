@@ -2,6 +2,8 @@ package l4
 
 import (
 	"net/netip"
+
+	corev1 "k8s.io/api/core/v1"
 	"regexp"
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
@@ -85,7 +87,10 @@ type Options struct {
 	VIPNetworks []VIPNetwork `json:"vipNetworks,omitempty"`
 	// NodeNetworks are the pool placement networks.
 	NodeNetworks []NodeNetwork `json:"nodeNetworks,omitempty"`
-	// IPFamily of VIPs and servers; "" means V4.
+	// IPFamily of VIPs and servers. "" follows each Service's
+	// spec.ipFamilies: [IPv6] is V6, both families are V4_V6, anything else
+	// (including unset) is V4. An explicit value applies to every Service,
+	// as AKO's ipFamily setting does.
 	IPFamily IPFamily `json:"ipFamily,omitempty"`
 	// T1LR is the NSX-T tier-1 logical router path; when set, objects carry
 	// tier1_lr instead of a VRF.
@@ -141,13 +146,29 @@ func (o Options) withDefaults() Options {
 	if o.BackendMode == "" {
 		o.BackendMode = BackendClusterIP
 	}
-	if o.IPFamily == "" {
-		o.IPFamily = IPFamilyV4
-	}
 	if o.CreatedBy == "" {
 		o.CreatedBy = aviobj.CreatedBy(o.ClusterName)
 	}
 	return o
+}
+
+// familyFor returns the IP family of svc's VIP and servers.
+func (o Options) familyFor(svc *corev1.Service) IPFamily {
+	if o.IPFamily != "" {
+		return o.IPFamily
+	}
+	var v4, v6 bool
+	for _, f := range svc.Spec.IPFamilies {
+		v4 = v4 || f == corev1.IPv4Protocol
+		v6 = v6 || f == corev1.IPv6Protocol
+	}
+	switch {
+	case v4 && v6:
+		return IPFamilyV4V6
+	case v6:
+		return IPFamilyV6
+	}
+	return IPFamilyV4
 }
 
 func (o Options) servesNoClass() bool { return o.DefaultLBController == nil || *o.DefaultLBController }

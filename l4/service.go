@@ -137,6 +137,7 @@ func TranslateService(in ServiceInput, opts Options) Result {
 	if res.NotOurs = notOurs(svc, o); res.NotOurs != nil {
 		return res
 	}
+	o.IPFamily = o.familyFor(svc)
 
 	ports := validatePorts(svc, o, &res)
 	vip, errs := preferredIP(svc, o, &res)
@@ -144,7 +145,12 @@ func TranslateService(in ServiceInput, opts Options) Result {
 	if len(svc.Spec.Ports) == 0 {
 		res.Errors = append(res.Errors, field.Required(field.NewPath("spec", "ports"), "a LoadBalancer Service needs at least one port"))
 	}
-	if len(errs) > 0 || len(ports) == 0 {
+	if len(errs) > 0 || len(svc.Spec.Ports) == 0 {
+		// The whole Service is refused: no port is served.
+		res.Ports = nil
+		return res
+	}
+	if len(ports) == 0 {
 		return res
 	}
 	if o.License.Known() && !profiles.SCTPAllowed(o.License) {

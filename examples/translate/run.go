@@ -1,0 +1,238 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"sort"
+	"strings"
+
+	"k8s.io/apimachinery/pkg/util/validation/field"
+	"sigs.k8s.io/yaml"
+
+	"github.com/avil4/avil4/aviobj"
+	"github.com/avil4/avil4/examples/manifests"
+	"github.com/avil4/avil4/internal/manifest"
+	"github.com/avil4/avil4/l4"
+	"github.com/avil4/avil4/profiles"
+)
+
+// Exit codes.
+const (
+	exitOK      = 0
+	exitInvalid = 1 // some object could not be (fully) translated
+	exitUsage   = 2 // bad flags or unreadable input
+)
+
+// fileList is a repeatable -f flag.
+type fileList []string
+
+func (f *fileList) String() string     { return strings.Join(*f, ",") }
+func (f *fileList) Set(v string) error { *f = append(*f, v); return nil }
+
+// Output is the JSON document printed on stdout.
+type Output struct {
+	Services []ServiceOutput `json:"services"`
+}
+
+// ServiceOutput is the translation of one Service.
+type ServiceOutput struct {
+	Service  string          `json:"service"`
+	NotOurs  *l4.NotOurs     `json:"notOurs,omitempty"`
+	Errors   []FieldError    `json:"errors,omitempty"`
+	Warnings []string        `json:"warnings,omitempty"`
+	Ports    []l4.PortResult `json:"ports,omitempty"`
+	// Objects are the Avi objects in apply order, each as it would be sent.
+	Objects []AviObject `json:"objects,omitempty"`
+}
+
+// AviObject is one object with its REST type.
+type AviObject struct {
+	Kind aviobj.Kind   `json:"kind"`
+	Body aviobj.Object `json:"body"`
+}
+
+// FieldError is a field.Error in JSON form.
+type FieldError struct {
+	Field   string `json:"field"`
+	Type    string `json:"type"`
+	Value   any    `json:"value,omitempty"`
+	Detail  string `json:"detail,omitempty"`
+	Message string `json:"message"`
+}
+
+func fieldErrors(errs field.ErrorList) []FieldError {
+	out := make([]FieldError, 0, len(errs))
+	for _, e := range errs {
+		fe := FieldError{Field: e.Field, Type: string(e.Type), Detail: e.Detail, Message: e.Error()}
+		if e.BadValue != nil && e.Type != field.ErrorTypeRequired && e.Type != field.ErrorTypeForbidden {
+			fe.Value = e.BadValue
+		}
+		out = append(out, fe)
+	}
+	return out
+}
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fl := flag.NewFlagSet("translate", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	var (
+		files     fileList
+		opts      l4.Options
+		license   string
+		mode      string
+		family    string
+		format    string
+		vipNet    string
+		defaultLB bool
+	)
+	fl.Var(&files, "f", "manifest file to translate (repeatable; - for stdin); default: the bundled examples")
+	fl.StringVar(&opts.ClusterName, "cluster", "cluster", "cluster name: prefix of every object name, and the ownership mark")
+	fl.StringVar(&opts.Tenant, "tenant", l4.DefaultTenant, "Avi tenant")
+	fl.StringVar(&opts.Cloud, "cloud", l4.DefaultCloud, "Avi cloud")
+	fl.StringVar(&opts.SEGroup, "se-group", l4.DefaultSEGroup, "service engine group")
+	fl.StringVar(&opts.VRF, "vrf", l4.DefaultVRF, "VRF context")
+	fl.StringVar(&license, "license", string(profiles.LicenseEnterprise), "licence tier: ENTERPRISE|ENTERPRISE_WITH_CLOUD_SERVICES|ESSENTIALS|BASIC")
+	fl.StringVar(&mode, "mode", string(l4.BackendClusterIP), "backend mode: ClusterIP|NodePort|NodePortLocal")
+	fl.StringVar(&family, "ip-family", "", "VIP family: V4|V6|V4_V6; empty follows each Service's spec.ipFamilies")
+	fl.StringVar(&vipNet, "vip-network", "", "network to allocate VIPs from (name)")
+	fl.BoolVar(&defaultLB, "default-lb-controller", true, "translate Services without spec.loadBalancerClass")
+	fl.StringVar(&format, "o", "json", "output format: json|yaml")
+	if err := fl.Parse(args); err != nil {
+		return exitUsage
+	}
+	if fl.NArg() > 0 {
+		fmt.Fprintf(stderr, "translate: unexpected arguments %q (use -f FILE)\n", fl.Args())
+		return exitUsage
+	}
+	if format != "json" && format != "yaml" {
+		fmt.Fprintf(stderr, "translate: -o must be json or yaml, not %q\n", format)
+		return exitUsage
+	}
+	opts.License = profiles.License(license)
+	opts.BackendMode = l4.BackendMode(mode)
+	opts.IPFamily = l4.IPFamily(family)
+	opts.DefaultLBController = &defaultLB
+	if vipNet != "" {
+		opts.VIPNetworks = []l4.VIPNetwork{{NetworkName: vipNet}}
+	}
+	if errs := opts.Validate(); len(errs) > 0 {
+		for _, e := range errs {
+			fmt.Fprintf(stderr, "translate: %s\n", strings.Replace(e.Error(), "options.", "flag ", 1))
+		}
+		return exitUsage
+	}
+
+	var b manifest.Bundle
+	if err := load(&b, files, stdin); err != nil {
+		fmt.Fprintf(stderr, "translate: %v\n", err)
+		return exitUsage
+	}
+	for _, d := range b.Other {
+		fmt.Fprintf(stderr, "note: %s is not translated (kind %s is not an input of Service translation)\n", d, d.Kind)
+	}
+
+	out, failed := translate(&b, opts)
+	if err := write(stdout, out, format); err != nil {
+		fmt.Fprintf(stderr, "translate: %v\n", err)
+		return exitUsage
+	}
+	if failed > 0 {
+		fmt.Fprintf(stderr, "translate: %d Service(s) have errors\n", failed)
+		return exitInvalid
+	}
+	return exitOK
+}
+
+// load decodes the -f files, or the bundled examples when there are none.
+func load(b *manifest.Bundle, files []string, stdin io.Reader) error {
+	if len(files) == 0 {
+		fsys := manifests.FS()
+		names, err := fs.Glob(fsys, "*.yaml")
+		if err != nil {
+			return err
+		}
+		sort.Strings(names)
+		for _, n := range names {
+			data, err := fs.ReadFile(fsys, n)
+			if err != nil {
+				return err
+			}
+			if err := b.Decode(bytes.NewReader(data), "examples/manifests/"+n); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	for _, f := range files {
+		if f == "-" {
+			if err := b.Decode(stdin, "-"); err != nil {
+				return err
+			}
+			continue
+		}
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return err
+		}
+		if err := b.Decode(bytes.NewReader(data), f); err != nil {
+			return err
+		}
+	}
+	if len(b.Services) == 0 && len(b.Other) == 0 {
+		return errors.New("no Kubernetes objects in the input")
+	}
+	return nil
+}
+
+// translate runs every Service through l4 and counts those with errors.
+func translate(b *manifest.Bundle, opts l4.Options) (Output, int) {
+	out := Output{Services: []ServiceOutput{}}
+	failed := 0
+	for i := range b.Services {
+		svc := &b.Services[i]
+		res := l4.TranslateService(l4.ServiceInput{
+			Service:        svc,
+			EndpointSlices: b.EndpointSlices,
+			Nodes:          b.Nodes,
+			Pods:           b.Pods,
+		}, opts)
+		so := ServiceOutput{
+			Service:  svc.Namespace + "/" + svc.Name,
+			NotOurs:  res.NotOurs,
+			Warnings: res.Warnings,
+			Ports:    res.Ports,
+		}
+		if len(res.Errors) > 0 {
+			so.Errors = fieldErrors(res.Errors)
+			failed++
+		}
+		for _, o := range res.Set.Objects() {
+			so.Objects = append(so.Objects, AviObject{Kind: o.AviKind(), Body: o})
+		}
+		out.Services = append(out.Services, so)
+	}
+	return out, failed
+}
+
+func write(w io.Writer, out Output, format string) error {
+	js, err := json.MarshalIndent(out, "", "  ")
+	if err != nil {
+		return err
+	}
+	if format == "yaml" {
+		y, err := yaml.JSONToYAML(js)
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(y)
+		return err
+	}
+	_, err = w.Write(append(js, '\n'))
+	return err
+}

@@ -1,0 +1,434 @@
+package avischema
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/big"
+	"strconv"
+	"strings"
+)
+
+// Problem is one violation of the schema by a body.
+type Problem struct {
+	// Path is the JSON path of the offending value, such as
+	// "services[1].override_network_profile_ref" or "vip[0].ip_address.type";
+	// it is empty for the body as a whole.
+	Path string
+	// Message says what is wrong, as a lower-case fragment such as
+	// "unknown field" or "must be between 1 and 65535, got 0".
+	Message string
+}
+
+// String renders the problem as "path: message" (the path of the whole body
+// is shown as "<root>").
+func (p Problem) String() string {
+	path := p.Path
+	if path == "" {
+		path = "<root>"
+	}
+	return path + ": " + p.Message
+}
+
+// Option changes what Validate checks.
+type Option func(*options)
+
+type options struct {
+	forbidReadOnly bool
+	allowNull      bool
+}
+
+// ForbidReadOnly makes Validate report readOnly fields present in the body
+// ("url", "_last_modified", ...). A body sent to create or update an object
+// must not carry them; bodies read back from a controller do, so the check is
+// off by default.
+func ForbidReadOnly() Option { return func(o *options) { o.forbidReadOnly = true } }
+
+// AllowNull makes Validate treat a property whose value is JSON null as
+// absent (it is then reported only if required). By default null is a
+// problem, since Avi SDKs omit unset fields. Null array elements are always
+// problems.
+func AllowNull() Option { return func(o *options) { o.allowNull = true } }
+
+// Validate checks one body, a JSON object, against the named object type
+// ("Pool", "VsVip", "VirtualService", ...; the lower-case REST name "pool",
+// "vsvip", "virtualservice", ... is accepted too, and so is the name of any
+// nested definition such as "IpAddr"). It returns every problem found, in
+// document order (missing required fields after the fields of their object),
+// or nil when the body is valid.
+func (s *Schema) Validate(objectType string, body []byte, opts ...Option) []Problem {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	t, ok := s.TypeName(objectType)
+	if !ok {
+		return []Problem{{Message: fmt.Sprintf("unknown object type %q", objectType)}}
+	}
+	root, err := parseJSON(body)
+	if err != nil {
+		return []Problem{{Message: "invalid JSON: " + err.Error()}}
+	}
+	v := &validator{defs: s.facts.Definitions, objects: s.facts.Objects, opts: o}
+	v.value("", &Field{Type: "object", Ref: t}, root)
+	return v.problems
+}
+
+type validator struct {
+	defs     map[string]*definition
+	objects  map[string]string
+	opts     options
+	problems []Problem
+}
+
+func (v *validator) add(path, format string, args ...any) {
+	v.problems = append(v.problems, Problem{Path: path, Message: fmt.Sprintf(format, args...)})
+}
+
+func join(path, name string) string {
+	if path == "" {
+		return name
+	}
+	return path + "." + name
+}
+
+func (v *validator) object(path string, def *definition, obj *jvalue) {
+	present := make(map[string]bool, len(obj.keys))
+	seen := make(map[string]bool, len(obj.keys))
+	for i, key := range obj.keys {
+		p := join(path, key)
+		if seen[key] {
+			v.add(p, "duplicate field")
+			continue
+		}
+		seen[key] = true
+		f := def.Properties[key]
+		if f == nil {
+			v.add(p, "unknown field")
+			continue
+		}
+		val := obj.vals[i]
+		if val.kind == kindNull && v.opts.allowNull {
+			continue
+		}
+		present[key] = true
+		if f.ReadOnly && v.opts.forbidReadOnly {
+			v.add(p, "read-only field must not be set")
+			continue
+		}
+		v.value(p, f, val)
+	}
+	for _, name := range def.Required {
+		if present[name] {
+			continue
+		}
+		if f := def.Properties[name]; f != nil && f.Default != nil {
+			continue // the controller fills the default
+		}
+		v.add(join(path, name), "required field is missing")
+	}
+}
+
+func (v *validator) value(path string, f *Field, val *jvalue) {
+	if val.kind == kindNull {
+		v.add(path, "must not be null")
+		return
+	}
+	switch f.Type {
+	case "string":
+		if val.kind != kindString {
+			v.add(path, "must be a string, got %s", val.kind)
+			return
+		}
+		v.str(path, f, val.s)
+	case "boolean":
+		if val.kind != kindBool {
+			v.add(path, "must be a boolean, got %s", val.kind)
+		}
+	case "integer":
+		if val.kind != kindNumber {
+			v.add(path, "must be an integer, got %s", val.kind)
+			return
+		}
+		v.integer(path, f, val.s)
+	case "number":
+		if val.kind != kindNumber {
+			v.add(path, "must be a number, got %s", val.kind)
+			return
+		}
+		v.number(path, f, val.s)
+	case "array":
+		if val.kind != kindArray {
+			v.add(path, "must be an array, got %s", val.kind)
+			return
+		}
+		n := len(val.vals)
+		if f.MinItems > 0 && n < f.MinItems {
+			v.add(path, "must have at least %d %s, got %d", f.MinItems, plural(f.MinItems, "item"), n)
+		}
+		if f.MaxItems > 0 && n > f.MaxItems {
+			v.add(path, "must have at most %d %s, got %d", f.MaxItems, plural(f.MaxItems, "item"), n)
+		}
+		for i, item := range val.vals {
+			v.value(path+"["+strconv.Itoa(i)+"]", f.Items, item)
+		}
+	case "object":
+		if val.kind != kindObject {
+			v.add(path, "must be an object, got %s", val.kind)
+			return
+		}
+		v.object(path, v.defs[f.Ref], val)
+	}
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
+}
+
+func (v *validator) str(path string, f *Field, s string) {
+	if len(f.Enum) > 0 {
+		ok := false
+		for _, e := range f.Enum {
+			if e == s {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			v.add(path, "must be one of %s, got %q", strings.Join(f.Enum, ", "), s)
+		}
+	}
+	if f.RefersTo != "" {
+		if seg, ok := refCollection(s); ok {
+			want := strings.ToLower(f.RefersTo)
+			if rest, ok := v.objects[f.RefersTo]; ok {
+				want = rest
+			}
+			if seg != want {
+				v.add(path, "must be a reference to a %s (/api/%s/...), got %q", f.RefersTo, want, s)
+			}
+		}
+	}
+}
+
+// refCollection returns the collection of a reference written as a REST path
+// ("/api/pool/?name=x" or "https://host/api/pool/pool-uuid#x" -> "pool"). ok
+// is false for other forms (bare uuids or names).
+func refCollection(ref string) (string, bool) {
+	rest := ref
+	if i := strings.Index(ref, "://"); i >= 0 {
+		j := strings.IndexByte(ref[i+3:], '/')
+		if j < 0 {
+			return "", false
+		}
+		rest = ref[i+3+j:]
+	}
+	after, ok := strings.CutPrefix(rest, "/api/")
+	if !ok {
+		return "", false
+	}
+	if end := strings.IndexAny(after, "/?#"); end >= 0 {
+		after = after[:end]
+	}
+	return after, true
+}
+
+func (v *validator) integer(path string, f *Field, lit string) {
+	n, integral, huge := parseIntLiteral(lit)
+	if !integral {
+		v.add(path, "must be an integer, got %s", lit)
+		return
+	}
+	if !huge && n.IsInt64() {
+		for _, sp := range f.Special {
+			if n.Int64() == sp {
+				return
+			}
+		}
+	}
+	if f.Range != nil {
+		lo, hi := new(big.Rat).SetFloat64(f.Range.Min), new(big.Rat).SetFloat64(f.Range.Max)
+		if huge || new(big.Rat).SetInt(n).Cmp(lo) < 0 || new(big.Rat).SetInt(n).Cmp(hi) > 0 {
+			v.add(path, "must be between %s and %s%s, got %s", fmtFloat(f.Range.Min), fmtFloat(f.Range.Max), specialSuffix(f.Special), lit)
+		}
+		return
+	}
+	lo, hi := formatBounds(f.Format)
+	if huge || n.Cmp(lo) < 0 || n.Cmp(hi) > 0 {
+		v.add(path, "must be between %s and %s%s, got %s", lo, hi, specialSuffix(f.Special), lit)
+	}
+}
+
+func (v *validator) number(path string, f *Field, lit string) {
+	if f.Range == nil {
+		return
+	}
+	x, err := strconv.ParseFloat(lit, 64)
+	if err != nil && !errors.Is(err, strconv.ErrRange) {
+		v.add(path, "must be a number, got %s", lit)
+		return
+	}
+	if x < f.Range.Min || x > f.Range.Max {
+		v.add(path, "must be between %s and %s, got %s", fmtFloat(f.Range.Min), fmtFloat(f.Range.Max), lit)
+	}
+}
+
+func fmtFloat(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
+
+func specialSuffix(special []int64) string {
+	if len(special) == 0 {
+		return ""
+	}
+	parts := make([]string, len(special))
+	for i, s := range special {
+		parts[i] = strconv.FormatInt(s, 10)
+	}
+	return " or one of " + strings.Join(parts, ", ")
+}
+
+// parseIntLiteral reads a JSON number literal exactly. integral reports
+// whether it denotes an integer (80, 80.0 and 8e1 all do); huge reports an
+// integer of more than 20 digits, beyond every integer format, for which n is
+// nil.
+func parseIntLiteral(lit string) (n *big.Int, integral, huge bool) {
+	neg := strings.HasPrefix(lit, "-")
+	mant := strings.TrimPrefix(lit, "-")
+	exp := 0
+	if i := strings.IndexAny(mant, "eE"); i >= 0 {
+		e, err := strconv.Atoi(mant[i+1:])
+		mant = mant[:i]
+		if err != nil || e > 1e6 || e < -1e6 {
+			if strings.Trim(mant, "0.") == "" {
+				return new(big.Int), true, false
+			}
+			if strings.HasPrefix(lit[strings.IndexAny(lit, "eE")+1:], "-") {
+				return nil, false, false
+			}
+			return nil, true, true
+		}
+		exp = e
+	}
+	intPart, frac, _ := strings.Cut(mant, ".")
+	digits := strings.TrimLeft(intPart+frac, "0")
+	exp -= len(frac)
+	if digits == "" {
+		return new(big.Int), true, false
+	}
+	trimmed := strings.TrimRight(digits, "0")
+	exp += len(digits) - len(trimmed)
+	digits = trimmed
+	if exp < 0 {
+		return nil, false, false
+	}
+	if len(digits)+exp > 20 {
+		return nil, true, true
+	}
+	n, ok := new(big.Int).SetString(digits+strings.Repeat("0", exp), 10)
+	if !ok {
+		return nil, false, false
+	}
+	if neg {
+		n.Neg(n)
+	}
+	return n, true, false
+}
+
+// jvalue is a decoded JSON value that keeps the order of object members.
+type jvalue struct {
+	kind jkind
+	s    string // string value, or number literal
+	keys []string
+	vals []*jvalue // object member values, or array elements
+}
+
+type jkind uint8
+
+const (
+	kindNull jkind = iota
+	kindBool
+	kindNumber
+	kindString
+	kindArray
+	kindObject
+)
+
+func (k jkind) String() string {
+	return [...]string{"null", "boolean", "number", "string", "array", "object"}[k]
+}
+
+func parseJSON(data []byte) (*jvalue, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	v, err := decodeValue(dec)
+	if errors.Is(err, io.EOF) {
+		return nil, io.ErrUnexpectedEOF
+	}
+	if err != nil {
+		return nil, err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, errors.New("unexpected data after the top-level value")
+	}
+	return v, nil
+}
+
+func decodeValue(dec *json.Decoder) (*jvalue, error) {
+	tok, err := dec.Token()
+	if err != nil {
+		return nil, err
+	}
+	switch t := tok.(type) {
+	case nil:
+		return &jvalue{kind: kindNull}, nil
+	case bool:
+		return &jvalue{kind: kindBool}, nil
+	case json.Number:
+		return &jvalue{kind: kindNumber, s: string(t)}, nil
+	case string:
+		return &jvalue{kind: kindString, s: t}, nil
+	case json.Delim:
+		switch t {
+		case '{':
+			obj := &jvalue{kind: kindObject}
+			for dec.More() {
+				ktok, err := dec.Token()
+				if err != nil {
+					return nil, err
+				}
+				key, ok := ktok.(string)
+				if !ok {
+					return nil, fmt.Errorf("object key is %v, not a string", ktok)
+				}
+				val, err := decodeValue(dec)
+				if err != nil {
+					return nil, err
+				}
+				obj.keys = append(obj.keys, key)
+				obj.vals = append(obj.vals, val)
+			}
+			if _, err := dec.Token(); err != nil {
+				return nil, err
+			}
+			return obj, nil
+		case '[':
+			arr := &jvalue{kind: kindArray}
+			for dec.More() {
+				val, err := decodeValue(dec)
+				if err != nil {
+					return nil, err
+				}
+				arr.vals = append(arr.vals, val)
+			}
+			if _, err := dec.Token(); err != nil {
+				return nil, err
+			}
+			return arr, nil
+		}
+	}
+	return nil, fmt.Errorf("unexpected token %v", tok)
+}
