@@ -98,16 +98,16 @@ type VsVip struct {
 // Vip is one virtual IP of a VsVip.
 type Vip struct {
 	// VipID identifies the VIP within its VsVip; AKO uses "0". Required.
-	VipID                  string             `json:"vip_id"`
-	Enabled                *bool              `json:"enabled,omitempty"`
-	AutoAllocateIP         *bool              `json:"auto_allocate_ip,omitempty"`
-	AutoAllocateIPType     string             `json:"auto_allocate_ip_type,omitempty"`
-	AutoAllocateFloatingIP *bool              `json:"auto_allocate_floating_ip,omitempty"`
-	IPAddress              *IPAddr            `json:"ip_address,omitempty"`
-	IP6Address             *IPAddr            `json:"ip6_address,omitempty"`
-	FloatingIP             *IPAddr            `json:"floating_ip,omitempty"`
-	IPAMNetworkSubnet      *IPNetworkSubnet   `json:"ipam_network_subnet,omitempty"`
-	PlacementNetworks      []PlacementNetwork `json:"placement_networks,omitempty"`
+	VipID                  string                `json:"vip_id"`
+	Enabled                *bool                 `json:"enabled,omitempty"`
+	AutoAllocateIP         *bool                 `json:"auto_allocate_ip,omitempty"`
+	AutoAllocateIPType     string                `json:"auto_allocate_ip_type,omitempty"`
+	AutoAllocateFloatingIP *bool                 `json:"auto_allocate_floating_ip,omitempty"`
+	IPAddress              *IPAddr               `json:"ip_address,omitempty"`
+	IP6Address             *IPAddr               `json:"ip6_address,omitempty"`
+	FloatingIP             *IPAddr               `json:"floating_ip,omitempty"`
+	IPAMNetworkSubnet      *IPNetworkSubnet      `json:"ipam_network_subnet,omitempty"`
+	PlacementNetworks      []VipPlacementNetwork `json:"placement_networks,omitempty"`
 }
 
 // Values of Vip.AutoAllocateIPType.
@@ -152,10 +152,15 @@ type DNSInfo struct {
 	Type string `json:"type,omitempty"`
 }
 
-// PlacementNetwork is a network and subnet through which the service engines
-// reach pool servers (the pool's placement_networks; schema "PlacementNetwork"
-// and, for VIPs, the same shape as "VipPlacementNetwork").
+// PlacementNetwork is a network and subnet (IPv4 or IPv6) through which
+// the service engines reach pool servers (a pool's placement_networks).
 type PlacementNetwork struct {
+	NetworkRef string       `json:"network_ref"`
+	Subnet     IPAddrPrefix `json:"subnet"`
+}
+
+// VipPlacementNetwork is a network and subnets on which a VIP is placed.
+type VipPlacementNetwork struct {
 	NetworkRef string        `json:"network_ref,omitempty"`
 	Subnet     *IPAddrPrefix `json:"subnet,omitempty"`
 	Subnet6    *IPAddrPrefix `json:"subnet6,omitempty"`

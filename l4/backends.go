@@ -18,18 +18,44 @@ import (
 type backends struct {
 	svc    *corev1.Service
 	o      Options
-	slices []*discoveryv1.EndpointSlice // this Service's slices
+	slices []epSlice // this Service's slices, addresses parsed once
 	nodes  []corev1.Node
 	pods   []*corev1.Pod // this Service's selected pods (NodePortLocal)
+}
+
+// epSlice is an EndpointSlice with its endpoints' first addresses parsed.
+type epSlice struct {
+	*discoveryv1.EndpointSlice
+	eps []endpoint
+}
+
+type endpoint struct {
+	addr  netip.Addr
+	ip    string // canonical form of addr
+	ready bool
+	node  string
 }
 
 func newBackends(in ServiceInput, o Options) *backends {
 	b := &backends{svc: in.Service, o: o, nodes: in.Nodes}
 	for i := range in.EndpointSlices {
 		s := &in.EndpointSlices[i]
-		if s.Namespace == b.svc.Namespace && s.Labels[LabelServiceName] == b.svc.Name {
-			b.slices = append(b.slices, s)
+		if s.Namespace != b.svc.Namespace || s.Labels[LabelServiceName] != b.svc.Name || s.AddressType == discoveryv1.AddressTypeFQDN {
+			continue
 		}
+		es := epSlice{EndpointSlice: s, eps: make([]endpoint, 0, len(s.Endpoints))}
+		for _, ep := range s.Endpoints {
+			if len(ep.Addresses) == 0 {
+				continue
+			}
+			a, err := netip.ParseAddr(ep.Addresses[0])
+			if err != nil || a.Zone() != "" {
+				continue
+			}
+			a = a.Unmap()
+			es.eps = append(es.eps, endpoint{addr: a, ip: a.String(), ready: endpointReady(ep.Conditions), node: deref(ep.NodeName)})
+		}
+		b.slices = append(b.slices, es)
 	}
 	if o.BackendMode == BackendNodePortLocal && len(b.svc.Spec.Selector) > 0 {
 		sel := labels.SelectorFromSet(b.svc.Spec.Selector)
@@ -52,7 +78,7 @@ func (b *backends) familyOK(a netip.Addr) bool {
 }
 
 func (b *backends) servers(p servicePort) []aviobj.Server {
-	var out []aviobj.Server
+	var out []server
 	switch {
 	case b.o.BackendMode == BackendNodePort && !skipNodePort(b.svc):
 		out = b.nodePortServers(p)
@@ -61,7 +87,7 @@ func (b *backends) servers(p servicePort) []aviobj.Server {
 	default:
 		out = b.endpointServers(p)
 	}
-	return sortServers(out)
+	return toAvi(out)
 }
 
 func skipNodePort(svc *corev1.Service) bool {
@@ -111,48 +137,40 @@ func endpointReady(c discoveryv1.EndpointConditions) bool {
 
 // endpointServers: pod IPs and target ports from the Service's
 // EndpointSlices. Not-ready endpoints become disabled servers.
-func (b *backends) endpointServers(p servicePort) []aviobj.Server {
-	var out []aviobj.Server
+func (b *backends) endpointServers(p servicePort) []server {
+	var out []server
 	for _, s := range b.slices {
-		if s.AddressType == discoveryv1.AddressTypeFQDN {
-			continue
-		}
-		port, ok := slicePort(s, p)
+		port, ok := slicePort(s.EndpointSlice, p)
 		if !ok {
 			continue
 		}
-		for _, ep := range s.Endpoints {
-			if len(ep.Addresses) == 0 {
-				continue
+		for _, ep := range s.eps {
+			if b.familyOK(ep.addr) {
+				out = append(out, server{addr: ep.addr, ip: ep.ip, port: port, enabled: ep.ready, node: ep.node})
 			}
-			a, err := netip.ParseAddr(ep.Addresses[0])
-			if err != nil || !b.familyOK(a) {
-				continue
-			}
-			out = append(out, server(a, port, endpointReady(ep.Conditions), deref(ep.NodeName)))
 		}
 	}
 	return out
 }
 
 // nodePortServers: each eligible node's InternalIP(s) on the nodePort.
-func (b *backends) nodePortServers(p servicePort) []aviobj.Server {
+func (b *backends) nodePortServers(p servicePort) []server {
 	var local map[string]bool
 	if b.svc.Spec.ExternalTrafficPolicy == corev1.ServiceExternalTrafficPolicyLocal {
 		local = map[string]bool{}
 		for _, s := range b.slices {
-			if _, ok := slicePort(s, p); !ok {
+			if _, ok := slicePort(s.EndpointSlice, p); !ok {
 				continue
 			}
-			for _, ep := range s.Endpoints {
-				if endpointReady(ep.Conditions) && ep.NodeName != nil {
-					local[*ep.NodeName] = true
+			for _, ep := range s.eps {
+				if ep.ready && ep.node != "" {
+					local[ep.node] = true
 				}
 			}
 		}
 	}
 	sel := labels.SelectorFromSet(b.o.NodeSelector)
-	var out []aviobj.Server
+	var out []server
 	for i := range b.nodes {
 		n := &b.nodes[i]
 		if _, excluded := n.Labels[LabelExcludeFromLB]; excluded || !sel.Matches(labels.Set(n.Labels)) {
@@ -171,7 +189,7 @@ func (b *backends) nodePortServers(p servicePort) []aviobj.Server {
 				continue
 			}
 			have4, have6 = have4 || a.Is4(), have6 || a.Is6()
-			out = append(out, server(a, p.sp.NodePort, true, n.Name))
+			out = append(out, server{addr: a, ip: a.String(), port: p.sp.NodePort, enabled: true, node: n.Name})
 		}
 	}
 	return out
@@ -187,8 +205,8 @@ type nplMapping struct {
 
 // nplServers: the node IP and port Antrea maps to each selected, ready pod's
 // target port.
-func (b *backends) nplServers(p servicePort) []aviobj.Server {
-	var out []aviobj.Server
+func (b *backends) nplServers(p servicePort) []server {
+	var out []server
 	for _, pod := range b.pods {
 		if podNotReady(pod) {
 			continue
@@ -209,7 +227,7 @@ func (b *backends) nplServers(p servicePort) []aviobj.Server {
 			if err != nil || !b.familyOK(a) || m.NodePort < 1 || m.NodePort > 65535 {
 				continue
 			}
-			out = append(out, server(a, m.NodePort, true, pod.Spec.NodeName))
+			out = append(out, server{addr: a, ip: a.String(), port: m.NodePort, enabled: true, node: pod.Spec.NodeName})
 		}
 	}
 	return out
@@ -245,42 +263,46 @@ func podTargetPort(pod *corev1.Pod, p servicePort) (int32, bool) {
 	return 0, false
 }
 
-func server(a netip.Addr, port int32, enabled bool, node string) aviobj.Server {
-	t := aviobj.IPTypeV4
-	if a.Is6() {
-		t = aviobj.IPTypeV6
-	}
-	return aviobj.Server{
-		IP:         aviobj.IPAddr{Addr: a.String(), Type: t},
-		Port:       port,
-		Enabled:    aviobj.Bool(enabled),
-		ServerNode: node,
-	}
+// server is a pool server before it becomes an aviobj.Server.
+type server struct {
+	addr    netip.Addr
+	ip      string
+	port    int32
+	enabled bool
+	node    string
 }
 
-// sortServers orders servers by address then port and merges duplicates (an
-// endpoint listed in two slices during a handover); a merged server is
-// enabled if any copy is.
-func sortServers(s []aviobj.Server) []aviobj.Server {
+// toAvi orders servers by address then port, merges duplicates (an endpoint
+// listed in two slices during a handover; a merged server is enabled if any
+// copy is) and converts them to Avi servers.
+func toAvi(s []server) []aviobj.Server {
 	if len(s) == 0 {
 		return nil
 	}
-	slices.SortFunc(s, func(a, b aviobj.Server) int {
-		if c := netip.MustParseAddr(a.IP.Addr).Compare(netip.MustParseAddr(b.IP.Addr)); c != 0 {
+	slices.SortFunc(s, func(a, b server) int {
+		if c := a.addr.Compare(b.addr); c != 0 {
 			return c
 		}
-		return int(a.Port) - int(b.Port)
+		return int(a.port) - int(b.port)
 	})
-	out := s[:1]
-	for _, x := range s[1:] {
-		last := &out[len(out)-1]
-		if x.IP.Addr == last.IP.Addr && x.Port == last.Port {
-			if *x.Enabled {
-				last.Enabled = aviobj.Bool(true)
+	out := make([]aviobj.Server, 0, len(s))
+	for i, x := range s {
+		if i > 0 && x.addr == s[i-1].addr && x.port == s[i-1].port {
+			if x.enabled {
+				out[len(out)-1].Enabled = aviobj.Bool(true)
 			}
 			continue
 		}
-		out = append(out, x)
+		t := aviobj.IPTypeV4
+		if x.addr.Is6() {
+			t = aviobj.IPTypeV6
+		}
+		out = append(out, aviobj.Server{
+			IP:         aviobj.IPAddr{Addr: x.ip, Type: t},
+			Port:       x.port,
+			Enabled:    aviobj.Bool(x.enabled),
+			ServerNode: x.node,
+		})
 	}
 	return out
 }

@@ -448,13 +448,9 @@ func placementNetworks(o Options) []aviobj.PlacementNetwork {
 	var out []aviobj.PlacementNetwork
 	for _, n := range o.NodeNetworks {
 		for _, c := range n.CIDRs {
-			pn := aviobj.PlacementNetwork{NetworkRef: networkRef(n.NetworkName, n.NetworkUUID)}
-			if p := prefix(c); p != nil && p.IPAddr.Type == aviobj.IPTypeV6 {
-				pn.Subnet6 = p
-			} else {
-				pn.Subnet = p
+			if p := prefix(c); p != nil {
+				out = append(out, aviobj.PlacementNetwork{NetworkRef: networkRef(n.NetworkName, n.NetworkUUID), Subnet: *p})
 			}
-			out = append(out, pn)
 		}
 	}
 	return out

@@ -1,0 +1,61 @@
+// Package l4 translates Kubernetes L4 load-balancer intent into Avi
+// Controller objects: a Service of type LoadBalancer (with its
+// EndpointSlices, Nodes or Pods) becomes an aviobj.Set — one VirtualService,
+// VsVip and L4PolicySet, and one Pool per port — exactly as the Avi
+// Kubernetes Operator (AKO) would create it, with SCTP ports beside TCP and
+// UDP.
+//
+// # Translating a Service
+//
+//	res := l4.TranslateService(l4.ServiceInput{
+//		Service:        svc,
+//		EndpointSlices: slices, // may hold other Services' slices too
+//	}, l4.Options{ClusterName: "prod", License: profiles.LicenseEnterprise})
+//
+// TranslateService is a pure function: it reads nothing but its arguments
+// (no environment, no globals, no controller), never modifies them, and
+// returns the same Result for the same input. Every setting AKO reads from
+// its environment is an Options field, the licence tier included.
+//
+// # Reading a Result
+//
+//   - Set != nil: apply it. Errors may still name ports that were left out
+//     (an SCTP port in NodePortLocal mode, a duplicate port, ...); the other
+//     ports are served. Result.Ports says, per spec.ports entry, which pool
+//     serves it or why it is not served.
+//   - NotOurs != nil: the Service is for another controller (another
+//     spec.loadBalancerClass, not type LoadBalancer, a shared-VIP member).
+//     Remove whatever an earlier translation created.
+//   - otherwise: Errors explain why the Service cannot be served at all
+//     (a bad preferred IP, no ports, bad Options). Leave the controller as it
+//     is and report the errors: nothing is half-applied and nothing the user
+//     had is lost.
+//
+// Errors are a field.ErrorList with exact paths, e.g.
+// "spec.ports[1].protocol: Forbidden: SCTP may not be used when the backend
+// mode is NodePortLocal". Warnings flag what the controller may refuse, such
+// as SCTP under a non-Enterprise licence.
+//
+// # Status
+//
+// ServiceStatus turns a Result and the VIPs the controller holds into the
+// Service's status.loadBalancer (ingress IPs; ports[].error for ports that
+// cannot be served) and its LoadBalancerPortsError condition.
+//
+// # Choices made where AKO is silent or weak
+//
+//   - A port's protocol defaults to TCP when unset (the API server's default),
+//     so manifests translate as the cluster would store them.
+//   - EndpointSlice ports are matched by name and protocol (AKO ignores the
+//     protocol); a nil ready condition counts as ready, as the EndpointSlice
+//     API defines it.
+//   - Names longer than 255 characters are shortened to a readable prefix and
+//     a hash instead of the object being skipped.
+//   - An SCTP port in NodePortLocal mode is an error on that port; the other
+//     ports are still translated (AKO drops the whole VirtualService).
+//   - Options.IPFamily "" follows each Service's spec.ipFamilies.
+//   - Nodes labelled node.kubernetes.io/exclude-from-external-load-balancers
+//     are never NodePort servers.
+//   - VirtualService services and L4 rules keep spec.ports order; rules are
+//     named "<PROTOCOL>-<port>" and indexed 0..n-1.
+package l4
