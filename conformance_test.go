@@ -12,21 +12,47 @@ import (
 	"github.com/avil4/avil4/internal/avischema"
 )
 
-// findSets collects every value under a "set" key in a decoded golden file.
-func findSets(v any, out *[]json.RawMessage) {
+// taggedObject is how the translate command prints an object.
+type taggedObject struct {
+	Kind aviobj.Kind     `json:"kind"`
+	Body json.RawMessage `json:"body"`
+}
+
+// findObjects collects every Avi object in a decoded golden file: the
+// objects of every value under a "set" key (an aviobj.Set), and every
+// {"kind", "body"} pair under an "objects" key (the translate command's
+// output).
+func findObjects(t *testing.T, file string, v any, out *[]taggedObject) {
 	switch x := v.(type) {
 	case map[string]any:
 		for k, val := range x {
-			if k == "set" {
-				b, _ := json.Marshal(val)
-				*out = append(*out, b)
+			b, _ := json.Marshal(val)
+			switch k {
+			case "set":
+				var set aviobj.Set
+				if err := json.Unmarshal(b, &set); err != nil {
+					t.Errorf("%s: not a Set: %v", file, err)
+					continue
+				}
+				for _, o := range set.Objects() {
+					body, _ := json.Marshal(o)
+					*out = append(*out, taggedObject{Kind: o.AviKind(), Body: body})
+				}
+				continue
+			case "objects":
+				var objs []taggedObject
+				if err := json.Unmarshal(b, &objs); err != nil {
+					t.Errorf("%s: objects: %v", file, err)
+					continue
+				}
+				*out = append(*out, objs...)
 				continue
 			}
-			findSets(val, out)
+			findObjects(t, file, val, out)
 		}
 	case []any:
 		for _, val := range x {
-			findSets(val, out)
+			findObjects(t, file, val, out)
 		}
 	}
 }
@@ -63,23 +89,12 @@ func TestGoldenConformance(t *testing.T) {
 		if err := json.Unmarshal(data, &doc); err != nil {
 			t.Fatalf("%s: %v", f, err)
 		}
-		var sets []json.RawMessage
-		findSets(doc, &sets)
-		for _, raw := range sets {
-			var set aviobj.Set
-			if err := json.Unmarshal(raw, &set); err != nil {
-				t.Errorf("%s: not a Set: %v", f, err)
-				continue
-			}
-			for _, o := range set.Objects() {
-				body, err := json.Marshal(o)
-				if err != nil {
-					t.Fatal(err)
-				}
-				objects++
-				for _, p := range schema.Validate(string(o.AviKind()), body, avischema.ForbidReadOnly()) {
-					t.Errorf("%s: %s %q: %s", f, o.AviKind(), o.AviName(), p)
-				}
+		var objs []taggedObject
+		findObjects(t, f, doc, &objs)
+		for _, o := range objs {
+			objects++
+			for _, p := range schema.Validate(string(o.Kind), o.Body, avischema.ForbidReadOnly()) {
+				t.Errorf("%s: %s: %s", f, o.Kind, p)
 			}
 		}
 	}

@@ -138,7 +138,11 @@ func endpointReady(c discoveryv1.EndpointConditions) bool {
 // endpointServers: pod IPs and target ports from the Service's
 // EndpointSlices. Not-ready endpoints become disabled servers.
 func (b *backends) endpointServers(p servicePort) []server {
-	var out []server
+	n := 0
+	for _, s := range b.slices {
+		n += len(s.eps)
+	}
+	out := make([]server, 0, n)
 	for _, s := range b.slices {
 		port, ok := slicePort(s.EndpointSlice, p)
 		if !ok {
@@ -286,13 +290,17 @@ func toAvi(s []server) []aviobj.Server {
 		return int(a.port) - int(b.port)
 	})
 	out := make([]aviobj.Server, 0, len(s))
+	// One backing array for the servers' Enabled flags: one allocation
+	// per pool instead of one per server, each server its own pointer.
+	enabled := make([]bool, len(s))
 	for i, x := range s {
 		if i > 0 && x.addr == s[i-1].addr && x.port == s[i-1].port {
 			if x.enabled {
-				out[len(out)-1].Enabled = aviobj.Bool(true)
+				*out[len(out)-1].Enabled = true
 			}
 			continue
 		}
+		enabled[len(out)] = x.enabled
 		t := aviobj.IPTypeV4
 		if x.addr.Is6() {
 			t = aviobj.IPTypeV6
@@ -300,7 +308,7 @@ func toAvi(s []server) []aviobj.Server {
 		out = append(out, aviobj.Server{
 			IP:         aviobj.IPAddr{Addr: x.ip, Type: t},
 			Port:       x.port,
-			Enabled:    aviobj.Bool(x.enabled),
+			Enabled:    &enabled[len(out)],
 			ServerNode: x.node,
 		})
 	}
