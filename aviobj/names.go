@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"strconv"
+	"unicode/utf8"
 )
 
 // MaxNameLength is the longest object name the controller accepts.
@@ -24,6 +25,10 @@ func ShortenName(name string) string {
 	}
 	sum := sha256.Sum256([]byte(name))
 	keep := MaxNameLength - 1 - nameHashLength
+	// Never cut a multi-byte character in two.
+	for keep > 0 && !utf8.RuneStart(name[keep]) {
+		keep--
+	}
 	return name[:keep] + "-" + hex.EncodeToString(sum[:])[:nameHashLength]
 }
 

@@ -63,6 +63,12 @@ var ErrInvalidRef = errors.New("invalid Avi object reference")
 //	https://host/api/<kind>/<uuid>
 //	https://host/api/<kind>/<uuid>#<name>
 func ParseRef(s string) (Ref, error) {
+	// The #name fragment is the object's name as the controller prints it,
+	// which need not be valid URL escaping (a pool may be named "50%").
+	s, fragment, _ := strings.Cut(s, "#")
+	if f, err := url.PathUnescape(fragment); err == nil {
+		fragment = f
+	}
 	u, err := url.Parse(s)
 	if err != nil {
 		return Ref{}, fmt.Errorf("%w %q: %w", ErrInvalidRef, s, err)
@@ -78,7 +84,7 @@ func ParseRef(s string) (Ref, error) {
 	}
 	r := Ref{Kind: Kind(kind), UUID: uuid, Name: u.Query().Get("name")}
 	if r.Name == "" {
-		r.Name = u.Fragment
+		r.Name = fragment
 	}
 	if r.UUID == "" && r.Name == "" {
 		return Ref{}, fmt.Errorf("%w %q: names neither a uuid nor a name", ErrInvalidRef, s)

@@ -108,7 +108,9 @@ func (p Port) MarshalText() ([]byte, error) { return []byte(p.String()), nil }
 func (p *Port) UnmarshalText(b []byte) error {
 	proto, num, ok := strings.Cut(string(b), "/")
 	n, err := strconv.ParseInt(num, 10, 32)
-	if !ok || err != nil {
+	// A Port may describe an invalid spec (TCP/70000 in an error report), so
+	// any non-negative int32 is read back; only the form is enforced.
+	if !ok || err != nil || proto == "" || n < 0 || strconv.FormatInt(n, 10) != num {
 		return fmt.Errorf("port %q: want <PROTOCOL>/<number>", b)
 	}
 	*p = Port{Protocol: corev1.Protocol(proto), Port: int32(n)}
