@@ -77,17 +77,19 @@ func (b *backends) familyOK(a netip.Addr) bool {
 	return b.o.v6()
 }
 
-func (b *backends) servers(p servicePort) []aviobj.Server {
-	var out []server
+// servers returns the pool servers of port p, sorted.
+func (b *backends) servers(p servicePort) []aviobj.Server { return toAvi(b.rawServers(p)) }
+
+// rawServers returns the servers of port p in the backend mode, unsorted.
+func (b *backends) rawServers(p servicePort) []server {
 	switch {
 	case b.o.BackendMode == BackendNodePort && !skipNodePort(b.svc):
-		out = b.nodePortServers(p)
+		return b.nodePortServers(p)
 	case b.o.BackendMode == BackendNodePortLocal:
-		out = b.nplServers(p)
+		return b.nplServers(p)
 	default:
-		out = b.endpointServers(p)
+		return b.endpointServers(p)
 	}
-	return toAvi(out)
 }
 
 func skipNodePort(svc *corev1.Service) bool {

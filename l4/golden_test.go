@@ -10,6 +10,10 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"k8s.io/apimachinery/pkg/util/validation/field"
+	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
+
+	"github.com/avil4/avil4/aviobj"
 	"github.com/avil4/avil4/internal/golden"
 	"github.com/avil4/avil4/internal/manifest"
 	"github.com/avil4/avil4/l4"
@@ -38,9 +42,73 @@ type serviceOutput struct {
 	Set      any             `json:"set,omitempty"`
 }
 
+// gatewayOutput is what a golden file shows for one Gateway.
+type gatewayOutput struct {
+	Gateway    string              `json:"gateway"`
+	APIVersion string              `json:"apiVersion"`
+	NotOurs    *l4.NotOurs         `json:"notOurs,omitempty"`
+	Errors     []string            `json:"errors,omitempty"`
+	Warnings   []string            `json:"warnings,omitempty"`
+	Listeners  []l4.ListenerResult `json:"listeners,omitempty"`
+	Routes     []routeOutput       `json:"routes,omitempty"`
+	Status     any                 `json:"status,omitempty"`
+	Set        *aviobj.Set         `json:"set,omitempty"`
+}
+
+type routeOutput struct {
+	Route   string                        `json:"route"`
+	Errors  []string                      `json:"errors,omitempty"`
+	Parents []gatewayv1.RouteParentStatus `json:"parents"`
+}
+
+func errorStrings(errs field.ErrorList) []string {
+	var out []string
+	for _, e := range errs {
+		out = append(out, e.Error())
+	}
+	return out
+}
+
+func gatewayOut(name, apiVersion string, res l4.GatewayResult, status any) gatewayOutput {
+	o := gatewayOutput{
+		Gateway: name, APIVersion: apiVersion, NotOurs: res.NotOurs, Errors: errorStrings(res.Errors),
+		Warnings: res.Warnings, Listeners: res.Listeners, Set: res.Set,
+	}
+	if res.NotOurs == nil {
+		o.Status = status
+	}
+	for _, r := range res.Routes {
+		o.Routes = append(o.Routes, routeOutput{Route: r.Kind + " " + r.Namespace + "/" + r.Name, Errors: errorStrings(r.Errors), Parents: r.Parents})
+	}
+	return o
+}
+
+// translateGateways translates every Gateway of the bundle, both API
+// versions.
+func translateGateways(tc testCase, b *manifest.Bundle) []gatewayOutput {
+	var out []gatewayOutput
+	for i := range b.Gateways {
+		gw := &b.Gateways[i]
+		res := l4.TranslateGateway(b.GatewayInput(i), tc.Options)
+		out = append(out, gatewayOut(gw.Namespace+"/"+gw.Name, "gateway.networking.k8s.io/v1", res, l4.GatewayStatus(gw, res, tc.VIPs)))
+	}
+	for i := range b.LegacyGateways {
+		gw := &b.LegacyGateways[i]
+		res := l4.TranslateLegacyGateway(b.LegacyGatewayInput(i), tc.Options)
+		out = append(out, gatewayOut(gw.Namespace+"/"+gw.Name, "networking.x-k8s.io/v1alpha1", res, l4.LegacyGatewayStatus(gw, res, tc.VIPs)))
+	}
+	return out
+}
+
 type statusOutput struct {
 	LoadBalancer corev1.LoadBalancerStatus `json:"loadBalancer"`
 	Conditions   []metav1.Condition        `json:"conditions,omitempty"`
+}
+
+type goldenFile struct {
+	Description string          `json:"description"`
+	Services    []serviceOutput `json:"services,omitempty"`
+	Gateways    []gatewayOutput `json:"gateways,omitempty"`
 }
 
 // loadCase reads a golden input: its TestCase header (defaults when absent)
@@ -72,12 +140,7 @@ func translateAll(tc testCase, b *manifest.Bundle) []serviceOutput {
 	var out []serviceOutput
 	for i := range b.Services {
 		svc := &b.Services[i]
-		res := l4.TranslateService(l4.ServiceInput{
-			Service:        svc,
-			EndpointSlices: b.EndpointSlices,
-			Nodes:          b.Nodes,
-			Pods:           b.Pods,
-		}, tc.Options)
+		res := l4.TranslateService(b.ServiceInput(i), tc.Options)
 		o := serviceOutput{
 			Service:  svc.Namespace + "/" + svc.Name,
 			NotOurs:  res.NotOurs,
@@ -106,6 +169,8 @@ func TestGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	gateways, _ := filepath.Glob("testdata/gateway/*.yaml")
+	inputs = append(inputs, gateways...)
 	examples, _ := filepath.Glob("../examples/manifests/*.yaml")
 	inputs = append(inputs, examples...)
 	if len(inputs) < 10 {
@@ -113,7 +178,7 @@ func TestGolden(t *testing.T) {
 	}
 	for _, in := range inputs {
 		name := strings.TrimSuffix(filepath.Base(in), ".yaml")
-		out := filepath.Join("testdata/service", name+".golden.json")
+		out := strings.TrimSuffix(in, ".yaml") + ".golden.json"
 		if strings.HasPrefix(in, "../") {
 			out = filepath.Join("testdata/examples", name+".golden.json")
 		}
@@ -121,10 +186,11 @@ func TestGolden(t *testing.T) {
 			tc, b := loadCase(t, in)
 			before := golden.Marshal(t, b)
 			got := translateAll(tc, b)
+			gws := translateGateways(tc, b)
 			if diff := cmp.Diff(string(before), string(golden.Marshal(t, b))); diff != "" {
 				t.Errorf("translation modified its input (-before +after):\n%s", diff)
 			}
-			golden.CompareJSON(t, out, golden.Marshal(t, map[string]any{"description": tc.Description, "services": got}))
+			golden.CompareJSON(t, out, golden.Marshal(t, goldenFile{Description: tc.Description, Services: got, Gateways: gws}))
 		})
 	}
 }

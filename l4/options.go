@@ -55,6 +55,10 @@ const (
 // translates.
 const LoadBalancerClass = "ako.vmware.com/avi-lb"
 
+// GatewayControllerName is the default GatewayClass controller name of the
+// Gateways this library translates.
+const GatewayControllerName = "ako.vmware.com/avi-lb"
+
 // Options are the settings of a translation: everything AKO reads from its
 // environment, passed explicitly. The zero value of each field is documented;
 // ClusterName is required.
@@ -103,6 +107,10 @@ type Options struct {
 	// NodeSelector, when non-empty, keeps only nodes carrying all these
 	// labels as NodePort-mode servers (AKO's nodePortSelector).
 	NodeSelector map[string]string `json:"nodeSelector,omitempty"`
+	// GatewayController is the GatewayClass controllerName (v1) or
+	// controller (v1alpha1) this translator serves; "" means
+	// "ako.vmware.com/avi-lb".
+	GatewayController string `json:"gatewayController,omitempty"`
 	// CreatedBy overrides the created_by ownership mark; "" means
 	// aviobj.CreatedBy(ClusterName), i.e. "ako-<cluster>".
 	CreatedBy string `json:"createdBy,omitempty"`
@@ -148,6 +156,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.CreatedBy == "" {
 		o.CreatedBy = aviobj.CreatedBy(o.ClusterName)
+	}
+	if o.GatewayController == "" {
+		o.GatewayController = GatewayControllerName
 	}
 	return o
 }

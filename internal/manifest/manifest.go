@@ -11,7 +11,11 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	discoveryv1 "k8s.io/api/discovery/v1"
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
+	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 	"sigs.k8s.io/yaml"
+
+	"github.com/avil4/avil4/l4"
+	"github.com/avil4/avil4/l4/svcapi"
 )
 
 // Bundle holds the objects decoded from one or more manifests, by kind, in
@@ -21,6 +25,19 @@ type Bundle struct {
 	EndpointSlices []discoveryv1.EndpointSlice
 	Nodes          []corev1.Node
 	Pods           []corev1.Pod
+	Namespaces     []corev1.Namespace
+
+	GatewayClasses  []gatewayv1.GatewayClass
+	Gateways        []gatewayv1.Gateway
+	TCPRoutes       []gatewayv1.TCPRoute
+	UDPRoutes       []gatewayv1.UDPRoute
+	ReferenceGrants []gatewayv1.ReferenceGrant
+
+	LegacyGatewayClasses []svcapi.GatewayClass
+	LegacyGateways       []svcapi.Gateway
+
+	AviInfraSettings []l4.AviInfraSetting
+
 	// Other lists documents of kinds the bundle does not decode.
 	Other []Document
 }
@@ -45,6 +62,14 @@ func (d Document) String() string {
 	}
 	return fmt.Sprintf("%s %s %s (%s)", d.APIVersion, d.Kind, n, d.Source)
 }
+
+// API versions of the Gateway API kinds read. v1alpha2 routes and v1beta1
+// ReferenceGrants have the v1 shape and are decoded into the v1 types.
+const (
+	gwv1   = "gateway.networking.k8s.io/v1"
+	gwv1a2 = "gateway.networking.k8s.io/v1alpha2"
+	gwv1b1 = "gateway.networking.k8s.io/v1beta1"
+)
 
 type header struct {
 	APIVersion string `json:"apiVersion"`
@@ -103,6 +128,24 @@ func (b *Bundle) add(js []byte, source string) error {
 		b.Nodes, err = decodeInto(b.Nodes, d, false)
 	case "v1 Pod":
 		b.Pods, err = decodeInto(b.Pods, d, true)
+	case "v1 Namespace":
+		b.Namespaces, err = decodeInto(b.Namespaces, d, false)
+	case gwv1 + " GatewayClass":
+		b.GatewayClasses, err = decodeInto(b.GatewayClasses, d, false)
+	case gwv1 + " Gateway":
+		b.Gateways, err = decodeInto(b.Gateways, d, true)
+	case gwv1 + " TCPRoute", gwv1a2 + " TCPRoute":
+		b.TCPRoutes, err = decodeInto(b.TCPRoutes, d, true)
+	case gwv1 + " UDPRoute", gwv1a2 + " UDPRoute":
+		b.UDPRoutes, err = decodeInto(b.UDPRoutes, d, true)
+	case gwv1 + " ReferenceGrant", gwv1b1 + " ReferenceGrant":
+		b.ReferenceGrants, err = decodeInto(b.ReferenceGrants, d, true)
+	case svcapi.APIVersion + " GatewayClass":
+		b.LegacyGatewayClasses, err = decodeInto(b.LegacyGatewayClasses, d, false)
+	case svcapi.APIVersion + " Gateway":
+		b.LegacyGateways, err = decodeInto(b.LegacyGateways, d, true)
+	case l4.AviInfraSettingGroup + "/v1alpha1 AviInfraSetting", l4.AviInfraSettingGroup + "/v1beta1 AviInfraSetting":
+		b.AviInfraSettings, err = decodeInto(b.AviInfraSettings, d, false)
 	default:
 		b.Other = append(b.Other, d)
 	}

@@ -1,0 +1,522 @@
+package l4
+
+import (
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"net/netip"
+	"slices"
+	"strconv"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+	discoveryv1 "k8s.io/api/discovery/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
+
+	"github.com/avil4/avil4/aviobj"
+	"github.com/avil4/avil4/healthmon"
+	"github.com/avil4/avil4/policyset"
+	"github.com/avil4/avil4/profiles"
+)
+
+// Labels that bind a backend Service to a Gateway (AKO's services-API
+// convention): the Service's (protocol, port) must equal a listener's.
+const (
+	LabelGatewayName      = "ako.vmware.com/gateway-name"
+	LabelGatewayNamespace = "ako.vmware.com/gateway-namespace"
+)
+
+// Reasons a Gateway is not ours (see NotOurs).
+const (
+	// OtherController: the GatewayClass names another controller.
+	OtherController NotOursReason = "OtherController"
+	// NoGatewayClass: the Gateway's class is not among the inputs.
+	NoGatewayClass NotOursReason = "NoGatewayClass"
+)
+
+// GatewayInput is everything the translation of one
+// gateway.networking.k8s.io/v1 Gateway reads. Services, EndpointSlices,
+// Nodes, Pods, routes, grants and namespaces may include unrelated objects:
+// the translation picks what belongs to the Gateway. Nothing is modified.
+type GatewayInput struct {
+	Gateway      *gatewayv1.Gateway
+	GatewayClass *gatewayv1.GatewayClass
+	// InfraSetting is the AviInfraSetting the class's parametersRef names,
+	// if found.
+	InfraSetting *AviInfraSetting
+
+	// Services are candidate backends: Services carrying the gateway labels
+	// and Services named by route backendRefs.
+	Services       []corev1.Service
+	EndpointSlices []discoveryv1.EndpointSlice
+	Nodes          []corev1.Node
+	Pods           []corev1.Pod
+
+	TCPRoutes       []gatewayv1.TCPRoute
+	UDPRoutes       []gatewayv1.UDPRoute
+	ReferenceGrants []gatewayv1.ReferenceGrant
+	// Namespaces are needed for allowedRoutes namespace selectors.
+	Namespaces []corev1.Namespace
+}
+
+// GatewayResult is the outcome of a Gateway translation. Set, NotOurs and
+// Errors read as in Result: a Set to apply (possibly with some listeners
+// left out), a Gateway for another controller, or a Gateway that cannot be
+// served as written.
+type GatewayResult struct {
+	Set      *aviobj.Set     `json:"set,omitempty"`
+	NotOurs  *NotOurs        `json:"notOurs,omitempty"`
+	Errors   field.ErrorList `json:"-"`
+	Warnings []string        `json:"warnings,omitempty"`
+	// Conditions are the Gateway's conditions known before apply
+	// (Accepted); GatewayStatus adds Programmed.
+	Conditions []metav1.Condition `json:"conditions,omitempty"`
+	// Listeners has one entry per spec.listeners entry, in order.
+	Listeners []ListenerResult `json:"listeners,omitempty"`
+	// Routes has one entry per TCPRoute/UDPRoute that names this Gateway
+	// as a parent.
+	Routes []RouteResult `json:"routes,omitempty"`
+}
+
+// ListenerResult is the fate of one listener.
+type ListenerResult struct {
+	Index int    `json:"index"`
+	Name  string `json:"name,omitempty"`
+	// Port is the listener's protocol (as written) and port.
+	Port Port `json:"port"`
+	// Pool serves the listener; "" when nothing is bound or it is refused.
+	Pool string `json:"pool,omitempty"`
+	// Backends are the bound Services and ports, "ns/name:port".
+	Backends []string `json:"backends,omitempty"`
+	// AttachedRoutes counts the routes attached to the listener.
+	AttachedRoutes int32 `json:"attachedRoutes"`
+	// Conditions are Accepted, Conflicted and ResolvedRefs;
+	// GatewayStatus adds Programmed.
+	Conditions []metav1.Condition `json:"conditions"`
+
+	supported []gatewayv1.RouteGroupKind
+}
+
+// Served reports whether the listener is accepted and not conflicted.
+func (l ListenerResult) Served() bool {
+	return condTrue(l.Conditions, string(gatewayv1.ListenerConditionAccepted)) &&
+		!condTrue(l.Conditions, string(gatewayv1.ListenerConditionConflicted))
+}
+
+// RouteResult is the status of one route towards this Gateway.
+type RouteResult struct {
+	Kind      string `json:"kind"`
+	Namespace string `json:"namespace"`
+	Name      string `json:"name"`
+	// Parents are the route's status.parents entries for this Gateway.
+	Parents []gatewayv1.RouteParentStatus `json:"parents"`
+	// Errors are the route's problems with exact field paths (rooted at the
+	// route's spec).
+	Errors field.ErrorList `json:"-"`
+}
+
+func condTrue(cs []metav1.Condition, t string) bool {
+	for _, c := range cs {
+		if c.Type == t {
+			return c.Status == metav1.ConditionTrue
+		}
+	}
+	return false
+}
+
+// gwListener is a listener of either API version, being translated.
+type gwListener struct {
+	ListenerResult
+	protocol string
+	hostname string
+	tls      bool
+	path     *field.Path
+	allowed  *gatewayv1.AllowedRoutes
+	// bindings are the Services (and ports) claiming the listener.
+	bindings []binding
+	refused  bool
+}
+
+// binding is one backend Service port bound to a listener by a claimant (a
+// labelled Service, or a route).
+type binding struct {
+	svc      *corev1.Service
+	sp       *corev1.ServicePort
+	claimant string
+}
+
+func (l *gwListener) set(t gatewayv1.ListenerConditionType, status metav1.ConditionStatus, reason gatewayv1.ListenerConditionReason, msg string) {
+	c := metav1.Condition{Type: string(t), Status: status, Reason: string(reason), Message: msg}
+	for i := range l.Conditions {
+		if l.Conditions[i].Type == c.Type {
+			l.Conditions[i] = c
+			return
+		}
+	}
+	l.Conditions = append(l.Conditions, c)
+}
+
+func (l *gwListener) refuse(reason gatewayv1.ListenerConditionReason, msg string) {
+	if l.refused {
+		return
+	}
+	l.refused = true
+	l.set(gatewayv1.ListenerConditionAccepted, metav1.ConditionFalse, reason, msg)
+}
+
+// gatewayKey identifies a Gateway for naming, labels and markers.
+type gatewayKey struct{ namespace, name string }
+
+func (g gatewayKey) String() string { return g.namespace + "/" + g.name }
+
+// engine translates the listeners of one Gateway of either API version.
+type engine struct {
+	o         Options
+	gw        gatewayKey
+	listeners []*gwListener
+	res       *GatewayResult
+	in        backendInputs
+}
+
+type backendInputs struct {
+	services       []corev1.Service
+	endpointSlices []discoveryv1.EndpointSlice
+	nodes          []corev1.Node
+	pods           []corev1.Pod
+}
+
+var l4Protocols = []string{string(corev1.ProtocolTCP), string(corev1.ProtocolUDP), string(corev1.ProtocolSCTP)}
+
+// validateListeners sets Accepted/Conflicted on every listener from its own
+// spec and the other listeners.
+func (e *engine) validateListeners() {
+	seen := map[Port]*gwListener{}
+	for _, l := range e.listeners {
+		l.set(gatewayv1.ListenerConditionAccepted, metav1.ConditionTrue, gatewayv1.ListenerReasonAccepted, "Listener is accepted.")
+		l.set(gatewayv1.ListenerConditionConflicted, metav1.ConditionFalse, gatewayv1.ListenerReasonNoConflicts, "No conflicts.")
+		l.set(gatewayv1.ListenerConditionResolvedRefs, metav1.ConditionTrue, gatewayv1.ListenerReasonResolvedRefs, "References are resolved.")
+		if !slices.Contains(l4Protocols, l.protocol) {
+			e.res.Errors = append(e.res.Errors, field.NotSupported(l.path.Child("protocol"), l.protocol, l4Protocols))
+			l.refuse(gatewayv1.ListenerReasonUnsupportedProtocol, fmt.Sprintf("Protocol %s is unsupported, must be TCP, UDP or SCTP.", l.protocol))
+			continue
+		}
+		if l.protocol == string(corev1.ProtocolSCTP) && e.o.BackendMode == BackendNodePortLocal {
+			e.res.Errors = append(e.res.Errors, field.Forbidden(l.path.Child("protocol"),
+				"SCTP may not be used when the backend mode is NodePortLocal: Antrea NodePortLocal does not map SCTP ports"))
+			l.refuse(gatewayv1.ListenerReasonUnsupportedProtocol, "Protocol SCTP is unsupported when the backend mode is NodePortLocal.")
+			continue
+		}
+		if msgs := validationPort(l.Port.Port); msgs != "" {
+			e.res.Errors = append(e.res.Errors, field.Invalid(l.path.Child("port"), l.Port.Port, msgs))
+			l.refuse(gatewayv1.ListenerReasonUnsupportedValue, fmt.Sprintf("Port %d is invalid: %s.", l.Port.Port, msgs))
+			continue
+		}
+		if l.tls {
+			e.res.Errors = append(e.res.Errors, field.Forbidden(l.path.Child("tls"), "may not be set on an L4 listener"))
+			l.refuse(gatewayv1.ListenerReasonUnsupportedValue, fmt.Sprintf("TLS is not supported on a %s listener.", l.protocol))
+			continue
+		}
+		if prev, dup := seen[l.Port]; dup {
+			e.res.Errors = append(e.res.Errors, field.Duplicate(l.path, l.Port.String()))
+			msg := fmt.Sprintf("Listeners %s and %s both use %s.", listenerName(prev), listenerName(l), l.Port)
+			for _, x := range []*gwListener{prev, l} {
+				x.set(gatewayv1.ListenerConditionConflicted, metav1.ConditionTrue, gatewayv1.ListenerReasonHostnameConflict, msg)
+				x.refuse(gatewayv1.ListenerReasonPortUnavailable, msg)
+			}
+			continue
+		}
+		seen[l.Port] = l
+	}
+}
+
+func validationPort(p int32) string {
+	if p < 1 || p > 65535 {
+		return "must be between 1 and 65535, inclusive"
+	}
+	return ""
+}
+
+func listenerName(l *gwListener) string {
+	if l.Name != "" {
+		return strconv.Quote(l.Name)
+	}
+	return fmt.Sprintf("spec.listeners[%d]", l.Index)
+}
+
+// listenerFor returns the accepted listener serving (protocol, port).
+func (e *engine) listenerFor(k Port) *gwListener {
+	for _, l := range e.listeners {
+		if !l.refused && l.Port == k {
+			return l
+		}
+	}
+	return nil
+}
+
+// bindLabelled binds Services labelled for the Gateway to the listeners
+// whose (protocol, port) equals one of their ports.
+func (e *engine) bindLabelled() {
+	for i := range e.in.services {
+		svc := &e.in.services[i]
+		if svc.Labels[LabelGatewayName] != e.gw.name || svc.Labels[LabelGatewayNamespace] != e.gw.namespace {
+			continue
+		}
+		if svc.Spec.Type == corev1.ServiceTypeLoadBalancer || svc.Spec.Type == corev1.ServiceTypeExternalName {
+			e.res.Warnings = append(e.res.Warnings, fmt.Sprintf(
+				"Service %s/%s is of type %s and cannot be a Gateway backend (it keeps its own VirtualService if it is a LoadBalancer)",
+				svc.Namespace, svc.Name, svc.Spec.Type))
+			continue
+		}
+		for j := range svc.Spec.Ports {
+			sp := &svc.Spec.Ports[j]
+			k := Port{Protocol: protocolOf(sp.Protocol), Port: sp.Port}
+			l := e.listenerFor(k)
+			if l == nil {
+				e.res.Warnings = append(e.res.Warnings, fmt.Sprintf(
+					"Service %s/%s port %s matches no accepted listener of Gateway %s", svc.Namespace, svc.Name, k, e.gw))
+				continue
+			}
+			l.bindings = append(l.bindings, binding{svc: svc, sp: sp, claimant: "Service " + svc.Namespace + "/" + svc.Name})
+		}
+	}
+}
+
+// resolveBindings gives each accepted listener its pool: one claimant, or a
+// conflict when several claim it.
+func (e *engine) resolveBindings() {
+	for _, l := range e.listeners {
+		if l.refused || len(l.bindings) == 0 {
+			continue
+		}
+		var claimants []string
+		for _, b := range l.bindings {
+			if !slices.Contains(claimants, b.claimant) {
+				claimants = append(claimants, b.claimant)
+			}
+		}
+		if len(claimants) > 1 {
+			msg := fmt.Sprintf("Port %s is claimed by %s.", l.Port, strings.Join(claimants, " and "))
+			e.res.Errors = append(e.res.Errors, field.Forbidden(l.path, strings.TrimSuffix(strings.ToLower(msg[:1])+msg[1:], ".")+": a listener serves one backend"))
+			l.set(gatewayv1.ListenerConditionConflicted, metav1.ConditionTrue, gatewayv1.ListenerReasonPortUnavailable, msg)
+			l.refuse(gatewayv1.ListenerReasonPortUnavailable, msg)
+			l.bindings = nil
+			continue
+		}
+		for _, b := range l.bindings {
+			l.Backends = append(l.Backends, fmt.Sprintf("%s/%s:%d", b.svc.Namespace, b.svc.Name, b.sp.Port))
+		}
+		l.Pool = aviobj.GroupPoolName(e.o.ClusterName, e.gw.namespace, l.bindings[0].svc.Name, e.gw.name, l.protocol, l.Port.Port)
+	}
+}
+
+// buildSet assembles the Gateway's objects from its served listeners.
+func (e *engine) buildSet(vip []netip.Addr, metadata string) *aviobj.Set {
+	o := e.o
+	name := aviobj.VirtualServiceName(o.ClusterName, e.gw.namespace, e.gw.name)
+	tenantRef := aviobj.RefByName(aviobj.KindTenant, o.Tenant)
+	cloudRef := aviobj.RefByName(aviobj.KindCloud, o.Cloud)
+	vrfRef := ""
+	if o.T1LR == "" {
+		vrfRef = aviobj.RefByName(aviobj.KindVRFContext, o.VRF)
+	}
+	owner := aviobj.Markers{ClusterName: o.ClusterName, Namespace: e.gw.namespace, GatewayName: e.gw.name}
+	set := &aviobj.Set{Tenant: o.Tenant, ClusterName: o.ClusterName, CreatedBy: o.CreatedBy}
+	var v4, v6 netip.Addr
+	for _, a := range vip {
+		if a.Is4() {
+			v4 = a
+		} else {
+			v6 = a
+		}
+	}
+	set.VsVip = buildVsVip(name, o, tenantRef, cloudRef, vrfRef, v4)
+	if v6.IsValid() {
+		set.VsVip.Vip[0].IP6Address = &aviobj.IPAddr{Addr: v6.String(), Type: aviobj.IPTypeV6}
+	}
+
+	var protos []corev1.Protocol
+	var routes []policyset.Route
+	for _, l := range e.listeners {
+		if !l.Served() {
+			continue
+		}
+		proto := corev1.Protocol(l.protocol)
+		protos = append(protos, proto)
+		if l.Pool == "" {
+			continue
+		}
+		var raw []server
+		for _, b := range l.bindings {
+			bk := newBackends(ServiceInput{Service: b.svc, EndpointSlices: e.in.endpointSlices, Nodes: e.in.nodes, Pods: e.in.pods}, o)
+			raw = append(raw, bk.rawServers(servicePort{sp: b.sp, key: Port{Protocol: proto, Port: b.sp.Port}})...)
+		}
+		m := owner
+		m.ServiceName = l.bindings[0].svc.Name
+		m.Port = strconv.Itoa(int(l.Port.Port))
+		m.Protocol = l.protocol
+		set.Pools = append(set.Pools, aviobj.Pool{
+			Name:                   l.Pool,
+			TenantRef:              tenantRef,
+			CloudRef:               cloudRef,
+			CreatedBy:              o.CreatedBy,
+			VRFRef:                 vrfRef,
+			Tier1LR:                o.T1LR,
+			SNIEnabled:             aviobj.Bool(false),
+			GracefulDisableTimeout: aviobj.Int32(1),
+			HealthMonitorRefs:      healthmon.SystemRefs(proto),
+			PlacementNetworks:      placementNetworks(o),
+			Servers:                toAvi(raw),
+			ServiceMetadata:        gatewayPoolMetadata(l.bindings),
+			Markers:                m.List(),
+		})
+		routes = append(routes, policyset.Route{Port: Port{Protocol: proto, Port: l.Port.Port}, Pool: l.Pool})
+	}
+
+	set.L4PolicySet = &aviobj.L4PolicySet{
+		Name:               name,
+		TenantRef:          tenantRef,
+		CreatedBy:          o.CreatedBy,
+		L4ConnectionPolicy: policyset.ConnectionPolicy(routes),
+		Markers:            owner.List(),
+	}
+	choice := profiles.Network(protos, o.License)
+	var services []aviobj.Service
+	for _, l := range e.listeners {
+		if !l.Served() {
+			continue
+		}
+		s := aviobj.Service{Port: l.Port.Port, PortRangeEnd: l.Port.Port}
+		if ov := choice.ForPort(corev1.Protocol(l.protocol)); ov != "" {
+			s.OverrideNetworkProfileRef = profiles.NetworkRef(ov)
+		}
+		services = append(services, s)
+	}
+	vs := &aviobj.VirtualService{
+		Name:                        name,
+		TenantRef:                   tenantRef,
+		CloudRef:                    cloudRef,
+		CreatedBy:                   o.CreatedBy,
+		ApplicationProfileRef:       profiles.ApplicationRef(profiles.L4Application),
+		NetworkProfileRef:           profiles.NetworkRef(choice.VirtualService),
+		SEGroupRef:                  aviobj.RefByName(aviobj.KindServiceEngineGroup, o.SEGroup),
+		VRFContextRef:               vrfRef,
+		VsVipRef:                    aviobj.RefByName(aviobj.KindVsVip, name),
+		Services:                    services,
+		L4Policies:                  []aviobj.L4Policies{{Index: 0, L4PolicySetRef: policyset.Ref(name)}},
+		RemoveListeningPortOnVsDown: aviobj.Bool(true),
+		ServiceMetadata:             metadata,
+		Markers:                     owner.List(),
+	}
+	if o.EnableRHI {
+		vs.EnableRHI = aviobj.Bool(true)
+	}
+	set.VirtualService = vs
+	return set
+}
+
+// gatewayPoolMetadata is a gateway pool's service_metadata: the backend
+// Services it serves.
+func gatewayPoolMetadata(bs []binding) string {
+	var names []string
+	for _, b := range bs {
+		n := b.svc.Namespace + "/" + b.svc.Name
+		if !slices.Contains(names, n) {
+			names = append(names, n)
+		}
+	}
+	js, _ := json.Marshal(struct {
+		NamespaceServiceName []string `json:"namespace_svc_name"`
+	}{names})
+	return string(js)
+}
+
+// checkBackendModes reports bound Service ports that cannot be served in
+// the backend mode (no nodePort in NodePort mode); their listeners keep the
+// VirtualService port but get no servers from that backend.
+func (e *engine) checkBackendModes() {
+	if e.o.BackendMode != BackendNodePort {
+		return
+	}
+	for _, l := range e.listeners {
+		for _, b := range l.bindings {
+			if b.sp.NodePort == 0 && !skipNodePort(b.svc) {
+				e.res.Warnings = append(e.res.Warnings, fmt.Sprintf(
+					"listener %s: Service %s/%s port %s has no nodePort (type %s), so it has no servers in NodePort mode",
+					listenerName(l), b.svc.Namespace, b.svc.Name, l.Port, b.svc.Spec.Type))
+			}
+		}
+	}
+}
+
+// acceptedCondition is the Gateway's Accepted condition from its listeners.
+func (e *engine) acceptedCondition(generation int64) (metav1.Condition, bool) {
+	total, ok := len(e.listeners), 0
+	var bad []string
+	for _, l := range e.listeners {
+		if l.Served() {
+			ok++
+		} else {
+			bad = append(bad, listenerName(l))
+		}
+	}
+	c := metav1.Condition{Type: string(gatewayv1.GatewayConditionAccepted), ObservedGeneration: generation}
+	switch {
+	case ok == total:
+		c.Status, c.Reason, c.Message = metav1.ConditionTrue, string(gatewayv1.GatewayReasonAccepted), "Gateway is accepted."
+	case ok > 0:
+		c.Status, c.Reason = metav1.ConditionTrue, string(gatewayv1.GatewayReasonListenersNotValid)
+		c.Message = fmt.Sprintf("Listeners %s are not valid; the others are served.", strings.Join(bad, ", "))
+	default:
+		c.Status, c.Reason, c.Message = metav1.ConditionFalse, string(gatewayv1.GatewayReasonListenersNotValid), "No listener is valid."
+	}
+	return c, ok > 0
+}
+
+// gatewayAddresses validates requested static addresses: IPAddress only,
+// at most one per family allowed by the options.
+func gatewayAddresses(values []string, types []string, o Options, p *field.Path) ([]netip.Addr, field.ErrorList) {
+	var out []netip.Addr
+	var errs field.ErrorList
+	for i, v := range values {
+		vp := p.Index(i)
+		if types[i] != "" && types[i] != string(gatewayv1.IPAddressType) {
+			errs = append(errs, field.NotSupported(vp.Child("type"), types[i], []string{string(gatewayv1.IPAddressType)}))
+			continue
+		}
+		a, err := netip.ParseAddr(v)
+		if err != nil || a.Zone() != "" {
+			errs = append(errs, field.Invalid(vp.Child("value"), v, "must be a valid IP address"))
+			continue
+		}
+		a = a.Unmap()
+		if (a.Is4() && !o.v4()) || (a.Is6() && !o.v6()) {
+			errs = append(errs, field.Invalid(vp.Child("value"), v, fmt.Sprintf("is not of the VIP IP family %s", o.IPFamily)))
+			continue
+		}
+		if slices.ContainsFunc(out, func(b netip.Addr) bool { return b.Is4() == a.Is4() }) {
+			errs = append(errs, field.TooMany(p, len(values), 1))
+			continue
+		}
+		out = append(out, a)
+	}
+	return out, errs
+}
+
+// sortedByAge orders routes oldest first (creation time, then namespace and
+// name), the order that decides which route a listener serves.
+func sortedByAge[T any](items []T, meta func(*T) *metav1.ObjectMeta) []*T {
+	out := make([]*T, len(items))
+	for i := range items {
+		out[i] = &items[i]
+	}
+	slices.SortStableFunc(out, func(a, b *T) int {
+		ma, mb := meta(a), meta(b)
+		if c := ma.CreationTimestamp.Compare(mb.CreationTimestamp.Time); c != 0 {
+			return c
+		}
+		return cmp.Or(strings.Compare(ma.Namespace, mb.Namespace), strings.Compare(ma.Name, mb.Name))
+	})
+	return out
+}

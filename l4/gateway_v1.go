@@ -1,0 +1,502 @@
+package l4
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/netip"
+	"slices"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
+)
+
+// routeKind returns the route kind that attaches to a listener protocol.
+func routeKind(protocol string) gatewayv1.Kind {
+	switch protocol {
+	case string(corev1.ProtocolTCP):
+		return "TCPRoute"
+	case string(corev1.ProtocolUDP):
+		return "UDPRoute"
+	}
+	return ""
+}
+
+// TranslateGateway turns a gateway.networking.k8s.io/v1 Gateway into one L4
+// VirtualService whose listeners (TCP, UDP and SCTP) route to backend
+// Services. Backends bind by the ako.vmware.com/gateway-name and
+// gateway-namespace labels (any protocol) and, for TCP and UDP listeners,
+// by TCPRoutes and UDPRoutes. It is a pure function: it returns the objects
+// and status, it writes nothing.
+func TranslateGateway(in GatewayInput, opts Options) GatewayResult {
+	var res GatewayResult
+	if errs := opts.Validate(); len(errs) > 0 {
+		res.Errors = errs
+		return res
+	}
+	o := opts.withDefaults()
+	gw := in.Gateway
+	if gw == nil {
+		res.Errors = field.ErrorList{field.Required(field.NewPath("gateway"), "no Gateway to translate")}
+		return res
+	}
+	cls := in.GatewayClass
+	switch {
+	case cls == nil || string(gw.Spec.GatewayClassName) != cls.Name:
+		res.NotOurs = &NotOurs{Reason: NoGatewayClass, Message: fmt.Sprintf("GatewayClass %q is not known", gw.Spec.GatewayClassName)}
+		return res
+	case string(cls.Spec.ControllerName) != o.GatewayController:
+		res.NotOurs = &NotOurs{Reason: OtherController, Message: fmt.Sprintf("GatewayClass %q is for controller %q, not %q", cls.Name, cls.Spec.ControllerName, o.GatewayController)}
+		return res
+	}
+	gen := gw.Generation
+	refuse := func(reason gatewayv1.GatewayConditionReason, msg string, errs ...*field.Error) GatewayResult {
+		res.Errors = append(res.Errors, errs...)
+		res.Conditions = []metav1.Condition{{Type: string(gatewayv1.GatewayConditionAccepted), Status: metav1.ConditionFalse,
+			ObservedGeneration: gen, Reason: string(reason), Message: msg}}
+		return res
+	}
+	if errs := classParameters(cls, in.InfraSetting); len(errs) > 0 {
+		return refuse(gatewayv1.GatewayReasonInvalidParameters, fmt.Sprintf("GatewayClass %s parametersRef: %s.", cls.Name, errs[0].ErrorBody()), errs...)
+	}
+	if p := cls.Spec.ParametersRef; p != nil {
+		var errs field.ErrorList
+		if o, errs = o.WithInfraSetting(in.InfraSetting, field.NewPath("gatewayClass", "spec", "parametersRef")); len(errs) > 0 {
+			return refuse(gatewayv1.GatewayReasonInvalidParameters, errs[0].Error(), errs...)
+		}
+		if errs := o.Validate(); len(errs) > 0 {
+			return refuse(gatewayv1.GatewayReasonInvalidParameters, "AviInfraSetting "+p.Name+": "+errs[0].Error(), errs...)
+		}
+	}
+	o.IPFamily = gatewayFamily(o, gw)
+
+	e := &engine{o: o, gw: gatewayKey{gw.Namespace, gw.Name}, res: &res, in: backendInputs{
+		services: in.Services, endpointSlices: in.EndpointSlices, nodes: in.Nodes, pods: in.Pods}}
+	for i, l := range gw.Spec.Listeners {
+		gl := &gwListener{
+			ListenerResult: ListenerResult{Index: i, Name: string(l.Name), Port: Port{Protocol: corev1.Protocol(l.Protocol), Port: int32(l.Port)}},
+			protocol:       string(l.Protocol),
+			tls:            l.TLS != nil,
+			path:           field.NewPath("spec", "listeners").Index(i),
+			allowed:        l.AllowedRoutes,
+		}
+		if l.Hostname != nil {
+			gl.hostname = string(*l.Hostname)
+		}
+		e.listeners = append(e.listeners, gl)
+	}
+	e.validateListeners()
+	for _, l := range e.listeners {
+		if l.hostname != "" && !l.refused {
+			res.Errors = append(res.Errors, field.Forbidden(l.path.Child("hostname"), "may not be set on an L4 listener"))
+			l.refuse(gatewayv1.ListenerReasonUnsupportedValue, fmt.Sprintf("Hostname %q cannot be served on a %s listener.", l.hostname, l.protocol))
+		}
+		e.checkRouteKinds(l)
+	}
+	var values, types []string
+	for _, a := range gw.Spec.Addresses {
+		values = append(values, a.Value)
+		t := ""
+		if a.Type != nil {
+			t = string(*a.Type)
+		}
+		types = append(types, t)
+	}
+	vips, errs := gatewayAddresses(values, types, o, field.NewPath("spec", "addresses"))
+	if len(errs) > 0 {
+		return refuse(gatewayv1.GatewayReasonUnsupportedAddress, "Addresses cannot be used: "+errs[0].Error()+".", errs...)
+	}
+
+	e.bindLabelled()
+	e.bindRoutes(in)
+	e.resolveBindings()
+	e.checkBackendModes()
+	accepted, any := e.acceptedCondition(gen)
+	res.Conditions = []metav1.Condition{accepted}
+	for _, l := range e.listeners {
+		res.Listeners = append(res.Listeners, l.ListenerResult)
+	}
+	if !any {
+		return res
+	}
+	md, _ := json.Marshal(struct {
+		Gateway string `json:"gateway"`
+	}{e.gw.String()})
+	res.Set = e.buildSet(vips, string(md))
+	return res
+}
+
+// classParameters checks the GatewayClass parametersRef: only an
+// ako.vmware.com AviInfraSetting, which must be among the inputs.
+func classParameters(cls *gatewayv1.GatewayClass, infra *AviInfraSetting) field.ErrorList {
+	p := cls.Spec.ParametersRef
+	if p == nil {
+		return nil
+	}
+	path := field.NewPath("gatewayClass", "spec", "parametersRef")
+	if string(p.Group) != AviInfraSettingGroup || string(p.Kind) != "AviInfraSetting" {
+		return field.ErrorList{field.NotSupported(path.Child("kind"), string(p.Group)+"/"+string(p.Kind), []string{AviInfraSettingGroup + "/AviInfraSetting"})}
+	}
+	if infra == nil || infra.Name != p.Name {
+		return field.ErrorList{field.NotFound(path.Child("name"), p.Name)}
+	}
+	return nil
+}
+
+// gatewayFamily is the Gateway's VIP family: the option when set, else
+// from the requested addresses (both families: dual-stack), else IPv4.
+func gatewayFamily(o Options, gw *gatewayv1.Gateway) IPFamily {
+	if o.IPFamily != "" {
+		return o.IPFamily
+	}
+	var v4, v6 bool
+	for _, a := range gw.Spec.Addresses {
+		if ip, err := netip.ParseAddr(a.Value); err == nil {
+			v4, v6 = v4 || ip.Unmap().Is4(), v6 || ip.Is6() && !ip.Is4In6()
+		}
+	}
+	switch {
+	case v4 && v6:
+		return IPFamilyV4V6
+	case v6:
+		return IPFamilyV6
+	}
+	return IPFamilyV4
+}
+
+// checkRouteKinds sets the listener's supported kinds and refuses
+// allowedRoutes.kinds it cannot serve.
+func (e *engine) checkRouteKinds(l *gwListener) {
+	kind := routeKind(l.protocol)
+	if kind != "" {
+		l.supported = []gatewayv1.RouteGroupKind{{Group: ptrTo(gatewayv1.Group(gatewayv1.GroupName)), Kind: kind}}
+	}
+	if l.allowed == nil || len(l.allowed.Kinds) == 0 {
+		return
+	}
+	var bad []string
+	var ok []gatewayv1.RouteGroupKind
+	for _, k := range l.allowed.Kinds {
+		g := gatewayv1.GroupName
+		if k.Group != nil {
+			g = string(*k.Group)
+		}
+		if g == gatewayv1.GroupName && k.Kind == kind && kind != "" {
+			ok = append(ok, k)
+			continue
+		}
+		bad = append(bad, g+"/"+string(k.Kind))
+	}
+	l.supported = ok
+	if len(bad) > 0 {
+		l.set(gatewayv1.ListenerConditionResolvedRefs, metav1.ConditionFalse, gatewayv1.ListenerReasonInvalidRouteKinds,
+			fmt.Sprintf("Route kinds %v are not supported on a %s listener.", bad, l.protocol))
+	}
+}
+
+func ptrTo[T any](v T) *T { return &v }
+
+// bindRoutes attaches TCPRoutes and UDPRoutes to the listeners they name
+// and binds their backends.
+func (e *engine) bindRoutes(in GatewayInput) {
+	type route struct {
+		kind  gatewayv1.Kind
+		meta  *metav1.ObjectMeta
+		spec  gatewayv1.CommonRouteSpec
+		rules [][]gatewayv1.BackendRef
+	}
+	var routes []route
+	for _, r := range sortedByAge(in.TCPRoutes, func(r *gatewayv1.TCPRoute) *metav1.ObjectMeta { return &r.ObjectMeta }) {
+		rt := route{kind: "TCPRoute", meta: &r.ObjectMeta, spec: r.Spec.CommonRouteSpec}
+		for _, rule := range r.Spec.Rules {
+			rt.rules = append(rt.rules, rule.BackendRefs)
+		}
+		routes = append(routes, rt)
+	}
+	for _, r := range sortedByAge(in.UDPRoutes, func(r *gatewayv1.UDPRoute) *metav1.ObjectMeta { return &r.ObjectMeta }) {
+		rt := route{kind: "UDPRoute", meta: &r.ObjectMeta, spec: r.Spec.CommonRouteSpec}
+		for _, rule := range r.Spec.Rules {
+			rt.rules = append(rt.rules, rule.BackendRefs)
+		}
+		routes = append(routes, rt)
+	}
+	slices.SortStableFunc(routes, func(a, b route) int {
+		return a.meta.CreationTimestamp.Compare(b.meta.CreationTimestamp.Time)
+	})
+	attached := map[*gwListener]bool{}
+	for _, r := range routes {
+		rr := RouteResult{Kind: string(r.kind), Namespace: r.meta.Namespace, Name: r.meta.Name}
+		for pi, pref := range r.spec.ParentRefs {
+			if !e.isThisGateway(pref, r.meta.Namespace) {
+				continue
+			}
+			ps := gatewayv1.RouteParentStatus{ParentRef: pref, ControllerName: gatewayv1.GatewayController(e.o.GatewayController)}
+			cond := func(t gatewayv1.RouteConditionType, s metav1.ConditionStatus, reason gatewayv1.RouteConditionReason, msg string) {
+				ps.Conditions = append(ps.Conditions, metav1.Condition{Type: string(t), Status: s, ObservedGeneration: r.meta.Generation, Reason: string(reason), Message: msg})
+			}
+			targets, reason, msg := e.routeTargets(r.kind, pref, r.meta.Namespace, in.Namespaces)
+			if len(targets) == 0 {
+				cond(gatewayv1.RouteConditionAccepted, metav1.ConditionFalse, reason, msg)
+				rr.Errors = append(rr.Errors, field.Invalid(field.NewPath("spec", "parentRefs").Index(pi), string(pref.Name), msg))
+			} else {
+				cond(gatewayv1.RouteConditionAccepted, metav1.ConditionTrue, gatewayv1.RouteReasonAccepted, "Route is accepted.")
+			}
+			backends, rreason, rmsg, rerrs := e.resolveBackendRefs(r.kind, r.meta.Namespace, r.rules, in.ReferenceGrants)
+			rr.Errors = append(rr.Errors, rerrs...)
+			if rreason == gatewayv1.RouteReasonResolvedRefs {
+				cond(gatewayv1.RouteConditionResolvedRefs, metav1.ConditionTrue, rreason, rmsg)
+			} else {
+				cond(gatewayv1.RouteConditionResolvedRefs, metav1.ConditionFalse, rreason, rmsg)
+			}
+			for _, l := range targets {
+				if attached[l] {
+					continue // a listener serves (and counts) the oldest route it accepts
+				}
+				attached[l] = true
+				l.AttachedRoutes++
+				for _, b := range backends {
+					b.claimant = fmt.Sprintf("%s %s/%s", r.kind, r.meta.Namespace, r.meta.Name)
+					l.bindings = append(l.bindings, b)
+				}
+			}
+			rr.Parents = append(rr.Parents, ps)
+		}
+		if len(rr.Parents) > 0 {
+			e.res.Routes = append(e.res.Routes, rr)
+		}
+	}
+}
+
+// isThisGateway reports whether a parentRef names the Gateway.
+func (e *engine) isThisGateway(p gatewayv1.ParentReference, routeNS string) bool {
+	group, kind, ns := gatewayv1.GroupName, gatewayv1.Kind("Gateway"), routeNS
+	if p.Group != nil {
+		group = string(*p.Group)
+	}
+	if p.Kind != nil {
+		kind = *p.Kind
+	}
+	if p.Namespace != nil {
+		ns = string(*p.Namespace)
+	}
+	return group == gatewayv1.GroupName && kind == "Gateway" && ns == e.gw.namespace && string(p.Name) == e.gw.name
+}
+
+// routeTargets returns the accepted listeners a route's parentRef attaches
+// to, or why none does.
+func (e *engine) routeTargets(kind gatewayv1.Kind, p gatewayv1.ParentReference, routeNS string, nss []corev1.Namespace) ([]*gwListener, gatewayv1.RouteConditionReason, string) {
+	var matched, allowed []*gwListener
+	for _, l := range e.listeners {
+		if p.SectionName != nil && string(*p.SectionName) != l.Name {
+			continue
+		}
+		if p.Port != nil && int32(*p.Port) != l.Port.Port {
+			continue
+		}
+		matched = append(matched, l)
+		if l.refused || routeKind(l.protocol) != kind || !slices.ContainsFunc(l.supported, func(k gatewayv1.RouteGroupKind) bool { return k.Kind == kind }) {
+			continue
+		}
+		if !namespaceAllowed(l.allowed, routeNS, e.gw.namespace, nss) {
+			continue
+		}
+		allowed = append(allowed, l)
+	}
+	switch {
+	case len(matched) == 0:
+		return nil, gatewayv1.RouteReasonNoMatchingParent, "No listener matches the parentRef's sectionName and port."
+	case len(allowed) == 0:
+		return nil, gatewayv1.RouteReasonNotAllowedByListeners, fmt.Sprintf("No matching listener accepts %s from namespace %s.", kind, routeNS)
+	}
+	return allowed, "", ""
+}
+
+// namespaceAllowed applies a listener's allowedRoutes.namespaces.
+func namespaceAllowed(a *gatewayv1.AllowedRoutes, routeNS, gwNS string, nss []corev1.Namespace) bool {
+	from := gatewayv1.NamespacesFromSame
+	var sel *metav1.LabelSelector
+	if a != nil && a.Namespaces != nil {
+		if a.Namespaces.From != nil {
+			from = *a.Namespaces.From
+		}
+		sel = a.Namespaces.Selector
+	}
+	switch from {
+	case gatewayv1.NamespacesFromAll:
+		return true
+	case gatewayv1.NamespacesFromSelector:
+		s, err := metav1.LabelSelectorAsSelector(sel)
+		if err != nil || sel == nil {
+			return false
+		}
+		for _, ns := range nss {
+			if ns.Name == routeNS {
+				return s.Matches(labels.Set(ns.Labels))
+			}
+		}
+		return false
+	default:
+		return routeNS == gwNS
+	}
+}
+
+// resolveBackendRefs finds the Service ports a route's backendRefs name,
+// honouring ReferenceGrants for other namespaces.
+func (e *engine) resolveBackendRefs(kind gatewayv1.Kind, routeNS string, rules [][]gatewayv1.BackendRef, grants []gatewayv1.ReferenceGrant) ([]binding, gatewayv1.RouteConditionReason, string, field.ErrorList) {
+	var out []binding
+	var errs field.ErrorList
+	reason, msg := gatewayv1.RouteReasonResolvedRefs, "References are resolved."
+	fail := func(r gatewayv1.RouteConditionReason, m string, err *field.Error) {
+		if reason == gatewayv1.RouteReasonResolvedRefs {
+			reason, msg = r, m
+		}
+		errs = append(errs, err)
+	}
+	for ri, refs := range rules {
+		for bi, ref := range refs {
+			p := field.NewPath("spec", "rules").Index(ri).Child("backendRefs").Index(bi)
+			group, rk, ns := "", gatewayv1.Kind("Service"), routeNS
+			if ref.Group != nil {
+				group = string(*ref.Group)
+			}
+			if ref.Kind != nil {
+				rk = *ref.Kind
+			}
+			if ref.Namespace != nil {
+				ns = string(*ref.Namespace)
+			}
+			if group != "" || rk != "Service" {
+				fail(gatewayv1.RouteReasonInvalidKind, fmt.Sprintf("Backend kind %s/%s is not supported, must be Service.", group, rk),
+					field.NotSupported(p.Child("kind"), string(rk), []string{"Service"}))
+				continue
+			}
+			if ns != routeNS && !granted(grants, kind, routeNS, ns, string(ref.Name)) {
+				fail(gatewayv1.RouteReasonRefNotPermitted, fmt.Sprintf("Backend Service %s/%s is in another namespace and no ReferenceGrant allows it.", ns, ref.Name),
+					field.Forbidden(p.Child("namespace"), fmt.Sprintf("no ReferenceGrant in namespace %s allows %s from namespace %s", ns, kind, routeNS)))
+				continue
+			}
+			if ref.Weight != nil && *ref.Weight == 0 {
+				continue
+			}
+			svc := findService(e.in.services, ns, string(ref.Name))
+			if svc == nil {
+				fail(gatewayv1.RouteReasonBackendNotFound, fmt.Sprintf("Service %s/%s not found.", ns, ref.Name),
+					field.NotFound(p.Child("name"), string(ref.Name)))
+				continue
+			}
+			if ref.Port == nil {
+				fail(gatewayv1.RouteReasonBackendNotFound, fmt.Sprintf("Backend Service %s/%s needs a port.", ns, ref.Name),
+					field.Required(p.Child("port"), "a Service backend needs a port"))
+				continue
+			}
+			proto := corev1.ProtocolTCP
+			if kind == "UDPRoute" {
+				proto = corev1.ProtocolUDP
+			}
+			var sp *corev1.ServicePort
+			for i := range svc.Spec.Ports {
+				if svc.Spec.Ports[i].Port == int32(*ref.Port) && protocolOf(svc.Spec.Ports[i].Protocol) == proto {
+					sp = &svc.Spec.Ports[i]
+				}
+			}
+			if sp == nil {
+				fail(gatewayv1.RouteReasonBackendNotFound, fmt.Sprintf("%s port %d not found on Service %s/%s.", proto, *ref.Port, ns, ref.Name),
+					field.NotFound(p.Child("port"), int32(*ref.Port)))
+				continue
+			}
+			out = append(out, binding{svc: svc, sp: sp})
+		}
+	}
+	return out, reason, msg, errs
+}
+
+func findService(svcs []corev1.Service, ns, name string) *corev1.Service {
+	for i := range svcs {
+		if svcs[i].Namespace == ns && svcs[i].Name == name {
+			return &svcs[i]
+		}
+	}
+	return nil
+}
+
+// granted reports whether a ReferenceGrant in the target namespace lets
+// routes of kind from namespace fromNS refer to the Service name.
+func granted(grants []gatewayv1.ReferenceGrant, kind gatewayv1.Kind, fromNS, toNS, name string) bool {
+	for _, g := range grants {
+		if g.Namespace != toNS {
+			continue
+		}
+		from := slices.ContainsFunc(g.Spec.From, func(f gatewayv1.ReferenceGrantFrom) bool {
+			return string(f.Group) == gatewayv1.GroupName && f.Kind == kind && string(f.Namespace) == fromNS
+		})
+		to := slices.ContainsFunc(g.Spec.To, func(t gatewayv1.ReferenceGrantTo) bool {
+			return t.Group == "" && t.Kind == "Service" && (t.Name == nil || string(*t.Name) == name)
+		})
+		if from && to {
+			return true
+		}
+	}
+	return false
+}
+
+// GatewayStatus computes a v1 Gateway's status from its translation and the
+// VIPs the controller holds for it (empty before the first apply): the
+// Accepted and Programmed conditions, one status per listener (Accepted,
+// Conflicted, ResolvedRefs, Programmed, supported kinds, attached routes)
+// and the addresses. It returns a zero status for a NotOurs result.
+// Conditions carry no transition time: set them with
+// meta.SetStatusCondition.
+func GatewayStatus(gw *gatewayv1.Gateway, res GatewayResult, vips []string) gatewayv1.GatewayStatus {
+	var st gatewayv1.GatewayStatus
+	if gw == nil || res.NotOurs != nil {
+		return st
+	}
+	programmed := res.Set != nil && len(vips) > 0
+	st.Conditions = append(st.Conditions, res.Conditions...)
+	pc := metav1.Condition{Type: string(gatewayv1.GatewayConditionProgrammed), ObservedGeneration: gw.Generation}
+	switch {
+	case programmed:
+		pc.Status, pc.Reason, pc.Message = metav1.ConditionTrue, string(gatewayv1.GatewayReasonProgrammed), "Gateway is programmed."
+	case res.Set != nil:
+		pc.Status, pc.Reason, pc.Message = metav1.ConditionFalse, string(gatewayv1.GatewayReasonAddressNotAssigned), "Waiting for the controller to assign a VIP."
+	default:
+		pc.Status, pc.Reason, pc.Message = metav1.ConditionFalse, string(gatewayv1.GatewayReasonInvalid), "Gateway is not accepted."
+	}
+	st.Conditions = append(st.Conditions, pc)
+	for i := range st.Conditions {
+		st.Conditions[i].ObservedGeneration = gw.Generation
+	}
+	if programmed {
+		for _, v := range vips {
+			st.Addresses = append(st.Addresses, gatewayv1.GatewayStatusAddress{Type: ptrTo(gatewayv1.IPAddressType), Value: v})
+		}
+	}
+	for _, l := range res.Listeners {
+		ls := gatewayv1.ListenerStatus{
+			Name:           gatewayv1.SectionName(l.Name),
+			SupportedKinds: l.supported,
+			AttachedRoutes: l.AttachedRoutes,
+			Conditions:     append([]metav1.Condition(nil), l.Conditions...),
+		}
+		if ls.SupportedKinds == nil {
+			ls.SupportedKinds = []gatewayv1.RouteGroupKind{}
+		}
+		c := metav1.Condition{Type: string(gatewayv1.ListenerConditionProgrammed)}
+		switch {
+		case !l.Served():
+			c.Status, c.Reason, c.Message = metav1.ConditionFalse, string(gatewayv1.ListenerReasonInvalid), "Listener is not accepted."
+		case programmed:
+			c.Status, c.Reason, c.Message = metav1.ConditionTrue, string(gatewayv1.ListenerReasonProgrammed), "Listener is programmed."
+		default:
+			c.Status, c.Reason, c.Message = metav1.ConditionFalse, string(gatewayv1.ListenerReasonPending), "Waiting for the controller to assign a VIP."
+		}
+		ls.Conditions = append(ls.Conditions, c)
+		for i := range ls.Conditions {
+			ls.Conditions[i].ObservedGeneration = gw.Generation
+		}
+		st.Listeners = append(st.Listeners, ls)
+	}
+	return st
+}
