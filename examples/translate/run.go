@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
+	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 	"sigs.k8s.io/yaml"
 
 	"github.com/avil4/avil4/aviobj"
@@ -38,6 +39,29 @@ func (f *fileList) Set(v string) error { *f = append(*f, v); return nil }
 // Output is the JSON document printed on stdout.
 type Output struct {
 	Services []ServiceOutput `json:"services"`
+	Gateways []GatewayOutput `json:"gateways,omitempty"`
+}
+
+// GatewayOutput is the translation of one Gateway (either API version).
+type GatewayOutput struct {
+	Gateway    string              `json:"gateway"`
+	APIVersion string              `json:"apiVersion"`
+	NotOurs    *l4.NotOurs         `json:"notOurs,omitempty"`
+	Errors     []FieldError        `json:"errors,omitempty"`
+	Warnings   []string            `json:"warnings,omitempty"`
+	Listeners  []l4.ListenerResult `json:"listeners,omitempty"`
+	Routes     []RouteOutput       `json:"routes,omitempty"`
+	// Status is the Gateway status the translation implies (before any
+	// VIP is allocated).
+	Status  any         `json:"status,omitempty"`
+	Objects []AviObject `json:"objects,omitempty"`
+}
+
+// RouteOutput is the status of one route towards a Gateway.
+type RouteOutput struct {
+	Route   string                        `json:"route"`
+	Errors  []FieldError                  `json:"errors,omitempty"`
+	Parents []gatewayv1.RouteParentStatus `json:"parents"`
 }
 
 // ServiceOutput is the translation of one Service.
@@ -134,7 +158,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	for _, d := range b.Other {
-		fmt.Fprintf(stderr, "note: %s is not translated (kind %s is not an input of Service translation)\n", d, d.Kind)
+		fmt.Fprintf(stderr, "note: %s is not translated (kind %s is not an input of L4 translation)\n", d, d.Kind)
 	}
 
 	out, failed := translate(&b, opts)
@@ -143,7 +167,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	if failed > 0 {
-		fmt.Fprintf(stderr, "translate: %d Service(s) have errors\n", failed)
+		fmt.Fprintf(stderr, "translate: %d object(s) have errors\n", failed)
 		return exitInvalid
 	}
 	return exitOK
@@ -184,7 +208,7 @@ func load(b *manifest.Bundle, files []string, stdin io.Reader) error {
 			return err
 		}
 	}
-	if len(b.Services) == 0 && len(b.Other) == 0 {
+	if len(b.Services)+len(b.Gateways)+len(b.LegacyGateways)+len(b.Other) == 0 {
 		return errors.New("no Kubernetes objects in the input")
 	}
 	return nil
@@ -196,12 +220,7 @@ func translate(b *manifest.Bundle, opts l4.Options) (Output, int) {
 	failed := 0
 	for i := range b.Services {
 		svc := &b.Services[i]
-		res := l4.TranslateService(l4.ServiceInput{
-			Service:        svc,
-			EndpointSlices: b.EndpointSlices,
-			Nodes:          b.Nodes,
-			Pods:           b.Pods,
-		}, opts)
+		res := l4.TranslateService(b.ServiceInput(i), opts)
 		so := ServiceOutput{
 			Service:  svc.Namespace + "/" + svc.Name,
 			NotOurs:  res.NotOurs,
@@ -217,7 +236,58 @@ func translate(b *manifest.Bundle, opts l4.Options) (Output, int) {
 		}
 		out.Services = append(out.Services, so)
 	}
+	for i := range b.Gateways {
+		gw := &b.Gateways[i]
+		res := l4.TranslateGateway(b.GatewayInput(i), opts)
+		g := gatewayOutput(gw.Namespace+"/"+gw.Name, "gateway.networking.k8s.io/v1", res)
+		if res.NotOurs == nil {
+			g.Status = l4.GatewayStatus(gw, res, nil)
+		}
+		failed += g.failed()
+		out.Gateways = append(out.Gateways, g)
+	}
+	for i := range b.LegacyGateways {
+		gw := &b.LegacyGateways[i]
+		res := l4.TranslateLegacyGateway(b.LegacyGatewayInput(i), opts)
+		g := gatewayOutput(gw.Namespace+"/"+gw.Name, "networking.x-k8s.io/v1alpha1", res)
+		if res.NotOurs == nil {
+			g.Status = l4.LegacyGatewayStatus(gw, res, nil)
+		}
+		failed += g.failed()
+		out.Gateways = append(out.Gateways, g)
+	}
 	return out, failed
+}
+
+func gatewayOutput(name, apiVersion string, res l4.GatewayResult) GatewayOutput {
+	g := GatewayOutput{Gateway: name, APIVersion: apiVersion, NotOurs: res.NotOurs, Warnings: res.Warnings, Listeners: res.Listeners}
+	if len(res.Errors) > 0 {
+		g.Errors = fieldErrors(res.Errors)
+	}
+	for _, r := range res.Routes {
+		ro := RouteOutput{Route: r.Kind + " " + r.Namespace + "/" + r.Name, Parents: r.Parents}
+		if len(r.Errors) > 0 {
+			ro.Errors = fieldErrors(r.Errors)
+		}
+		g.Routes = append(g.Routes, ro)
+	}
+	for _, o := range res.Set.Objects() {
+		g.Objects = append(g.Objects, AviObject{Kind: o.AviKind(), Body: o})
+	}
+	return g
+}
+
+// failed is 1 when the Gateway or one of its routes has errors.
+func (g GatewayOutput) failed() int {
+	if len(g.Errors) > 0 {
+		return 1
+	}
+	for _, r := range g.Routes {
+		if len(r.Errors) > 0 {
+			return 1
+		}
+	}
+	return 0
 }
 
 func write(w io.Writer, out Output, format string) error {

@@ -30,7 +30,6 @@ func TestBundled(t *testing.T) {
 	}
 	for _, want := range []string{
 		"note: apps/v1 Deployment sctp-demo (examples/manifests/sctp-loadbalancer.yaml#1) is not translated",
-		"note: networking.x-k8s.io/v1alpha1 Gateway svcapi/my-gateway",
 	} {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, stderr)
@@ -68,6 +67,29 @@ func TestBundled(t *testing.T) {
 			t.Errorf("seed translation lacks %s:\n%s", want, js)
 		}
 	}
+	var gws struct {
+		Gateways []struct {
+			Gateway string          `json:"gateway"`
+			Objects json.RawMessage `json:"objects"`
+		} `json:"gateways"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &gws); err != nil || len(gws.Gateways) == 0 {
+		t.Fatalf("no gateways in the output (%v)", err)
+	}
+	var gcompact bytes.Buffer
+	if err := json.Compact(&gcompact, gws.Gateways[0].Objects); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		`"name":"cluster--svcapi-my-gateway"`,
+		`"network_profile_ref":"/api/networkprofile/?name=System-SCTP-Proxy"`,
+		`"health_monitor_refs":["/api/healthmonitor/?name=System-SCTP"]`,
+		`"protocol":"PROTOCOL_SCTP"`,
+	} {
+		if !strings.Contains(gcompact.String(), want) {
+			t.Errorf("seed Gateway translation lacks %s:\n%s", want, gcompact.String())
+		}
+	}
 	golden.CompareJSON(t, "testdata/bundled.golden.json", golden.Marshal(t, json.RawMessage(stdout)))
 }
 
@@ -96,7 +118,7 @@ func TestFlagsAndExitCodes(t *testing.T) {
 		},
 		{
 			name: "SCTP in NodePortLocal mode exits 1 and names the field", args: []string{"-f", "-", "--mode", "NodePortLocal"}, stdin: sctp,
-			wantCode: exitInvalid, wantOut: []string{`"field": "spec.ports[0].protocol"`}, wantStderr: []string{"1 Service(s) have errors"},
+			wantCode: exitInvalid, wantOut: []string{`"field": "spec.ports[0].protocol"`}, wantStderr: []string{"1 object(s) have errors"},
 		},
 		{
 			name: "essentials licence warns about SCTP", args: []string{"-f", "-", "--license", "ESSENTIALS"}, stdin: sctp,
