@@ -161,6 +161,9 @@ func (b *backends) endpointServers(p servicePort) []server {
 
 // nodePortServers: each eligible node's InternalIP(s) on the nodePort.
 func (b *backends) nodePortServers(p servicePort) []server {
+	if p.sp.NodePort == 0 {
+		return nil // no node port allocated: nothing to send traffic to
+	}
 	var local map[string]bool
 	if b.svc.Spec.ExternalTrafficPolicy == corev1.ServiceExternalTrafficPolicyLocal {
 		local = map[string]bool{}

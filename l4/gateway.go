@@ -173,11 +173,15 @@ func (g gatewayKey) String() string { return g.namespace + "/" + g.name }
 
 // engine translates the listeners of one Gateway of either API version.
 type engine struct {
-	o         Options
-	gw        gatewayKey
-	listeners []*gwListener
-	res       *GatewayResult
-	in        backendInputs
+	// hostnames says whether a listener hostname is refused (v1: an L4
+	// listener cannot serve one) rather than tolerated (v1alpha1, where AKO
+	// uses it as an FQDN).
+	refuseHostnames bool
+	o               Options
+	gw              gatewayKey
+	listeners       []*gwListener
+	res             *GatewayResult
+	in              backendInputs
 }
 
 type backendInputs struct {
@@ -213,9 +217,14 @@ func (e *engine) validateListeners() {
 			l.refuse(gatewayv1.ListenerReasonUnsupportedValue, fmt.Sprintf("Port %d is invalid: %s.", l.Port.Port, msgs))
 			continue
 		}
+		if l.hostname != "" && e.refuseHostnames {
+			e.res.Errors = append(e.res.Errors, field.Forbidden(l.path.Child("hostname"), "may not be set on an L4 listener"))
+			l.refuse(gatewayv1.ListenerReasonUnsupportedValue, fmt.Sprintf("Hostname %q cannot be served on %s listener.", l.hostname, article(l.protocol)))
+			continue
+		}
 		if l.tls {
 			e.res.Errors = append(e.res.Errors, field.Forbidden(l.path.Child("tls"), "may not be set on an L4 listener"))
-			l.refuse(gatewayv1.ListenerReasonUnsupportedValue, fmt.Sprintf("TLS is not supported on a %s listener.", l.protocol))
+			l.refuse(gatewayv1.ListenerReasonUnsupportedValue, fmt.Sprintf("TLS is not supported on %s listener.", article(l.protocol)))
 			continue
 		}
 		if prev, dup := seen[l.Port]; dup {
@@ -229,6 +238,15 @@ func (e *engine) validateListeners() {
 		}
 		seen[l.Port] = l
 	}
+}
+
+// article prefixes a protocol name with its indefinite article: "an SCTP",
+// "a TCP", "a UDP".
+func article(protocol string) string {
+	if protocol == string(corev1.ProtocolSCTP) {
+		return "an " + protocol
+	}
+	return "a " + protocol
 }
 
 func validationPort(p int32) string {

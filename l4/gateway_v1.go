@@ -72,7 +72,7 @@ func TranslateGateway(in GatewayInput, opts Options) GatewayResult {
 	}
 	o.IPFamily = gatewayFamily(o, gw)
 
-	e := &engine{o: o, gw: gatewayKey{gw.Namespace, gw.Name}, res: &res, in: backendInputs{
+	e := &engine{refuseHostnames: true, o: o, gw: gatewayKey{gw.Namespace, gw.Name}, res: &res, in: backendInputs{
 		services: in.Services, endpointSlices: in.EndpointSlices, nodes: in.Nodes, pods: in.Pods}}
 	for i, l := range gw.Spec.Listeners {
 		gl := &gwListener{
@@ -89,10 +89,6 @@ func TranslateGateway(in GatewayInput, opts Options) GatewayResult {
 	}
 	e.validateListeners()
 	for _, l := range e.listeners {
-		if l.hostname != "" && !l.refused {
-			res.Errors = append(res.Errors, field.Forbidden(l.path.Child("hostname"), "may not be set on an L4 listener"))
-			l.refuse(gatewayv1.ListenerReasonUnsupportedValue, fmt.Sprintf("Hostname %q cannot be served on a %s listener.", l.hostname, l.protocol))
-		}
 		e.checkRouteKinds(l)
 	}
 	var values, types []string
@@ -192,7 +188,7 @@ func (e *engine) checkRouteKinds(l *gwListener) {
 	l.supported = ok
 	if len(bad) > 0 {
 		l.set(gatewayv1.ListenerConditionResolvedRefs, metav1.ConditionFalse, gatewayv1.ListenerReasonInvalidRouteKinds,
-			fmt.Sprintf("Route kinds %v are not supported on a %s listener.", bad, l.protocol))
+			fmt.Sprintf("Route kinds %v are not supported on %s listener.", bad, article(l.protocol)))
 	}
 }
 
@@ -236,10 +232,10 @@ func (e *engine) bindRoutes(in GatewayInput) {
 			cond := func(t gatewayv1.RouteConditionType, s metav1.ConditionStatus, reason gatewayv1.RouteConditionReason, msg string) {
 				ps.Conditions = append(ps.Conditions, metav1.Condition{Type: string(t), Status: s, ObservedGeneration: r.meta.Generation, Reason: string(reason), Message: msg})
 			}
-			targets, reason, msg := e.routeTargets(r.kind, pref, r.meta.Namespace, in.Namespaces)
+			targets, reason, msg, detail := e.routeTargets(r.kind, pref, r.meta.Namespace, in.Namespaces)
 			if len(targets) == 0 {
 				cond(gatewayv1.RouteConditionAccepted, metav1.ConditionFalse, reason, msg)
-				rr.Errors = append(rr.Errors, field.Invalid(field.NewPath("spec", "parentRefs").Index(pi), string(pref.Name), msg))
+				rr.Errors = append(rr.Errors, field.Invalid(field.NewPath("spec", "parentRefs").Index(pi), string(pref.Name), detail))
 			} else {
 				cond(gatewayv1.RouteConditionAccepted, metav1.ConditionTrue, gatewayv1.RouteReasonAccepted, "Route is accepted.")
 			}
@@ -286,7 +282,7 @@ func (e *engine) isThisGateway(p gatewayv1.ParentReference, routeNS string) bool
 
 // routeTargets returns the accepted listeners a route's parentRef attaches
 // to, or why none does.
-func (e *engine) routeTargets(kind gatewayv1.Kind, p gatewayv1.ParentReference, routeNS string, nss []corev1.Namespace) ([]*gwListener, gatewayv1.RouteConditionReason, string) {
+func (e *engine) routeTargets(kind gatewayv1.Kind, p gatewayv1.ParentReference, routeNS string, nss []corev1.Namespace) ([]*gwListener, gatewayv1.RouteConditionReason, string, string) {
 	var matched, allowed []*gwListener
 	for _, l := range e.listeners {
 		if p.SectionName != nil && string(*p.SectionName) != l.Name {
@@ -306,11 +302,13 @@ func (e *engine) routeTargets(kind gatewayv1.Kind, p gatewayv1.ParentReference, 
 	}
 	switch {
 	case len(matched) == 0:
-		return nil, gatewayv1.RouteReasonNoMatchingParent, "No listener matches the parentRef's sectionName and port."
+		return nil, gatewayv1.RouteReasonNoMatchingParent, "No listener matches the parentRef's sectionName and port.",
+			fmt.Sprintf("no listener of Gateway %s matches the sectionName and port", e.gw)
 	case len(allowed) == 0:
-		return nil, gatewayv1.RouteReasonNotAllowedByListeners, fmt.Sprintf("No matching listener accepts %s from namespace %s.", kind, routeNS)
+		return nil, gatewayv1.RouteReasonNotAllowedByListeners, fmt.Sprintf("No matching listener accepts %s from namespace %s.", kind, routeNS),
+			fmt.Sprintf("no matching listener of Gateway %s accepts %s from namespace %s", e.gw, kind, routeNS)
 	}
-	return allowed, "", ""
+	return allowed, "", "", ""
 }
 
 // namespaceAllowed applies a listener's allowedRoutes.namespaces.

@@ -168,7 +168,11 @@ func TranslateService(in ServiceInput, opts Options) Result {
 
 func notOurs(svc *corev1.Service, o Options) *NotOurs {
 	if svc.Spec.Type != corev1.ServiceTypeLoadBalancer {
-		return &NotOurs{Reason: NotLoadBalancer, Message: fmt.Sprintf("type is %q, not LoadBalancer", string(svc.Spec.Type))}
+		t := svc.Spec.Type
+		if t == "" {
+			t = corev1.ServiceTypeClusterIP // the API server's default
+		}
+		return &NotOurs{Reason: NotLoadBalancer, Message: fmt.Sprintf("type is %s, not LoadBalancer", t)}
 	}
 	switch c := svc.Spec.LoadBalancerClass; {
 	case c == nil && !o.servesNoClass():
