@@ -71,17 +71,6 @@ func FuzzTranslateService(f *testing.F) {
 			}
 			return
 		}
-		for _, o := range res.Set.Objects() {
-			body, err := json.Marshal(o)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, p := range schema.Validate(string(o.AviKind()), body, avischema.ForbidReadOnly()) {
-				t.Errorf("%s %q: %s", o.AviKind(), o.AviName(), p)
-			}
-			if n := len(o.AviName()); n > 255 {
-				t.Errorf("%s name is %d characters long", o.AviKind(), n)
-			}
-		}
+		checkSet(t, schema, res.Set)
 	})
 }
