@@ -8,5 +8,10 @@
 //     --mode NodePort;
 //   - static-ip.yaml: a preferred VIP from spec.loadBalancerIP and from the
 //     ako.vmware.com/load-balancer-ip annotation;
-//   - ipv6.yaml: an IPv6-only Service with a preferred IPv6 VIP.
+//   - ipv6.yaml: an IPv6-only Service with a preferred IPv6 VIP;
+//   - gateway-v1-sctp-tcp-udp.yaml: a v1 Gateway with SCTP, TCP and UDP
+//     listeners served by a labelled Service, a TCPRoute and a UDPRoute.
+//
+// invalid/ holds manifests that are wrong on purpose (not bundled), such as
+// gateway-conflict.yaml, where two Services claim one listener.
 package manifests

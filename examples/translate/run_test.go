@@ -73,11 +73,20 @@ func TestBundled(t *testing.T) {
 			Objects json.RawMessage `json:"objects"`
 		} `json:"gateways"`
 	}
-	if err := json.Unmarshal([]byte(stdout), &gws); err != nil || len(gws.Gateways) == 0 {
-		t.Fatalf("no gateways in the output (%v)", err)
+	if err := json.Unmarshal([]byte(stdout), &gws); err != nil {
+		t.Fatal(err)
+	}
+	var seedGW json.RawMessage
+	for _, g := range gws.Gateways {
+		if g.Gateway == "svcapi/my-gateway" {
+			seedGW = g.Objects
+		}
+	}
+	if seedGW == nil {
+		t.Fatal("the seed Gateway svcapi/my-gateway is missing")
 	}
 	var gcompact bytes.Buffer
-	if err := json.Compact(&gcompact, gws.Gateways[0].Objects); err != nil {
+	if err := json.Compact(&gcompact, seedGW); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{
