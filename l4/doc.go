@@ -36,6 +36,38 @@
 // mode is NodePortLocal". Warnings flag what the controller may refuse, such
 // as SCTP under a non-Enterprise licence.
 //
+// # Translating a Gateway
+//
+// TranslateGateway turns a gateway.networking.k8s.io/v1 Gateway into one L4
+// VirtualService (VS, VsVip and L4PolicySet named <cluster>--<gwns>-<gw>)
+// whose TCP, UDP and SCTP listeners route to backend Services, one pool per
+// served listener (<cluster>--<gwns>-<svc>-<gw>-<PROTOCOL>-<port>). No Avi
+// integration supports v1 L4 Gateways today; avil4 does:
+//
+//   - the GatewayClass controllerName must be Options.GatewayController
+//     (default ako.vmware.com/avi-lb), else the Gateway is NotOurs; a
+//     parametersRef to an ako.vmware.com AviInfraSetting applies its SE group,
+//     VIP network, RHI, BGP peer labels, node networks and tier-1 router;
+//   - SCTP listeners are implementation-specific (Gateway API has no
+//     SCTPRoute) and bind Services labelled ako.vmware.com/gateway-name and
+//     ako.vmware.com/gateway-namespace whose (protocol, port) equals the
+//     listener's, as AKO's services-API mode does; TCP and UDP listeners also
+//     take TCPRoutes and UDPRoutes, honouring sectionName, port,
+//     allowedRoutes and ReferenceGrants;
+//   - a listener with another protocol, a hostname or TLS is Accepted=False
+//     (UnsupportedProtocol, UnsupportedValue) and the others are still
+//     served; a listener claimed by two backends is Conflicted with reason
+//     PortUnavailable and gets no pool (two routes: the oldest wins, as the
+//     Gateway API asks);
+//   - spec.addresses (IPAddress, one per family) request a static VIP.
+//
+// GatewayStatus renders the Gateway's status (Accepted, Programmed,
+// listeners with Accepted/Conflicted/ResolvedRefs/Programmed and attached
+// routes, addresses); GatewayResult.Routes holds each route's parent status.
+// TranslateLegacyGateway and LegacyGatewayStatus do the same for AKO's
+// networking.x-k8s.io/v1alpha1 shape (package svcapi), with AKO's rule that
+// every listener's routes.selector.matchLabels carries both gateway labels.
+//
 // # Status
 //
 // ServiceStatus turns a Result and the VIPs the controller holds into the
