@@ -360,3 +360,41 @@ type HealthMonitorHTTP struct {
 	HTTPResponseCode []string `json:"http_response_code,omitempty"`
 	HTTPResponse     string   `json:"http_response,omitempty"`
 }
+
+// Values of Pool.LBAlgorithm (the schema's enum).
+const (
+	LBAlgorithmLeastConnections = "LB_ALGORITHM_LEAST_CONNECTIONS"
+	LBAlgorithmRoundRobin       = "LB_ALGORITHM_ROUND_ROBIN"
+	LBAlgorithmFastestResponse  = "LB_ALGORITHM_FASTEST_RESPONSE"
+	LBAlgorithmConsistentHash   = "LB_ALGORITHM_CONSISTENT_HASH"
+	LBAlgorithmLeastLoad        = "LB_ALGORITHM_LEAST_LOAD"
+	LBAlgorithmFewestServers    = "LB_ALGORITHM_FEWEST_SERVERS"
+	LBAlgorithmRandom           = "LB_ALGORITHM_RANDOM"
+	LBAlgorithmFewestTasks      = "LB_ALGORITHM_FEWEST_TASKS"
+	LBAlgorithmNearestServer    = "LB_ALGORITHM_NEAREST_SERVER"
+	LBAlgorithmCoreAffinity     = "LB_ALGORITHM_CORE_AFFINITY"
+	LBAlgorithmTopology         = "LB_ALGORITHM_TOPOLOGY"
+)
+
+// LBAlgorithms lists the values of Pool.LBAlgorithm.
+func LBAlgorithms() []string {
+	return []string{LBAlgorithmLeastConnections, LBAlgorithmRoundRobin, LBAlgorithmFastestResponse,
+		LBAlgorithmConsistentHash, LBAlgorithmLeastLoad, LBAlgorithmFewestServers, LBAlgorithmRandom,
+		LBAlgorithmFewestTasks, LBAlgorithmNearestServer, LBAlgorithmCoreAffinity, LBAlgorithmTopology}
+}
+
+// Values of Pool.LBAlgorithmHash (the schema's enum).
+const (
+	LBAlgorithmHashSourceIP        = "LB_ALGORITHM_CONSISTENT_HASH_SOURCE_IP_ADDRESS"
+	LBAlgorithmHashSourceIPAndPort = "LB_ALGORITHM_CONSISTENT_HASH_SOURCE_IP_ADDRESS_AND_PORT"
+	LBAlgorithmHashURI             = "LB_ALGORITHM_CONSISTENT_HASH_URI"
+	LBAlgorithmHashCustomHeader    = "LB_ALGORITHM_CONSISTENT_HASH_CUSTOM_HEADER"
+	LBAlgorithmHashCustomString    = "LB_ALGORITHM_CONSISTENT_HASH_CUSTOM_STRING"
+	LBAlgorithmHashCallID          = "LB_ALGORITHM_CONSISTENT_HASH_CALLID"
+)
+
+// LBAlgorithmHashes lists the values of Pool.LBAlgorithmHash.
+func LBAlgorithmHashes() []string {
+	return []string{LBAlgorithmHashSourceIP, LBAlgorithmHashSourceIPAndPort, LBAlgorithmHashURI,
+		LBAlgorithmHashCustomHeader, LBAlgorithmHashCustomString, LBAlgorithmHashCallID}
+}

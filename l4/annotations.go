@@ -14,6 +14,11 @@ const (
 	// AnnotationSharedVIP groups LoadBalancer Services of one namespace
 	// into one VirtualService; such Services are not translated alone.
 	AnnotationSharedVIP = "ako.vmware.com/enable-shared-vip"
+	// AnnotationInfraSetting names the AviInfraSetting of a Service or,
+	// on a Namespace, of its Services and Gateways (the Service's wins).
+	AnnotationInfraSetting = "aviinfrasetting.ako.vmware.com/name"
+	// AnnotationTenant on a Namespace names the Avi tenant of its objects.
+	AnnotationTenant = "ako.vmware.com/tenant-name"
 	// AnnotationSkipNodePort (any value) uses pod IPs as servers even in
 	// NodePort mode.
 	AnnotationSkipNodePort = "skipnodeport.ako.vmware.com/enabled"

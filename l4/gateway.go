@@ -16,9 +16,6 @@ import (
 	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 
 	"github.com/avil4/avil4/aviobj"
-	"github.com/avil4/avil4/healthmon"
-	"github.com/avil4/avil4/policyset"
-	"github.com/avil4/avil4/profiles"
 )
 
 // Labels that bind a backend Service to a Gateway (AKO's services-API
@@ -330,108 +327,35 @@ func (e *engine) resolveBindings() {
 }
 
 // buildSet assembles the Gateway's objects from its served listeners.
-func (e *engine) buildSet(vip []netip.Addr, metadata string) *aviobj.Set {
+func (e *engine) buildSet(vips []netip.Addr, metadata string) *aviobj.Set {
 	o := e.o
-	name := aviobj.VirtualServiceName(o.ClusterName, e.gw.namespace, e.gw.name)
-	tenantRef := aviobj.RefByName(aviobj.KindTenant, o.Tenant)
-	cloudRef := aviobj.RefByName(aviobj.KindCloud, o.Cloud)
-	vrfRef := ""
-	if o.T1LR == "" {
-		vrfRef = aviobj.RefByName(aviobj.KindVRFContext, o.VRF)
-	}
 	owner := aviobj.Markers{ClusterName: o.ClusterName, Namespace: e.gw.namespace, GatewayName: e.gw.name}
-	set := &aviobj.Set{Tenant: o.Tenant, ClusterName: o.ClusterName, CreatedBy: o.CreatedBy}
-	var v4, v6 netip.Addr
-	for _, a := range vip {
-		if a.Is4() {
-			v4 = a
-		} else {
-			v6 = a
-		}
-	}
-	set.VsVip = buildVsVip(name, o, tenantRef, cloudRef, vrfRef, v4)
-	if v6.IsValid() {
-		set.VsVip.Vip[0].IP6Address = &aviobj.IPAddr{Addr: v6.String(), Type: aviobj.IPTypeV6}
-	}
-
-	var protos []corev1.Protocol
-	var routes []policyset.Route
+	var specs []portSpec
 	for _, l := range e.listeners {
 		if !l.Served() {
 			continue
 		}
 		proto := corev1.Protocol(l.protocol)
-		protos = append(protos, proto)
-		if l.Pool == "" {
-			continue
+		ps := portSpec{key: Port{Protocol: proto, Port: l.Port.Port}}
+		if l.Pool != "" {
+			for _, b := range l.bindings {
+				bk := newBackends(ServiceInput{Service: b.svc, EndpointSlices: e.in.endpointSlices, Nodes: e.in.nodes, Pods: e.in.pods}, o)
+				ps.servers = append(ps.servers, bk.rawServers(servicePort{sp: b.sp, key: Port{Protocol: proto, Port: b.sp.Port}})...)
+			}
+			m := owner
+			m.ServiceName = l.bindings[0].svc.Name
+			m.Port = strconv.Itoa(int(l.Port.Port))
+			m.Protocol = l.protocol
+			ps.pool, ps.markers, ps.metadata = l.Pool, m, gatewayPoolMetadata(l.bindings)
 		}
-		var raw []server
-		for _, b := range l.bindings {
-			bk := newBackends(ServiceInput{Service: b.svc, EndpointSlices: e.in.endpointSlices, Nodes: e.in.nodes, Pods: e.in.pods}, o)
-			raw = append(raw, bk.rawServers(servicePort{sp: b.sp, key: Port{Protocol: proto, Port: b.sp.Port}})...)
-		}
-		m := owner
-		m.ServiceName = l.bindings[0].svc.Name
-		m.Port = strconv.Itoa(int(l.Port.Port))
-		m.Protocol = l.protocol
-		set.Pools = append(set.Pools, aviobj.Pool{
-			Name:                   l.Pool,
-			TenantRef:              tenantRef,
-			CloudRef:               cloudRef,
-			CreatedBy:              o.CreatedBy,
-			VRFRef:                 vrfRef,
-			Tier1LR:                o.T1LR,
-			SNIEnabled:             aviobj.Bool(false),
-			GracefulDisableTimeout: aviobj.Int32(1),
-			HealthMonitorRefs:      healthmon.SystemRefs(proto),
-			PlacementNetworks:      placementNetworks(o),
-			Servers:                toAvi(raw),
-			ServiceMetadata:        gatewayPoolMetadata(l.bindings),
-			Markers:                m.List(),
-		})
-		routes = append(routes, policyset.Route{Port: Port{Protocol: proto, Port: l.Port.Port}, Pool: l.Pool})
+		specs = append(specs, ps)
 	}
-
-	set.L4PolicySet = &aviobj.L4PolicySet{
-		Name:               name,
-		TenantRef:          tenantRef,
-		CreatedBy:          o.CreatedBy,
-		L4ConnectionPolicy: policyset.ConnectionPolicy(routes),
-		Markers:            owner.List(),
-	}
-	choice := profiles.Network(protos, o.License)
-	var services []aviobj.Service
-	for _, l := range e.listeners {
-		if !l.Served() {
-			continue
-		}
-		s := aviobj.Service{Port: l.Port.Port, PortRangeEnd: l.Port.Port}
-		if ov := choice.ForPort(corev1.Protocol(l.protocol)); ov != "" {
-			s.OverrideNetworkProfileRef = profiles.NetworkRef(ov)
-		}
-		services = append(services, s)
-	}
-	vs := &aviobj.VirtualService{
-		Name:                        name,
-		TenantRef:                   tenantRef,
-		CloudRef:                    cloudRef,
-		CreatedBy:                   o.CreatedBy,
-		ApplicationProfileRef:       profiles.ApplicationRef(profiles.L4Application),
-		NetworkProfileRef:           profiles.NetworkRef(choice.VirtualService),
-		SEGroupRef:                  aviobj.RefByName(aviobj.KindServiceEngineGroup, o.SEGroup),
-		VRFContextRef:               vrfRef,
-		VsVipRef:                    aviobj.RefByName(aviobj.KindVsVip, name),
-		Services:                    services,
-		L4Policies:                  []aviobj.L4Policies{{Index: 0, L4PolicySetRef: policyset.Ref(name)}},
-		RemoveListeningPortOnVsDown: aviobj.Bool(true),
-		ServiceMetadata:             metadata,
-		Markers:                     owner.List(),
-	}
-	if o.EnableRHI {
-		vs.EnableRHI = aviobj.Bool(true)
-	}
-	set.VirtualService = vs
-	return set
+	return buildL4Set(o, vsSpec{
+		name:     aviobj.VirtualServiceName(o.ClusterName, e.gw.namespace, e.gw.name),
+		markers:  owner,
+		vips:     vips,
+		metadata: metadata,
+	}, specs)
 }
 
 // gatewayPoolMetadata is a gateway pool's service_metadata: the backend

@@ -106,9 +106,38 @@ type statusOutput struct {
 }
 
 type goldenFile struct {
-	Description string          `json:"description"`
-	Services    []serviceOutput `json:"services,omitempty"`
-	Gateways    []gatewayOutput `json:"gateways,omitempty"`
+	Description string            `json:"description"`
+	Services    []serviceOutput   `json:"services,omitempty"`
+	SharedVIPs  []sharedVIPOutput `json:"sharedVIPs,omitempty"`
+	Gateways    []gatewayOutput   `json:"gateways,omitempty"`
+}
+
+// sharedVIPOutput is what a golden file shows for one shared-VIP group.
+type sharedVIPOutput struct {
+	Group    string          `json:"group"`
+	NotOurs  *l4.NotOurs     `json:"notOurs,omitempty"`
+	Errors   []string        `json:"errors,omitempty"`
+	Warnings []string        `json:"warnings,omitempty"`
+	Members  []serviceOutput `json:"members,omitempty"`
+	Set      *aviobj.Set     `json:"set,omitempty"`
+}
+
+func translateSharedVIPs(tc testCase, b *manifest.Bundle) []sharedVIPOutput {
+	var out []sharedVIPOutput
+	for _, g := range l4.SharedVIPGroups(b.Services) {
+		res := l4.TranslateSharedVIP(b.SharedVIPInput(g), tc.Options)
+		o := sharedVIPOutput{Group: g.String(), NotOurs: res.NotOurs, Errors: errorStrings(res.Errors), Warnings: res.Warnings, Set: res.Set}
+		for _, m := range res.Members {
+			mo := serviceOutput{Service: m.Service.Namespace + "/" + m.Service.Name, NotOurs: m.Result.NotOurs,
+				Errors: errorStrings(m.Result.Errors), Warnings: m.Result.Warnings, Ports: m.Result.Ports}
+			if lb, conds := l4.ServiceStatus(m.Service, m.Result, tc.VIPs); len(lb.Ingress) > 0 || len(conds) > 0 {
+				mo.Status = &statusOutput{LoadBalancer: lb, Conditions: conds}
+			}
+			o.Members = append(o.Members, mo)
+		}
+		out = append(out, o)
+	}
+	return out
 }
 
 // loadCase reads a golden input: its TestCase header (defaults when absent)
@@ -169,8 +198,10 @@ func TestGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	gateways, _ := filepath.Glob("testdata/gateway/*.yaml")
-	inputs = append(inputs, gateways...)
+	for _, dir := range []string{"gateway", "sharedvip", "overrides"} {
+		more, _ := filepath.Glob("testdata/" + dir + "/*.yaml")
+		inputs = append(inputs, more...)
+	}
 	examples, _ := filepath.Glob("../examples/manifests/*.yaml")
 	inputs = append(inputs, examples...)
 	if len(inputs) < 10 {
@@ -187,10 +218,11 @@ func TestGolden(t *testing.T) {
 			before := golden.Marshal(t, b)
 			got := translateAll(tc, b)
 			gws := translateGateways(tc, b)
+			svips := translateSharedVIPs(tc, b)
 			if diff := cmp.Diff(string(before), string(golden.Marshal(t, b))); diff != "" {
 				t.Errorf("translation modified its input (-before +after):\n%s", diff)
 			}
-			golden.CompareJSON(t, out, golden.Marshal(t, goldenFile{Description: tc.Description, Services: got, Gateways: gws}))
+			golden.CompareJSON(t, out, golden.Marshal(t, goldenFile{Description: tc.Description, Services: got, SharedVIPs: svips, Gateways: gws}))
 		})
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -14,7 +15,6 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/avil4/avil4/aviobj"
-	"github.com/avil4/avil4/healthmon"
 	"github.com/avil4/avil4/policyset"
 	"github.com/avil4/avil4/profiles"
 )
@@ -34,6 +34,14 @@ type ServiceInput struct {
 	Nodes []corev1.Node
 	// Pods are used in NodePortLocal mode.
 	Pods []corev1.Pod
+	// Namespace is the Service's Namespace, whose annotations may name the
+	// Avi tenant (ako.vmware.com/tenant-name) and an AviInfraSetting.
+	Namespace *corev1.Namespace
+	// InfraSettings are the AviInfraSettings annotations may name.
+	InfraSettings []AviInfraSetting
+	// Overrides change the defaults of single ports; the Service's
+	// avil4.io/port-overrides annotation adds more.
+	Overrides []PortOverride
 }
 
 // Result is the outcome of a translation.
@@ -137,10 +145,17 @@ func TranslateService(in ServiceInput, opts Options) Result {
 	if res.NotOurs = notOurs(svc, o); res.NotOurs != nil {
 		return res
 	}
+	o, errs := namespaceOptions(o, svc, in.Namespace, in.InfraSettings)
+	if len(errs) > 0 {
+		res.Errors = errs
+		return res
+	}
 	o.IPFamily = o.familyFor(svc)
 
 	ports := validatePorts(svc, o, &res)
-	vip, errs := preferredIP(svc, o, &res)
+	vips, errs := preferredIPs(svc, o, &res)
+	overrides, oerrs := serviceOverrides(svc, in.Overrides, &res)
+	errs = append(errs, oerrs...)
 	res.Errors = append(res.Errors, errs...)
 	if len(svc.Spec.Ports) == 0 {
 		res.Errors = append(res.Errors, field.Required(field.NewPath("spec", "ports"), "a LoadBalancer Service needs at least one port"))
@@ -162,7 +177,7 @@ func TranslateService(in ServiceInput, opts Options) Result {
 			}
 		}
 	}
-	res.Set = buildSet(in, o, ports, vip)
+	res.Set = buildSet(in, o, ports, vips, overrides)
 	return res
 }
 
@@ -271,9 +286,10 @@ func validatePorts(svc *corev1.Service, o Options, res *Result) []servicePort {
 	return out
 }
 
-// preferredIP returns the requested VIP, if any: spec.loadBalancerIP, then
-// the load-balancer-ip annotation.
-func preferredIP(svc *corev1.Service, o Options, res *Result) (netip.Addr, field.ErrorList) {
+// preferredIPs returns the requested VIPs, if any: spec.loadBalancerIP,
+// then the load-balancer-ip annotation, which may list one address per
+// family separated by commas (for dual-stack VIPs).
+func preferredIPs(svc *corev1.Service, o Options, res *Result) ([]netip.Addr, field.ErrorList) {
 	value, path := svc.Spec.LoadBalancerIP, field.NewPath("spec", "loadBalancerIP")
 	ann, hasAnn := svc.Annotations[AnnotationLoadBalancerIP]
 	switch {
@@ -284,180 +300,99 @@ func preferredIP(svc *corev1.Service, o Options, res *Result) (netip.Addr, field
 			"metadata.annotations[%s]: %q is ignored: spec.loadBalancerIP %q takes precedence", AnnotationLoadBalancerIP, ann, value))
 	}
 	if value == "" {
-		return netip.Addr{}, nil
+		return nil, nil
 	}
+	var out []netip.Addr
+	for _, v := range strings.Split(value, ",") {
+		ip, err := parsePreferredIP(strings.TrimSpace(v), svc, o)
+		if err != "" {
+			return nil, field.ErrorList{field.Invalid(path, value, err)}
+		}
+		for _, prev := range out {
+			if prev.Is4() == ip.Is4() {
+				return nil, field.ErrorList{field.Invalid(path, value, "may hold at most one address per IP family")}
+			}
+		}
+		out = append(out, ip)
+	}
+	return out, nil
+}
+
+// parsePreferredIP checks one preferred address against the VIP family and
+// the Service's spec.ipFamilies.
+func parsePreferredIP(value string, svc *corev1.Service, o Options) (netip.Addr, string) {
 	ip, err := netip.ParseAddr(value)
 	if err != nil || ip.Zone() != "" {
-		return netip.Addr{}, field.ErrorList{field.Invalid(path, value, "must be a valid IP address")}
+		return netip.Addr{}, "must be a valid IP address"
 	}
 	ip = ip.Unmap()
 	if ip.Is4() && !o.v4() {
-		return netip.Addr{}, field.ErrorList{field.Invalid(path, value, fmt.Sprintf("must be an IPv6 address: the VIP IP family is %s", o.IPFamily))}
+		return netip.Addr{}, fmt.Sprintf("must be an IPv6 address: the VIP IP family is %s", o.IPFamily)
 	}
 	if ip.Is6() && !o.v6() {
-		return netip.Addr{}, field.ErrorList{field.Invalid(path, value, fmt.Sprintf("must be an IPv4 address: the VIP IP family is %s", o.IPFamily))}
+		return netip.Addr{}, fmt.Sprintf("must be an IPv4 address: the VIP IP family is %s", o.IPFamily)
 	}
 	if fams := svc.Spec.IPFamilies; len(fams) > 0 {
 		want := corev1.IPv4Protocol
 		if ip.Is6() {
 			want = corev1.IPv6Protocol
 		}
-		ok := false
-		for _, f := range fams {
-			ok = ok || f == want
-		}
-		if !ok {
-			return netip.Addr{}, field.ErrorList{field.Invalid(path, value, fmt.Sprintf("must be of one of the Service's spec.ipFamilies %v", fams))}
+		if !slices.Contains(fams, want) {
+			return netip.Addr{}, fmt.Sprintf("must be of one of the Service's spec.ipFamilies %v", fams)
 		}
 	}
-	return ip, nil
+	return ip, ""
 }
 
-// buildSet assembles the objects for the servable ports.
-func buildSet(in ServiceInput, o Options, ports []servicePort, vip netip.Addr) *aviobj.Set {
-	svc := in.Service
-	name := aviobj.VirtualServiceName(o.ClusterName, svc.Namespace, svc.Name)
-	tenantRef := aviobj.RefByName(aviobj.KindTenant, o.Tenant)
-	cloudRef := aviobj.RefByName(aviobj.KindCloud, o.Cloud)
-	vrfRef := ""
-	if o.T1LR == "" {
-		vrfRef = aviobj.RefByName(aviobj.KindVRFContext, o.VRF)
+// namespaceOptions applies the Namespace's tenant annotation and the
+// AviInfraSetting the Service (or else its Namespace) names.
+func namespaceOptions(o Options, svc *corev1.Service, ns *corev1.Namespace, infras []AviInfraSetting) (Options, field.ErrorList) {
+	if ns != nil && ns.Name == svc.Namespace {
+		if t := ns.Annotations[AnnotationTenant]; t != "" {
+			o.Tenant = t
+		}
 	}
+	name, path := svc.Annotations[AnnotationInfraSetting], field.NewPath("metadata", "annotations").Key(AnnotationInfraSetting)
+	if name == "" && ns != nil && ns.Name == svc.Namespace {
+		name, path = ns.Annotations[AnnotationInfraSetting], field.NewPath("namespace", "metadata", "annotations").Key(AnnotationInfraSetting)
+	}
+	if name == "" {
+		return o, nil
+	}
+	for i := range infras {
+		if infras[i].Name == name {
+			o, errs := o.WithInfraSetting(&infras[i], path)
+			if len(errs) == 0 {
+				errs = o.Validate()
+			}
+			return o, errs
+		}
+	}
+	return o, field.ErrorList{field.NotFound(path, name)}
+}
+
+// buildSet assembles the objects of a dedicated Service from its servable
+// ports.
+func buildSet(in ServiceInput, o Options, ports []servicePort, vips []netip.Addr, overrides map[Port]*PortOverride) *aviobj.Set {
+	svc := in.Service
 	owner := aviobj.Markers{ClusterName: o.ClusterName, Namespace: svc.Namespace, ServiceName: svc.Name}
-
-	set := &aviobj.Set{Tenant: o.Tenant, ClusterName: o.ClusterName, CreatedBy: o.CreatedBy}
-	set.VsVip = buildVsVip(name, o, tenantRef, cloudRef, vrfRef, vip)
-
 	bk := newBackends(in, o)
-	protos := make([]corev1.Protocol, len(ports))
-	routes := make([]policyset.Route, len(ports))
-	set.Pools = make([]aviobj.Pool, len(ports))
+	specs := make([]portSpec, len(ports))
 	for i, p := range ports {
-		protos[i] = p.key.Protocol
-		routes[i] = policyset.Route{Port: p.key, Pool: p.pool}
 		m := owner
 		m.Port = strconv.Itoa(int(p.key.Port))
-		set.Pools[i] = aviobj.Pool{
-			Name:                   p.pool,
-			TenantRef:              tenantRef,
-			CloudRef:               cloudRef,
-			CreatedBy:              o.CreatedBy,
-			VRFRef:                 vrfRef,
-			Tier1LR:                o.T1LR,
-			SNIEnabled:             aviobj.Bool(false),
-			GracefulDisableTimeout: aviobj.Int32(1),
-			HealthMonitorRefs:      healthmon.SystemRefs(p.key.Protocol),
-			PlacementNetworks:      placementNetworks(o),
-			Servers:                bk.servers(p),
-			Markers:                m.List(),
-		}
+		specs[i] = portSpec{key: p.key, pool: p.pool, markers: m, servers: bk.rawServers(p), override: overrides[p.key]}
 	}
-
-	psMarkers := owner
-	psMarkers.Protocol = policyset.ProtocolMarker(routes)
-	set.L4PolicySet = &aviobj.L4PolicySet{
-		Name:               name,
-		TenantRef:          tenantRef,
-		CreatedBy:          o.CreatedBy,
-		L4ConnectionPolicy: policyset.ConnectionPolicy(routes),
-		Markers:            psMarkers.List(),
+	vs := vsSpec{
+		name:           aviobj.VirtualServiceName(o.ClusterName, svc.Namespace, svc.Name),
+		markers:        owner,
+		protocolMarker: true,
+		appProfile:     svc.Annotations[AnnotationApplicationProfile],
+		trafficEnabled: aviobj.Bool(!strings.EqualFold(svc.Annotations[AnnotationDisableTraffic], "true")),
+		metadata:       serviceMetadata(svc),
+		vips:           vips,
 	}
-
-	choice := profiles.Network(protos, o.License)
-	services := make([]aviobj.Service, len(ports))
-	for i, p := range ports {
-		services[i] = aviobj.Service{Port: p.key.Port, PortRangeEnd: p.key.Port}
-		if ov := choice.ForPort(p.key.Protocol); ov != "" {
-			services[i].OverrideNetworkProfileRef = profiles.NetworkRef(ov)
-		}
-	}
-	appProfile := profiles.L4Application
-	if v := svc.Annotations[AnnotationApplicationProfile]; v != "" {
-		appProfile = v
-	}
-	vs := &aviobj.VirtualService{
-		Name:                        name,
-		TenantRef:                   tenantRef,
-		CloudRef:                    cloudRef,
-		CreatedBy:                   o.CreatedBy,
-		ApplicationProfileRef:       profiles.ApplicationRef(appProfile),
-		NetworkProfileRef:           profiles.NetworkRef(choice.VirtualService),
-		SEGroupRef:                  aviobj.RefByName(aviobj.KindServiceEngineGroup, o.SEGroup),
-		VRFContextRef:               vrfRef,
-		VsVipRef:                    aviobj.RefByName(aviobj.KindVsVip, name),
-		Services:                    services,
-		L4Policies:                  []aviobj.L4Policies{{Index: 0, L4PolicySetRef: policyset.Ref(name)}},
-		TrafficEnabled:              aviobj.Bool(!strings.EqualFold(svc.Annotations[AnnotationDisableTraffic], "true")),
-		RemoveListeningPortOnVsDown: aviobj.Bool(true),
-		ServiceMetadata:             serviceMetadata(svc),
-		Markers:                     owner.List(),
-	}
-	if o.EnableRHI {
-		vs.EnableRHI = aviobj.Bool(true)
-	}
-	set.VirtualService = vs
-	return set
-}
-
-func buildVsVip(name string, o Options, tenantRef, cloudRef, vrfRef string, ip netip.Addr) *aviobj.VsVip {
-	v := aviobj.Vip{VipID: "0", AutoAllocateIP: aviobj.Bool(true)}
-	switch o.IPFamily {
-	case IPFamilyV6:
-		v.AutoAllocateIPType = aviobj.AutoAllocateV6Only
-	case IPFamilyV4V6:
-		v.AutoAllocateIPType = aviobj.AutoAllocateV4V6
-	}
-	if ip.IsValid() {
-		if ip.Is4() {
-			v.IPAddress = &aviobj.IPAddr{Addr: ip.String(), Type: aviobj.IPTypeV4}
-		} else {
-			v.IP6Address = &aviobj.IPAddr{Addr: ip.String(), Type: aviobj.IPTypeV6}
-		}
-	}
-	if len(o.VIPNetworks) > 0 {
-		n := o.VIPNetworks[0]
-		s := &aviobj.IPNetworkSubnet{NetworkRef: networkRef(n.NetworkName, n.NetworkUUID)}
-		if n.CIDR != "" {
-			s.Subnet = prefix(n.CIDR)
-		}
-		if n.V6CIDR != "" {
-			s.Subnet6 = prefix(n.V6CIDR)
-		}
-		v.IPAMNetworkSubnet = s
-	}
-	vsvip := &aviobj.VsVip{
-		Name:              name,
-		TenantRef:         tenantRef,
-		CloudRef:          cloudRef,
-		VRFContextRef:     vrfRef,
-		Tier1LR:           o.T1LR,
-		EastWestPlacement: aviobj.Bool(false),
-		Vip:               []aviobj.Vip{v},
-		Markers:           aviobj.Markers{ClusterName: o.ClusterName}.List(),
-	}
-	if o.EnableRHI && len(o.BGPPeerLabels) > 0 {
-		vsvip.BGPPeerLabels = append([]string(nil), o.BGPPeerLabels...)
-	}
-	return vsvip
-}
-
-func networkRef(name, uuid string) string {
-	if uuid != "" {
-		return aviobj.RefByUUID(aviobj.KindNetwork, uuid)
-	}
-	return aviobj.RefByName(aviobj.KindNetwork, name)
-}
-
-func placementNetworks(o Options) []aviobj.PlacementNetwork {
-	var out []aviobj.PlacementNetwork
-	for _, n := range o.NodeNetworks {
-		for _, c := range n.CIDRs {
-			if p := prefix(c); p != nil {
-				out = append(out, aviobj.PlacementNetwork{NetworkRef: networkRef(n.NetworkName, n.NetworkUUID), Subnet: *p})
-			}
-		}
-	}
-	return out
+	return buildL4Set(o, vs, specs)
 }
 
 // serviceMetadata is the VirtualService's service_metadata: the JSON object

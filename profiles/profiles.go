@@ -139,3 +139,32 @@ func NetworkRef(name string) string { return aviobj.RefByName(aviobj.KindNetwork
 func ApplicationRef(name string) string {
 	return aviobj.RefByName(aviobj.KindApplicationProfile, name)
 }
+
+// SystemNetworkProtocol returns the protocol a System network profile
+// serves (System-SCTP-Proxy: SCTP; System-TCP-Proxy, System-TCP-Fast-Path:
+// TCP; System-UDP-Fast-Path, System-UDP-Proxy: UDP), and false for any other
+// name, whose protocol only the controller knows.
+func SystemNetworkProtocol(name string) (corev1.Protocol, bool) {
+	switch name {
+	case SCTPProxy, "System-SCTP-Fast-Path":
+		return corev1.ProtocolSCTP, true
+	case TCPProxy, TCPFastPath:
+		return corev1.ProtocolTCP, true
+	case UDPFastPath, "System-UDP-Proxy":
+		return corev1.ProtocolUDP, true
+	}
+	return "", false
+}
+
+// System application profiles that matter to L4 ports.
+const (
+	// SSLApplication terminates TLS on an L4 TCP port.
+	SSLApplication = "System-SSL-Application"
+)
+
+// SystemHTTPApplication reports whether name is one of the System HTTP
+// application profiles (System-HTTP, System-Secure-HTTP), which cannot serve
+// an L4 port.
+func SystemHTTPApplication(name string) bool {
+	return name == "System-HTTP" || name == "System-Secure-HTTP"
+}

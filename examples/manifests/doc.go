@@ -10,7 +10,10 @@
 //     ako.vmware.com/load-balancer-ip annotation;
 //   - ipv6.yaml: an IPv6-only Service with a preferred IPv6 VIP;
 //   - gateway-v1-sctp-tcp-udp.yaml: a v1 Gateway with SCTP, TCP and UDP
-//     listeners served by a labelled Service, a TCPRoute and a UDPRoute.
+//     listeners served by a labelled Service, a TCPRoute and a UDPRoute;
+//   - shared-vip.yaml: TCP, UDP and SCTP Services sharing one VIP;
+//   - port-overrides.yaml: a custom SCTP health monitor and per-port load
+//     balancing.
 //
 // invalid/ holds manifests that are wrong on purpose (not bundled), such as
 // gateway-conflict.yaml, where two Services claim one listener.

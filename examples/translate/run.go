@@ -38,8 +38,20 @@ func (f *fileList) Set(v string) error { *f = append(*f, v); return nil }
 
 // Output is the JSON document printed on stdout.
 type Output struct {
-	Services []ServiceOutput `json:"services"`
-	Gateways []GatewayOutput `json:"gateways,omitempty"`
+	Services   []ServiceOutput   `json:"services"`
+	SharedVIPs []SharedVIPOutput `json:"sharedVIPs,omitempty"`
+	Gateways   []GatewayOutput   `json:"gateways,omitempty"`
+}
+
+// SharedVIPOutput is the translation of one shared-VIP group: one
+// VirtualService for all its members.
+type SharedVIPOutput struct {
+	Group    string          `json:"group"`
+	NotOurs  *l4.NotOurs     `json:"notOurs,omitempty"`
+	Errors   []FieldError    `json:"errors,omitempty"`
+	Warnings []string        `json:"warnings,omitempty"`
+	Members  []ServiceOutput `json:"members,omitempty"`
+	Objects  []AviObject     `json:"objects,omitempty"`
 }
 
 // GatewayOutput is the translation of one Gateway (either API version).
@@ -235,6 +247,30 @@ func translate(b *manifest.Bundle, opts l4.Options) (Output, int) {
 			so.Objects = append(so.Objects, AviObject{Kind: o.AviKind(), Body: o})
 		}
 		out.Services = append(out.Services, so)
+	}
+	for _, g := range l4.SharedVIPGroups(b.Services) {
+		res := l4.TranslateSharedVIP(b.SharedVIPInput(g), opts)
+		so := SharedVIPOutput{Group: g.String(), NotOurs: res.NotOurs, Warnings: res.Warnings}
+		bad := len(res.Errors) > 0
+		if bad {
+			so.Errors = fieldErrors(res.Errors)
+		}
+		for _, m := range res.Members {
+			mo := ServiceOutput{Service: m.Service.Namespace + "/" + m.Service.Name, NotOurs: m.Result.NotOurs,
+				Warnings: m.Result.Warnings, Ports: m.Result.Ports}
+			if len(m.Result.Errors) > 0 {
+				mo.Errors = fieldErrors(m.Result.Errors)
+				bad = true
+			}
+			so.Members = append(so.Members, mo)
+		}
+		for _, o := range res.Set.Objects() {
+			so.Objects = append(so.Objects, AviObject{Kind: o.AviKind(), Body: o})
+		}
+		if bad {
+			failed++
+		}
+		out.SharedVIPs = append(out.SharedVIPs, so)
 	}
 	for i := range b.Gateways {
 		gw := &b.Gateways[i]

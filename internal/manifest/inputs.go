@@ -1,14 +1,34 @@
 package manifest
 
 import (
+	corev1 "k8s.io/api/core/v1"
 	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 
 	"github.com/avil4/avil4/l4"
 )
 
-// ServiceInput returns the translation input of the bundle's i-th Service.
+// ServiceInput returns the translation input of the bundle's i-th Service,
+// with its Namespace (if present) and every AviInfraSetting.
 func (b *Bundle) ServiceInput(i int) l4.ServiceInput {
-	return l4.ServiceInput{Service: &b.Services[i], EndpointSlices: b.EndpointSlices, Nodes: b.Nodes, Pods: b.Pods}
+	svc := &b.Services[i]
+	return l4.ServiceInput{Service: svc, EndpointSlices: b.EndpointSlices, Nodes: b.Nodes, Pods: b.Pods,
+		Namespace: b.namespace(svc.Namespace), InfraSettings: b.AviInfraSettings}
+}
+
+// SharedVIPInput returns the translation input of a shared-VIP group of the
+// bundle's Services.
+func (b *Bundle) SharedVIPInput(g l4.SharedVIPGroup) l4.SharedVIPInput {
+	return l4.SharedVIPInput{Group: g, Services: b.Services, EndpointSlices: b.EndpointSlices, Nodes: b.Nodes, Pods: b.Pods,
+		Namespace: b.namespace(g.Namespace), InfraSettings: b.AviInfraSettings}
+}
+
+func (b *Bundle) namespace(name string) *corev1.Namespace {
+	for i := range b.Namespaces {
+		if b.Namespaces[i].Name == name {
+			return &b.Namespaces[i]
+		}
+	}
+	return nil
 }
 
 // GatewayInput returns the translation input of the bundle's i-th v1
