@@ -2,6 +2,7 @@ package l4
 
 import (
 	"net/netip"
+	"slices"
 
 	corev1 "k8s.io/api/core/v1"
 
@@ -43,6 +44,9 @@ type portSpec struct {
 	servers  []server
 	metadata string
 	override *PortOverride
+	// healthz replaces the System monitor with this (shared) custom
+	// monitor, e.g. the HTTP /healthz monitor of NodePort mode.
+	healthz *aviobj.HealthMonitor
 }
 
 // buildL4Set assembles the objects of one L4 VirtualService: VsVip, one pool
@@ -81,6 +85,12 @@ func buildL4Set(o Options, vs vsSpec, ports []portSpec) *aviobj.Set {
 			Servers:                toAvi(p.servers),
 			ServiceMetadata:        p.metadata,
 			Markers:                p.markers.List(),
+		}
+		if hz := p.healthz; hz != nil {
+			pool.HealthMonitorRefs = []string{healthmon.Ref(hz.Name)}
+			if !slices.ContainsFunc(set.HealthMonitors, func(h aviobj.HealthMonitor) bool { return h.Name == hz.Name }) {
+				set.HealthMonitors = append(set.HealthMonitors, *hz)
+			}
 		}
 		if ov := p.override; ov != nil {
 			monitors := ov.applyToPool(&pool, tenantRef)
@@ -178,9 +188,7 @@ func buildVsVip(name string, o Options, tenantRef, cloudRef, vrfRef string, ips 
 		Vip:               []aviobj.Vip{v},
 		Markers:           aviobj.Markers{ClusterName: o.ClusterName}.List(),
 	}
-	for _, f := range fqdns {
-		vsvip.DNSInfo = append(vsvip.DNSInfo, aviobj.DNSInfo{FQDN: f})
-	}
+	vsvip.DNSInfo = dnsInfo(fqdns)
 	if o.EnableRHI && len(o.BGPPeerLabels) > 0 {
 		vsvip.BGPPeerLabels = append([]string(nil), o.BGPPeerLabels...)
 	}

@@ -207,14 +207,13 @@ func validateFQDNSubdomain(subdomain string, path *field.Path) field.ErrorList {
 	return nil
 }
 
-// dnsInfo returns a VsVip's dns_info: one entry per distinct FQDN, sorted,
-// or nil for none. AKO also sends each FQDN once; the sorted order makes
-// the object independent of the order FQDNs were found in.
+// dnsInfo returns a VsVip's dns_info: one entry per distinct FQDN, in the
+// order they were found (as AKO), or nil for none. The first one is the
+// Service's status hostname.
 func dnsInfo(fqdns []string) []aviobj.DNSInfo {
-	uniq := slices.Compact(slices.Sorted(slices.Values(fqdns)))
 	var out []aviobj.DNSInfo
-	for _, f := range uniq {
-		if f != "" {
+	for _, f := range fqdns {
+		if f != "" && !slices.ContainsFunc(out, func(d aviobj.DNSInfo) bool { return d.FQDN == f }) {
 			out = append(out, aviobj.DNSInfo{FQDN: f})
 		}
 	}

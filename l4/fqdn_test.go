@@ -243,9 +243,9 @@ func TestDNSInfo(t *testing.T) {
 		{name: "none", fqdns: nil, want: nil},
 		{name: "one", fqdns: []string{"svc.ns.avi.example.com"}, want: []aviobj.DNSInfo{{FQDN: "svc.ns.avi.example.com"}}},
 		{
-			name:  "sorted-unique-no-empty",
+			name:  "first-seen-order-unique-no-empty",
 			fqdns: []string{"b.example.com", "a.example.com", "", "b.example.com"},
-			want:  []aviobj.DNSInfo{{FQDN: "a.example.com"}, {FQDN: "b.example.com"}},
+			want:  []aviobj.DNSInfo{{FQDN: "b.example.com"}, {FQDN: "a.example.com"}},
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -170,15 +170,11 @@ func (g gatewayKey) String() string { return g.namespace + "/" + g.name }
 
 // engine translates the listeners of one Gateway of either API version.
 type engine struct {
-	// hostnames says whether a listener hostname is refused (v1: an L4
-	// listener cannot serve one) rather than tolerated (v1alpha1, where AKO
-	// uses it as an FQDN).
-	refuseHostnames bool
-	o               Options
-	gw              gatewayKey
-	listeners       []*gwListener
-	res             *GatewayResult
-	in              backendInputs
+	o         Options
+	gw        gatewayKey
+	listeners []*gwListener
+	res       *GatewayResult
+	in        backendInputs
 }
 
 type backendInputs struct {
@@ -214,10 +210,12 @@ func (e *engine) validateListeners() {
 			l.refuse(gatewayv1.ListenerReasonUnsupportedValue, fmt.Sprintf("Port %d is invalid: %s.", l.Port.Port, msgs))
 			continue
 		}
-		if l.hostname != "" && e.refuseHostnames {
-			e.res.Errors = append(e.res.Errors, field.Forbidden(l.path.Child("hostname"), "may not be set on an L4 listener"))
-			l.refuse(gatewayv1.ListenerReasonUnsupportedValue, fmt.Sprintf("Hostname %q cannot be served on %s listener.", l.hostname, article(l.protocol)))
-			continue
+		if l.hostname != "" {
+			if errs := validateListenerHostname(l.hostname, l.path.Child("hostname")); len(errs) > 0 {
+				e.res.Errors = append(e.res.Errors, errs...)
+				l.refuse(gatewayv1.ListenerReasonUnsupportedValue, fmt.Sprintf("Hostname %q cannot be served on %s listener: %s.", l.hostname, article(l.protocol), errs[0].Detail))
+				continue
+			}
 		}
 		if l.tls {
 			e.res.Errors = append(e.res.Errors, field.Forbidden(l.path.Child("tls"), "may not be set on an L4 listener"))
@@ -331,9 +329,13 @@ func (e *engine) buildSet(vips []netip.Addr, metadata string) *aviobj.Set {
 	o := e.o
 	owner := aviobj.Markers{ClusterName: o.ClusterName, Namespace: e.gw.namespace, GatewayName: e.gw.name}
 	var specs []portSpec
+	var fqdns []string
 	for _, l := range e.listeners {
 		if !l.Served() {
 			continue
+		}
+		if l.hostname != "" {
+			fqdns = append(fqdns, l.hostname)
 		}
 		proto := corev1.Protocol(l.protocol)
 		ps := portSpec{key: Port{Protocol: proto, Port: l.Port.Port}}
@@ -355,6 +357,7 @@ func (e *engine) buildSet(vips []netip.Addr, metadata string) *aviobj.Set {
 		markers:  owner,
 		vips:     vips,
 		metadata: metadata,
+		fqdns:    fqdns,
 	}, specs)
 }
 

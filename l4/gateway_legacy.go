@@ -131,9 +131,8 @@ func TranslateLegacyGateway(in LegacyGatewayInput, opts Options) GatewayResult {
 			tls:            l.TLS != nil,
 			path:           field.NewPath("spec", "listeners").Index(i),
 		}
-		if l.Hostname != nil && *l.Hostname != "" {
-			res.Warnings = append(res.Warnings, fmt.Sprintf(
-				"spec.listeners[%d].hostname %q is not served yet: FQDNs are not translated", i, *l.Hostname))
+		if l.Hostname != nil {
+			gl.hostname = *l.Hostname
 		}
 		e.listeners = append(e.listeners, gl)
 	}

@@ -72,7 +72,7 @@ func TranslateGateway(in GatewayInput, opts Options) GatewayResult {
 	}
 	o.IPFamily = gatewayFamily(o, gw)
 
-	e := &engine{refuseHostnames: true, o: o, gw: gatewayKey{gw.Namespace, gw.Name}, res: &res, in: backendInputs{
+	e := &engine{o: o, gw: gatewayKey{gw.Namespace, gw.Name}, res: &res, in: backendInputs{
 		services: in.Services, endpointSlices: in.EndpointSlices, nodes: in.Nodes, pods: in.Pods}}
 	for i, l := range gw.Spec.Listeners {
 		gl := &gwListener{

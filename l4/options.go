@@ -107,6 +107,22 @@ type Options struct {
 	// NodeSelector, when non-empty, keeps only nodes carrying all these
 	// labels as NodePort-mode servers (AKO's nodePortSelector).
 	NodeSelector map[string]string `json:"nodeSelector,omitempty"`
+	// AutoFQDN gives Services a DNS name on their VsVip: "default"
+	// (<svc>.<ns>.<subdomain>), "flat" (<svc>-<ns>.<subdomain>), or
+	// "disabled"/"" (none). When enabled, the
+	// external-dns.alpha.kubernetes.io/hostname annotation replaces the
+	// automatic name.
+	AutoFQDN AutoFQDN `json:"autoFQDN,omitempty"`
+	// FQDNSubdomain is the DNS domain automatic FQDNs live in (AKO reads
+	// it from the cloud's DNS profile); without it only annotated names
+	// are served.
+	FQDNSubdomain string `json:"fqdnSubdomain,omitempty"`
+	// HealthzMonitor, in NodePort mode, checks the nodes of a Service with
+	// externalTrafficPolicy Local over HTTP GET /healthz on its
+	// spec.healthCheckNodePort (kube-proxy answers 200 only where a local
+	// endpoint runs) instead of with the protocol's System monitor, so
+	// only nodes with local endpoints get traffic.
+	HealthzMonitor bool `json:"healthzMonitor,omitempty"`
 	// GatewayController is the GatewayClass controllerName (v1) or
 	// controller (v1alpha1) this translator serves; "" means
 	// "ako.vmware.com/avi-lb".
@@ -211,6 +227,8 @@ func (o Options) Validate() field.ErrorList {
 	default:
 		errs = append(errs, field.NotSupported(p.Child("ipFamily"), o.IPFamily, []IPFamily{IPFamilyV4, IPFamilyV6, IPFamilyV4V6}))
 	}
+	errs = append(errs, validateAutoFQDN(o.AutoFQDN, p.Child("autoFQDN"))...)
+	errs = append(errs, validateFQDNSubdomain(o.FQDNSubdomain, p.Child("fqdnSubdomain"))...)
 	if len(o.BGPPeerLabels) > 0 && !o.EnableRHI {
 		errs = append(errs, field.Forbidden(p.Child("bgpPeerLabels"), "may only be used when enableRhi is true"))
 	}

@@ -15,6 +15,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/avil4/avil4/aviobj"
+	"github.com/avil4/avil4/healthmon"
 	"github.com/avil4/avil4/policyset"
 	"github.com/avil4/avil4/profiles"
 )
@@ -156,6 +157,8 @@ func TranslateService(in ServiceInput, opts Options) Result {
 	vips, errs := preferredIPs(svc, o, &res)
 	overrides, oerrs := serviceOverrides(svc, in.Overrides, &res)
 	errs = append(errs, oerrs...)
+	fqdns, ferrs := serviceFQDNs(svc, o.AutoFQDN, o.FQDNSubdomain)
+	errs = append(errs, ferrs...)
 	res.Errors = append(res.Errors, errs...)
 	if len(svc.Spec.Ports) == 0 {
 		res.Errors = append(res.Errors, field.Required(field.NewPath("spec", "ports"), "a LoadBalancer Service needs at least one port"))
@@ -177,7 +180,7 @@ func TranslateService(in ServiceInput, opts Options) Result {
 			}
 		}
 	}
-	res.Set = buildSet(in, o, ports, vips, overrides)
+	res.Set = buildSet(in, o, ports, vips, overrides, fqdns, &res)
 	return res
 }
 
@@ -373,33 +376,54 @@ func namespaceOptions(o Options, svc *corev1.Service, ns *corev1.Namespace, infr
 
 // buildSet assembles the objects of a dedicated Service from its servable
 // ports.
-func buildSet(in ServiceInput, o Options, ports []servicePort, vips []netip.Addr, overrides map[Port]*PortOverride) *aviobj.Set {
+func buildSet(in ServiceInput, o Options, ports []servicePort, vips []netip.Addr, overrides map[Port]*PortOverride, fqdns []string, res *Result) *aviobj.Set {
 	svc := in.Service
 	owner := aviobj.Markers{ClusterName: o.ClusterName, Namespace: svc.Namespace, ServiceName: svc.Name}
+	vsName := aviobj.VirtualServiceName(o.ClusterName, svc.Namespace, svc.Name)
+	hz := healthzMonitor(svc, o, vsName, owner, res)
 	bk := newBackends(in, o)
 	specs := make([]portSpec, len(ports))
 	for i, p := range ports {
 		m := owner
 		m.Port = strconv.Itoa(int(p.key.Port))
-		specs[i] = portSpec{key: p.key, pool: p.pool, markers: m, servers: bk.rawServers(p), override: overrides[p.key]}
+		specs[i] = portSpec{key: p.key, pool: p.pool, markers: m, servers: bk.rawServers(p), override: overrides[p.key], healthz: hz}
 	}
 	vs := vsSpec{
-		name:           aviobj.VirtualServiceName(o.ClusterName, svc.Namespace, svc.Name),
+		name:           vsName,
 		markers:        owner,
 		protocolMarker: true,
 		appProfile:     svc.Annotations[AnnotationApplicationProfile],
 		trafficEnabled: aviobj.Bool(!strings.EqualFold(svc.Annotations[AnnotationDisableTraffic], "true")),
-		metadata:       serviceMetadata(svc),
+		metadata:       serviceMetadata(svc, fqdns),
 		vips:           vips,
+		fqdns:          fqdns,
 	}
 	return buildL4Set(o, vs, specs)
 }
 
-// serviceMetadata is the VirtualService's service_metadata: the JSON object
-// AKO writes, naming the Service it serves.
-func serviceMetadata(svc *corev1.Service) string {
+// serviceMetadata is a service_metadata: the JSON object AKO writes, naming
+// the Service served and its FQDNs.
+func serviceMetadata(svc *corev1.Service, fqdns []string) string {
 	b, _ := json.Marshal(struct {
 		NamespaceServiceName []string `json:"namespace_svc_name"`
-	}{[]string{svc.Namespace + "/" + svc.Name}})
+		Hostnames            []string `json:"hostnames,omitempty"`
+	}{[]string{svc.Namespace + "/" + svc.Name}, fqdns})
 	return string(b)
+}
+
+// healthzMonitor returns the HTTP /healthz monitor of a Service with
+// externalTrafficPolicy Local in NodePort mode when Options.HealthzMonitor
+// asks for it, or nil. Without a healthCheckNodePort (not allocated yet)
+// the pools keep their System monitor and a warning says why.
+func healthzMonitor(svc *corev1.Service, o Options, vsName string, owner aviobj.Markers, res *Result) *aviobj.HealthMonitor {
+	if !o.HealthzMonitor || o.BackendMode != BackendNodePort || skipNodePort(svc) ||
+		svc.Spec.ExternalTrafficPolicy != corev1.ServiceExternalTrafficPolicyLocal {
+		return nil
+	}
+	if errs := healthmon.ValidateHealthz(svc.Spec.HealthCheckNodePort, field.NewPath("spec", "healthCheckNodePort")); len(errs) > 0 {
+		res.Warnings = append(res.Warnings, errs[0].Error()+"; the pools keep their System monitors")
+		return nil
+	}
+	hm := healthmon.Healthz(healthmon.HealthzName(vsName), aviobj.RefByName(aviobj.KindTenant, o.Tenant), owner.List(), svc.Spec.HealthCheckNodePort)
+	return &hm
 }

@@ -92,6 +92,7 @@ type member struct {
 	vips      []netip.Addr
 	vipValue  string
 	overrides map[Port]*PortOverride
+	fqdns     []string
 	refused   bool
 }
 
@@ -178,6 +179,11 @@ func TranslateSharedVIP(in SharedVIPInput, opts Options) (res SharedVIPResult) {
 		if len(oerrs) > 0 {
 			m.fail(oerrs...)
 		}
+		fqdns, ferrs := serviceFQDNs(m.svc, o.AutoFQDN, o.FQDNSubdomain)
+		if len(ferrs) > 0 {
+			m.fail(ferrs...)
+		}
+		m.fqdns = fqdns
 		m.overrides = overrides
 		// No (protocol, port) twice across the group.
 		kept := m.ports[:0]
@@ -219,7 +225,9 @@ func TranslateSharedVIP(in SharedVIPInput, opts Options) (res SharedVIPResult) {
 
 	owner := aviobj.Markers{ClusterName: o.ClusterName, Namespace: in.Group.Namespace, GatewayName: in.Group.Key}
 	var specs []portSpec
+	var fqdns []string
 	for _, m := range active {
+		fqdns = append(fqdns, m.fqdns...)
 		bk := newBackends(ServiceInput{Service: m.svc, EndpointSlices: in.EndpointSlices, Nodes: in.Nodes, Pods: in.Pods}, o)
 		for _, p := range m.ports {
 			pool := aviobj.GroupPoolName(o.ClusterName, in.Group.Namespace, m.svc.Name, in.Group.Key, string(p.key.Protocol), p.key.Port)
@@ -227,7 +235,7 @@ func TranslateSharedVIP(in SharedVIPInput, opts Options) (res SharedVIPResult) {
 			mk := owner
 			mk.ServiceName, mk.Port, mk.Protocol = m.svc.Name, strconv.Itoa(int(p.key.Port)), string(p.key.Protocol)
 			specs = append(specs, portSpec{key: p.key, pool: pool, markers: mk, servers: bk.rawServers(p), override: m.overrides[p.key],
-				metadata: serviceMetadata(m.svc)})
+				metadata: serviceMetadata(m.svc, m.fqdns)})
 		}
 	}
 	if len(specs) == 0 {
@@ -242,6 +250,7 @@ func TranslateSharedVIP(in SharedVIPInput, opts Options) (res SharedVIPResult) {
 		name:    aviobj.VirtualServiceName(o.ClusterName, in.Group.Namespace, in.Group.Key),
 		markers: owner,
 		vips:    vips,
+		fqdns:   fqdns,
 	}, specs)
 	return res
 }

@@ -24,7 +24,8 @@ const (
 // from a translation result and the VIP addresses the controller holds for
 // it (as the applier reports them; empty before the first apply).
 //
-// Ingress has one entry per VIP. When any port cannot be served, every
+// Ingress has one entry per VIP, with the first FQDN of the VsVip as its
+// hostname (as AKO). When any port cannot be served, every
 // ingress entry lists every port, with error set on the failing ones, as the
 // Service API asks. The LoadBalancerPortsError condition is True with a
 // message naming each failing port, else False. Conditions carry the
@@ -56,8 +57,12 @@ func ServiceStatus(svc *corev1.Service, res Result, vips []string) (corev1.LoadB
 			ports = append(ports, ps)
 		}
 	}
+	hostname := ""
+	if res.Set != nil && res.Set.VsVip != nil && len(res.Set.VsVip.DNSInfo) > 0 {
+		hostname = res.Set.VsVip.DNSInfo[0].FQDN
+	}
 	for _, ip := range vips {
-		in := corev1.LoadBalancerIngress{IP: ip}
+		in := corev1.LoadBalancerIngress{IP: ip, Hostname: hostname}
 		if ports != nil {
 			in.Ports = append([]corev1.PortStatus(nil), ports...)
 		}
