@@ -18,7 +18,7 @@ import (
 // Gateway in every backend mode. It must never panic, NotOurs must exclude
 // a Set and errors, and every Set must pass the controller's schema.
 //
-//	go test ./l4 -run '^$' -fuzz FuzzTranslateGateway -fuzztime 60s
+//	go test ./l4 -run '^$' -fuzz FuzzTranslateGateway -fuzztime 60s -fuzzminimizetime 0
 func FuzzTranslateGateway(f *testing.F) {
 	inputs, _ := filepath.Glob("testdata/gateway/*.yaml")
 	seed, _ := filepath.Glob("../examples/manifests/*.yaml")

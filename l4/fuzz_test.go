@@ -23,7 +23,11 @@ import (
 //
 //	go test ./l4 -run '^$' -fuzz FuzzTranslateService -fuzztime 60s
 func FuzzTranslateService(f *testing.F) {
-	inputs, _ := filepath.Glob("testdata/service/*.yaml")
+	var inputs []string
+	for _, dir := range []string{"service", "overrides", "sharedvip"} {
+		more, _ := filepath.Glob("testdata/" + dir + "/*.yaml")
+		inputs = append(inputs, more...)
+	}
 	for _, in := range inputs {
 		data, err := os.ReadFile(in)
 		if err != nil {
@@ -72,5 +76,47 @@ func FuzzTranslateService(f *testing.F) {
 			return
 		}
 		checkSet(t, schema, res.Set)
+	})
+}
+
+// FuzzTranslateSharedVIP decodes arbitrary multi-document YAML and
+// translates every shared-VIP group in it (with overrides and FQDNs on):
+// no panic, every member reported, NotOurs excluding a Set, and every Set
+// passing the controller's schema.
+//
+//	go test ./l4 -run '^$' -fuzz FuzzTranslateSharedVIP -fuzztime 60s -fuzzminimizetime 0
+//
+// (Multi-document seeds are large; without -fuzzminimizetime 0 the fuzzer
+// spends its time minimising them.)
+func FuzzTranslateSharedVIP(f *testing.F) {
+	inputs, _ := filepath.Glob("testdata/sharedvip/*.yaml")
+	more, _ := filepath.Glob("testdata/overrides/*.yaml")
+	for _, in := range append(inputs, more...) {
+		data, err := os.ReadFile(in)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	schema := avischema.Embedded()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var b manifest.Bundle
+		if err := b.Decode(bytes.NewReader(data), "fuzz"); err != nil {
+			return
+		}
+		opts := l4.Options{ClusterName: "fuzz", AutoFQDN: l4.AutoFQDNDefault, FQDNSubdomain: "example.com"}
+		for _, g := range l4.SharedVIPGroups(b.Services) {
+			res := l4.TranslateSharedVIP(b.SharedVIPInput(g), opts)
+			if res.NotOurs != nil && res.Set != nil {
+				t.Fatalf("a NotOurs result has a Set")
+			}
+			if len(res.Members) == 0 {
+				t.Fatalf("group %s reported no member", g)
+			}
+			for _, m := range res.Members {
+				_, _ = l4.ServiceStatus(m.Service, m.Result, []string{"10.0.0.1"})
+			}
+			checkSet(t, schema, res.Set)
+		}
 	})
 }
