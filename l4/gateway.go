@@ -54,8 +54,12 @@ type GatewayInput struct {
 	TCPRoutes       []gatewayv1.TCPRoute
 	UDPRoutes       []gatewayv1.UDPRoute
 	ReferenceGrants []gatewayv1.ReferenceGrant
-	// Namespaces are needed for allowedRoutes namespace selectors.
+	// Namespaces are needed for allowedRoutes namespace selectors and for
+	// the Gateway Namespace's tenant and AviInfraSetting annotations.
 	Namespaces []corev1.Namespace
+	// InfraSettings are the AviInfraSettings a Namespace annotation may name
+	// (used when the class has no parametersRef).
+	InfraSettings []AviInfraSetting
 }
 
 // GatewayResult is the outcome of a Gateway translation. Set, NotOurs and

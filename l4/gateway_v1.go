@@ -70,6 +70,16 @@ func TranslateGateway(in GatewayInput, opts Options) GatewayResult {
 			return refuse(gatewayv1.GatewayReasonInvalidParameters, "AviInfraSetting "+p.Name+": "+errs[0].Error(), errs...)
 		}
 	}
+	if cls.Spec.ParametersRef == nil {
+		// No class parameters: the Gateway's Namespace may name the tenant and
+		// an AviInfraSetting (AKO's fallback).
+		var errs field.ErrorList
+		if o, errs = namespaceGatewayOptions(o, findNamespace(in.Namespaces, gw.Namespace), in.InfraSettings); len(errs) > 0 {
+			return refuse(gatewayv1.GatewayReasonInvalidParameters, errs[0].Error(), errs...)
+		}
+	} else if ns := findNamespace(in.Namespaces, gw.Namespace); ns != nil && ns.Annotations[AnnotationTenant] != "" {
+		o.Tenant = ns.Annotations[AnnotationTenant]
+	}
 	o.IPFamily = gatewayFamily(o, gw)
 
 	e := &engine{o: o, gw: gatewayKey{gw.Namespace, gw.Name}, res: &res, in: backendInputs{
@@ -122,6 +132,41 @@ func TranslateGateway(in GatewayInput, opts Options) GatewayResult {
 	}{e.gw.String()})
 	res.Set = e.buildSet(vips, string(md))
 	return res
+}
+
+func findNamespace(nss []corev1.Namespace, name string) *corev1.Namespace {
+	for i := range nss {
+		if nss[i].Name == name {
+			return &nss[i]
+		}
+	}
+	return nil
+}
+
+// namespaceGatewayOptions applies a Gateway Namespace's tenant and
+// AviInfraSetting annotations.
+func namespaceGatewayOptions(o Options, ns *corev1.Namespace, infras []AviInfraSetting) (Options, field.ErrorList) {
+	if ns == nil {
+		return o, nil
+	}
+	if t := ns.Annotations[AnnotationTenant]; t != "" {
+		o.Tenant = t
+	}
+	name := ns.Annotations[AnnotationInfraSetting]
+	if name == "" {
+		return o, nil
+	}
+	path := field.NewPath("namespace", "metadata", "annotations").Key(AnnotationInfraSetting)
+	for i := range infras {
+		if infras[i].Name == name {
+			o, errs := o.WithInfraSetting(&infras[i], path)
+			if len(errs) == 0 {
+				errs = o.Validate()
+			}
+			return o, errs
+		}
+	}
+	return o, field.ErrorList{field.NotFound(path, name)}
 }
 
 // classParameters checks the GatewayClass parametersRef: only an

@@ -46,6 +46,7 @@ func (b *Bundle) GatewayInput(i int) l4.GatewayInput {
 		UDPRoutes:       b.UDPRoutes,
 		ReferenceGrants: b.ReferenceGrants,
 		Namespaces:      b.Namespaces,
+		InfraSettings:   b.AviInfraSettings,
 	}
 	for j := range b.GatewayClasses {
 		if b.GatewayClasses[j].Name == string(gw.Spec.GatewayClassName) {
