@@ -68,6 +68,36 @@
 // networking.x-k8s.io/v1alpha1 shape (package svcapi), with AKO's rule that
 // every listener's routes.selector.matchLabels carries both gateway labels.
 //
+// # Shared VIPs, overrides, monitors, FQDNs, dual-stack
+//
+//   - TranslateSharedVIP turns the LoadBalancer Services of one namespace
+//     that carry the same ako.vmware.com/enable-shared-vip key
+//     (SharedVIPGroups finds them) into one VirtualService
+//     <cluster>--<ns>-<key> with a pool per member port
+//     (<cluster>--<ns>-<svc>-<key>-<PROTOCOL>-<port>). Members must agree on
+//     the preferred IP and the AviInfraSetting, and a (protocol, port) may
+//     appear once in the group (AKO checks neither); every conflict is an
+//     error on the later member's field naming the earlier Service. Each
+//     member gets its own Result, so ServiceStatus works per member.
+//   - PortOverride (ServiceInput.Overrides, or the avil4.io/port-overrides
+//     annotation) sets a port's network or application profile, health
+//     monitors (existing ones by name, or a custom SCTP/TCP/UDP monitor built
+//     by package healthmon and owned with the pool), load-balancing
+//     algorithm, persistence profile and min servers up, validated against
+//     the port's protocol.
+//   - Options.HealthzMonitor checks NodePort-mode nodes of an
+//     externalTrafficPolicy Local Service with HTTP /healthz on its
+//     healthCheckNodePort.
+//   - Options.AutoFQDN (default, flat) and the external-dns hostname
+//     annotation give VsVips dns_info and Services a status hostname;
+//     Gateway listener hostnames become FQDNs.
+//   - VIPs follow spec.ipFamilies (or Options.IPFamily): V4_V6 VIPs,
+//     IPv6 servers, one preferred address per family in the
+//     ako.vmware.com/load-balancer-ip annotation (comma-separated).
+//   - AviInfraSettings and the tenant also come from annotations:
+//     aviinfrasetting.ako.vmware.com/name on the Service or its Namespace
+//     (the Service's wins), ako.vmware.com/tenant-name on the Namespace.
+//
 // # Status
 //
 // ServiceStatus turns a Result and the VIPs the controller holds into the
