@@ -126,6 +126,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		format    string
 		vipNet    string
 		defaultLB bool
+		autoFQDN  string
 	)
 	fl.Var(&files, "f", "manifest file to translate (repeatable; - for stdin); default: the bundled examples")
 	fl.StringVar(&opts.ClusterName, "cluster", "cluster", "cluster name: prefix of every object name, and the ownership mark")
@@ -138,6 +139,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fl.StringVar(&family, "ip-family", "", "VIP family: V4|V6|V4_V6; empty follows each Service's spec.ipFamilies")
 	fl.StringVar(&vipNet, "vip-network", "", "network to allocate VIPs from (name)")
 	fl.BoolVar(&defaultLB, "default-lb-controller", true, "translate Services without spec.loadBalancerClass")
+	fl.StringVar(&autoFQDN, "auto-fqdn", "disabled", "automatic FQDNs: default|flat|disabled")
+	fl.StringVar(&opts.FQDNSubdomain, "fqdn-subdomain", "", "DNS domain of automatic FQDNs")
+	fl.BoolVar(&opts.HealthzMonitor, "healthz-monitor", false, "NodePort mode: check externalTrafficPolicy Local nodes with HTTP /healthz on the healthCheckNodePort")
+	fl.StringVar(&opts.GatewayController, "gateway-controller", l4.GatewayControllerName, "GatewayClass controller name served")
 	fl.StringVar(&format, "o", "json", "output format: json|yaml")
 	if err := fl.Parse(args); err != nil {
 		return exitUsage
@@ -154,6 +159,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	opts.BackendMode = l4.BackendMode(mode)
 	opts.IPFamily = l4.IPFamily(family)
 	opts.DefaultLBController = &defaultLB
+	opts.AutoFQDN = l4.AutoFQDN(autoFQDN)
 	if vipNet != "" {
 		opts.VIPNetworks = []l4.VIPNetwork{{NetworkName: vipNet}}
 	}
