@@ -1,0 +1,831 @@
+package apply
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"reflect"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/go-logr/logr"
+
+	"github.com/avil4/avil4/aviobj"
+	"github.com/avil4/avil4/client"
+)
+
+// DefaultConcurrency is the number of Sets ApplyAll works on at once.
+const DefaultConcurrency = 8
+
+// Options configure an Applier.
+type Options struct {
+	// Logger receives a V(1) line per write and per Set.
+	Logger logr.Logger
+	// Concurrency bounds how many Sets ApplyAll, PlanAll and DeleteAll work
+	// on at once; 0 means DefaultConcurrency.
+	Concurrency int
+}
+
+// Applier makes the controller hold what Sets describe. It is safe for
+// concurrent use; two Applies of the same Set at once converge (the loser of
+// a create race re-reads the winner's object).
+type Applier struct {
+	c    *client.Client
+	log  logr.Logger
+	conc int
+}
+
+// New returns an Applier writing through c (in each Set's own tenant).
+func New(c *client.Client, opts Options) *Applier {
+	a := &Applier{c: c, log: opts.Logger, conc: opts.Concurrency}
+	if a.log.GetSink() == nil {
+		a.log = logr.Discard()
+	}
+	if a.conc <= 0 {
+		a.conc = DefaultConcurrency
+	}
+	return a
+}
+
+// Key identifies the objects of a Set on the controller when the Set itself
+// is gone (its Service was deleted): the name shared by its VirtualService,
+// VsVip and L4PolicySet, its tenant and its owner.
+type Key struct {
+	// Tenant of the objects ("" means "admin").
+	Tenant string `json:"tenant"`
+	// Name of the VirtualService, VsVip and L4PolicySet.
+	Name string `json:"name"`
+	// ClusterName is the owner's clustername marker.
+	ClusterName string `json:"clusterName"`
+	// CreatedBy is the owner's created_by ("" means
+	// aviobj.CreatedBy(ClusterName)).
+	CreatedBy string `json:"createdBy"`
+}
+
+// KeyOf returns the Key of a Set.
+func KeyOf(set *aviobj.Set) Key {
+	return Key{Tenant: set.Tenant, Name: set.Name(), ClusterName: set.ClusterName, CreatedBy: set.CreatedBy}
+}
+
+func (k Key) normalised() (Key, error) {
+	if k.Tenant == "" {
+		k.Tenant = client.DefaultTenant
+	}
+	if k.ClusterName == "" {
+		return k, fmt.Errorf("%w: no cluster name", ErrInvalidSet)
+	}
+	if k.CreatedBy == "" {
+		k.CreatedBy = aviobj.CreatedBy(k.ClusterName)
+	}
+	return k, nil
+}
+
+// Plan reads the live state of the Set's objects and returns the writes
+// that Apply would make, writing nothing: the library's dry run. A
+// same-named object of another owner is a *ForeignObjectError.
+func (a *Applier) Plan(ctx context.Context, set *aviobj.Set) (*Changes, error) {
+	k, err := KeyOf(set).normalised()
+	if err != nil {
+		return nil, err
+	}
+	ch, err := a.plan(ctx, set, k, newGetView(a.c.WithTenant(k.Tenant)))
+	if err != nil {
+		return nil, fmt.Errorf("planning %s/%s: %w", k.Tenant, k.Name, err)
+	}
+	return ch, nil
+}
+
+// Apply makes the controller hold exactly the Set: it creates what is
+// missing in dependency order (HealthMonitors, VsVip, Pools, L4PolicySet,
+// VirtualService), updates the owned objects that differ semantically, then
+// deletes the owned objects the Set no longer needs (the pool of a removed
+// port...) once nothing refers to them. A converged Set costs reads only.
+// The Result says what was done and holds the live VIPs.
+//
+// On error the objects already written stay: they carry the Set's names and
+// owner, so the next Apply adopts them and Delete finds them.
+func (a *Applier) Apply(ctx context.Context, set *aviobj.Set) (*Result, error) {
+	k, err := KeyOf(set).normalised()
+	if err != nil {
+		return nil, err
+	}
+	c := a.c.WithTenant(k.Tenant)
+	ch, err := a.plan(ctx, set, k, newGetView(c))
+	if err != nil {
+		return nil, fmt.Errorf("planning %s/%s: %w", k.Tenant, k.Name, err)
+	}
+	res, err := a.execute(ctx, c, k, ch)
+	if err != nil {
+		return res, fmt.Errorf("applying %s/%s: %w", k.Tenant, k.Name, err)
+	}
+	return res, nil
+}
+
+// Delete removes every owned object of the Set (those it names and those its
+// live objects refer to), in reverse dependency order. Absent objects are
+// fine; same-named objects of other owners are left alone.
+func (a *Applier) Delete(ctx context.Context, set *aviobj.Set) (*Result, error) {
+	k, err := KeyOf(set).normalised()
+	if err != nil {
+		return nil, err
+	}
+	return a.deleteSet(ctx, k, set)
+}
+
+// DeleteKey is Delete for a Set known only by its Key.
+func (a *Applier) DeleteKey(ctx context.Context, key Key) (*Result, error) {
+	k, err := key.normalised()
+	if err != nil {
+		return nil, err
+	}
+	if k.Name == "" {
+		return nil, fmt.Errorf("%w: no name", ErrInvalidSet)
+	}
+	return a.deleteSet(ctx, k, nil)
+}
+
+// kindOrder is the dependency order of kinds (create order).
+var kindOrder = []aviobj.Kind{
+	aviobj.KindHealthMonitor, aviobj.KindVsVip, aviobj.KindPool, aviobj.KindL4PolicySet, aviobj.KindVirtualService,
+}
+
+func kindRank(k aviobj.Kind) int { return slices.Index(kindOrder, k) }
+
+// identityMarkers are the markers of the Set's VirtualService that its pools
+// share (Port and Protocol set pools apart).
+func identityMarkers(vs aviobj.Object) []aviobj.Marker {
+	var out []aviobj.Marker
+	for _, m := range markersOf(vs) {
+		if m.Key != aviobj.MarkerPort && m.Key != aviobj.MarkerProtocol {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+func hasMarkers(o aviobj.Object, want []aviobj.Marker) bool {
+	have := markersOf(o)
+	for _, w := range want {
+		found := false
+		for _, h := range have {
+			if h.Key == w.Key && slices.Equal(h.Values, w.Values) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+// strayPools returns the owned pools named "<set name>-..." that belong to
+// the Set although nothing may refer to them any more (a run that stopped
+// between dropping a port's rule and deleting its pool leaves one). A pool
+// belongs to the Set when it carries the identity markers of the Set's
+// VirtualService (all but Port and Protocol); without a VirtualService to
+// take them from, when its name is "<set name>-<PROTOCOL>-<port>".
+func strayPools(ctx context.Context, v view, k Key, w owner, vs aviobj.Object) ([]*liveObj, error) {
+	if k.Name == "" {
+		return nil, nil
+	}
+	var ident []aviobj.Marker
+	if vs != nil {
+		ident = identityMarkers(vs)
+	}
+	prefix := k.Name + "-"
+	cands, err := v.withPrefix(ctx, aviobj.KindPool, prefix)
+	if err != nil {
+		return nil, err
+	}
+	var out []*liveObj
+	for _, o := range cands {
+		if !w.owns(o.obj) {
+			continue
+		}
+		if len(ident) > 0 && hasMarkers(o.obj, ident) || len(ident) == 0 && poolSuffix.MatchString(o.name[len(prefix):]) {
+			out = append(out, o)
+		}
+	}
+	return out, nil
+}
+
+// poolSuffix is what follows "<set name>-" in the name of a Set's pool.
+var poolSuffix = regexp.MustCompile(`^(TCP|UDP|SCTP)-[0-9]+$`)
+
+// plan works out the Changes of a Set from a view of the live state.
+func (a *Applier) plan(ctx context.Context, set *aviobj.Set, k Key, v view) (*Changes, error) {
+	w := owner{createdBy: k.CreatedBy, cluster: k.ClusterName}
+	ch := newChanges(k)
+	desired := map[string]bool{}
+	var lives []*liveObj
+	for _, obj := range set.Objects() {
+		kind, name := obj.AviKind(), obj.AviName()
+		desired[string(kind)+"/"+name] = true
+		ch.order = append(ch.order, string(kind)+" "+name)
+		if kind == aviobj.KindPool && k.Name != "" && strings.HasPrefix(name, k.Name+"-") {
+			// One list reads all the Set's pools (and stray ones).
+			if _, err := v.withPrefix(ctx, kind, k.Name+"-"); err != nil {
+				return nil, err
+			}
+		}
+		live, err := v.byName(ctx, kind, name)
+		if err != nil {
+			return nil, err
+		}
+		if live == nil {
+			c := Change{Action: ActionCreate, Kind: kind, Name: name, desired: obj}
+			ch.Create = append(ch.Create, c)
+			ch.writes = append(ch.writes, c)
+			continue
+		}
+		if !w.owns(live.obj) {
+			return nil, &ForeignObjectError{Kind: kind, Name: name, Tenant: k.Tenant, UUID: live.uuid, Owner: ownerOf(live.obj)}
+		}
+		lives = append(lives, live)
+		if kind == aviobj.KindVsVip {
+			ch.vsvip = live
+		}
+		if d := diffObjects(obj, live.obj); d != "" {
+			c := Change{Action: ActionUpdate, Kind: kind, Name: name, UUID: live.uuid, Diff: d, desired: obj, live: live}
+			ch.Update = append(ch.Update, c)
+			ch.writes = append(ch.writes, c)
+		} else {
+			ch.Unchanged = append(ch.Unchanged, string(kind)+" "+name)
+			ch.uuids[string(kind)+" "+name] = live.uuid
+		}
+	}
+	var vs aviobj.Object
+	if set.VirtualService != nil {
+		vs = set.VirtualService
+	}
+	stale, err := staleObjects(ctx, v, k, w, lives, vs, func(kind aviobj.Kind, name string) bool {
+		return desired[string(kind)+"/"+name]
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range stale {
+		ch.Delete = append(ch.Delete, Change{Action: ActionDelete, Kind: o.kind, Name: o.name, UUID: o.uuid, live: o})
+	}
+	return ch, nil
+}
+
+// staleObjects finds the owned objects that belong to the Set but that it
+// no longer needs: targets of the refs of its live objects (followed
+// transitively) and stray pools, minus the desired ones. They are returned
+// in delete order.
+func staleObjects(ctx context.Context, v view, k Key, w owner, lives []*liveObj, vs aviobj.Object, isDesired func(aviobj.Kind, string) bool) ([]*liveObj, error) {
+	seen := map[string]bool{}
+	for _, l := range lives {
+		seen[l.uuid] = true
+	}
+	var stale []*liveObj
+	queue := slices.Clone(lives)
+	add := func(o *liveObj) {
+		if o == nil || seen[o.uuid] {
+			return
+		}
+		seen[o.uuid] = true
+		if isDesired(o.kind, o.name) || !w.owns(o.obj) {
+			return
+		}
+		stale = append(stale, o)
+		queue = append(queue, o)
+	}
+	strays, err := strayPools(ctx, v, k, w, vs)
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range strays {
+		add(o)
+	}
+	for len(queue) > 0 {
+		o := queue[0]
+		queue = queue[1:]
+		for _, ref := range outgoingRefs(o.obj) {
+			r, err := aviobj.ParseRef(ref)
+			if err != nil || kindRank(r.Kind) < 0 {
+				continue
+			}
+			if r.Name != "" && (isDesired(r.Kind, r.Name) || strings.HasPrefix(r.Name, "System-")) {
+				continue
+			}
+			var t *liveObj
+			if r.UUID != "" {
+				t, err = v.byUUID(ctx, r.Kind, r.UUID)
+			} else {
+				t, err = v.byName(ctx, r.Kind, r.Name)
+			}
+			if err != nil {
+				return nil, err
+			}
+			add(t)
+		}
+	}
+	sort.SliceStable(stale, func(i, j int) bool { return kindRank(stale[i].kind) > kindRank(stale[j].kind) })
+	return stale, nil
+}
+
+// execute carries out a plan: creates and updates in dependency order, then
+// deletes in reverse order.
+func (a *Applier) execute(ctx context.Context, c *client.Client, k Key, ch *Changes) (*Result, error) {
+	res := &Result{Tenant: k.Tenant, Set: k.Name, Changes: ch}
+	w := owner{createdBy: k.CreatedBy, cluster: k.ClusterName}
+	log := a.log.WithValues("tenant", k.Tenant, "set", k.Name)
+	vsvip := ch.vsvip
+	done := map[string]ObjectResult{}
+	for _, wr := range ch.writes {
+		var (
+			live    *liveObj
+			outcome Outcome
+			err     error
+		)
+		switch wr.Action {
+		case ActionCreate:
+			live, outcome, err = a.create(ctx, c, w, k, wr)
+		case ActionUpdate:
+			live, outcome, err = a.update(ctx, c, wr)
+		}
+		if err != nil {
+			res.Objects = orderedResults(ch, done)
+			return res, err
+		}
+		log.V(1).Info("object "+string(outcome), "kind", wr.Kind, "name", wr.Name, "uuid", live.uuid)
+		done[string(wr.Kind)+" "+wr.Name] = ObjectResult{Kind: wr.Kind, Name: wr.Name, UUID: live.uuid, Outcome: outcome}
+		if wr.Kind == aviobj.KindVsVip {
+			vsvip = live
+		}
+	}
+	for _, u := range ch.Unchanged {
+		kind, name, _ := strings.Cut(u, " ")
+		done[u] = ObjectResult{Kind: aviobj.Kind(kind), Name: name, UUID: ch.uuids[u], Outcome: Unchanged}
+	}
+	res.Objects = orderedResults(ch, done)
+	for _, d := range ch.Delete {
+		if err := c.Delete(ctx, d.Kind, d.UUID); err != nil && !client.IsNotFound(err) {
+			return res, fmt.Errorf("deleting %s %q: %w", d.Kind, d.Name, err)
+		}
+		log.V(1).Info("object deleted", "kind", d.Kind, "name", d.Name, "uuid", d.UUID)
+		res.Objects = append(res.Objects, ObjectResult{Kind: d.Kind, Name: d.Name, UUID: d.UUID, Outcome: Deleted})
+	}
+	if vsvip != nil {
+		res.VIPs = vipAddresses(vsvip.obj.(*aviobj.VsVip))
+	}
+	return res, nil
+}
+
+// orderedResults lists the results of the Set's objects in apply order.
+func orderedResults(ch *Changes, done map[string]ObjectResult) []ObjectResult {
+	out := make([]ObjectResult, 0, len(done))
+	for _, key := range ch.order {
+		if r, ok := done[key]; ok {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// create POSTs a new object. A 409 means the name was taken meanwhile (or
+// an earlier attempt of this POST went through): the object is re-read and,
+// if it is ours, converged like an update.
+func (a *Applier) create(ctx context.Context, c *client.Client, w owner, k Key, wr Change) (*liveObj, Outcome, error) {
+	var raw json.RawMessage
+	err := c.Create(ctx, wr.Kind, wireBody(wr.desired), &raw)
+	if err == nil {
+		o, err := decodeLive(wr.Kind, raw)
+		if err != nil {
+			return nil, "", fmt.Errorf("creating %s %q: %w", wr.Kind, wr.Name, err)
+		}
+		return o, Created, nil
+	}
+	if !client.IsConflict(err) {
+		return nil, "", fmt.Errorf("creating %s %q: %w", wr.Kind, wr.Name, err)
+	}
+	raw = nil
+	if err := c.GetByName(ctx, wr.Kind, wr.Name, &raw); err != nil {
+		return nil, "", fmt.Errorf("re-reading %s %q after a conflict: %w", wr.Kind, wr.Name, err)
+	}
+	live, err := decodeLive(wr.Kind, raw)
+	if err != nil {
+		return nil, "", err
+	}
+	if !w.owns(live.obj) {
+		return nil, "", &ForeignObjectError{Kind: wr.Kind, Name: wr.Name, Tenant: k.Tenant, UUID: live.uuid, Owner: ownerOf(live.obj)}
+	}
+	if diffObjects(wr.desired, live.obj) == "" {
+		return live, Created, nil
+	}
+	wr.live, wr.UUID = live, live.uuid
+	o, _, err := a.update(ctx, c, wr)
+	return o, Created, err
+}
+
+// update PUTs the desired object over the live one, keeping the addresses
+// the controller allocated to a VsVip.
+func (a *Applier) update(ctx context.Context, c *client.Client, wr Change) (*liveObj, Outcome, error) {
+	body := wr.desired
+	if vv, ok := wr.desired.(*aviobj.VsVip); ok {
+		body = keepAllocatedVIPs(vv, wr.live.obj.(*aviobj.VsVip))
+	}
+	var raw json.RawMessage
+	if err := c.Update(ctx, wr.Kind, wr.live.uuid, wireBody(body), &raw); err != nil {
+		return nil, "", fmt.Errorf("updating %s %q: %w", wr.Kind, wr.Name, err)
+	}
+	o, err := decodeLive(wr.Kind, raw)
+	if err != nil {
+		return nil, "", fmt.Errorf("updating %s %q: %w", wr.Kind, wr.Name, err)
+	}
+	return o, Updated, nil
+}
+
+// wireBody returns o without the fields the controller sets (uuid, url,
+// _last_modified), which a body must not carry.
+func wireBody(o aviobj.Object) aviobj.Object {
+	cp := deepCopy(reflect.ValueOf(o))
+	for _, f := range []string{"UUID", "URL", "LastModified"} {
+		if fv := cp.Elem().FieldByName(f); fv.IsValid() {
+			fv.SetString("")
+		}
+	}
+	return cp.Interface().(aviobj.Object)
+}
+
+// keepAllocatedVIPs returns a copy of desired whose auto-allocated VIPs
+// without an address carry the address the controller allocated (matched by
+// vip_id), so that a PUT does not give the VIP a new address.
+func keepAllocatedVIPs(desired, live *aviobj.VsVip) *aviobj.VsVip {
+	out := *desired
+	out.Vip = slices.Clone(desired.Vip)
+	for i := range out.Vip {
+		d := &out.Vip[i]
+		for _, l := range live.Vip {
+			if l.VipID != d.VipID {
+				continue
+			}
+			if d.IPAddress == nil && l.IPAddress != nil && wantsFamily(d, aviobj.AutoAllocateV4Only) {
+				ip := *l.IPAddress
+				d.IPAddress = &ip
+			}
+			if d.IP6Address == nil && l.IP6Address != nil && wantsFamily(d, aviobj.AutoAllocateV6Only) {
+				ip := *l.IP6Address
+				d.IP6Address = &ip
+			}
+		}
+	}
+	return &out
+}
+
+// wantsFamily reports whether an auto-allocating VIP allocates the family
+// (V4_ONLY or V6_ONLY; V4_V6 both).
+func wantsFamily(v *aviobj.Vip, family string) bool {
+	if v.AutoAllocateIP == nil || !*v.AutoAllocateIP {
+		return false
+	}
+	t := v.AutoAllocateIPType
+	if t == "" {
+		t = aviobj.AutoAllocateV4Only
+	}
+	return t == family || t == aviobj.AutoAllocateV4V6
+}
+
+// vipAddresses lists the addresses of a VsVip, IPv4 first.
+func vipAddresses(v *aviobj.VsVip) []string {
+	var v4, v6 []string
+	for _, vip := range v.Vip {
+		if vip.IPAddress != nil && vip.IPAddress.Addr != "" {
+			v4 = append(v4, vip.IPAddress.Addr)
+		}
+		if vip.IP6Address != nil && vip.IP6Address.Addr != "" {
+			v6 = append(v6, vip.IP6Address.Addr)
+		}
+	}
+	return append(v4, v6...)
+}
+
+// deleteSet removes the owned objects of a Set (set may be nil: by key).
+func (a *Applier) deleteSet(ctx context.Context, k Key, set *aviobj.Set) (*Result, error) {
+	c := a.c.WithTenant(k.Tenant)
+	res, err := a.deleteWith(ctx, c, k, set, newGetView(c))
+	if err != nil {
+		return res, fmt.Errorf("deleting %s/%s: %w", k.Tenant, k.Name, err)
+	}
+	return res, nil
+}
+
+func (a *Applier) deleteWith(ctx context.Context, c *client.Client, k Key, set *aviobj.Set, v view) (*Result, error) {
+	w := owner{createdBy: k.CreatedBy, cluster: k.ClusterName}
+	// The named objects: those of the Set, or the Key's name for each kind.
+	type named struct {
+		kind aviobj.Kind
+		name string
+	}
+	var names []named
+	if set != nil {
+		for _, o := range set.Objects() {
+			names = append(names, named{o.AviKind(), o.AviName()})
+		}
+	}
+	if k.Name != "" {
+		for _, kind := range []aviobj.Kind{aviobj.KindVsVip, aviobj.KindL4PolicySet, aviobj.KindVirtualService} {
+			names = append(names, named{kind, k.Name})
+		}
+	}
+	var (
+		lives []*liveObj
+		seen  = map[string]bool{}
+		vs    aviobj.Object
+	)
+	if set != nil && set.VirtualService != nil {
+		vs = set.VirtualService
+	}
+	for _, n := range names {
+		o, err := v.byName(ctx, n.kind, n.name)
+		if err != nil {
+			return nil, err
+		}
+		if o == nil || seen[o.uuid] {
+			continue
+		}
+		seen[o.uuid] = true
+		if !w.owns(o.obj) {
+			a.log.V(1).Info("leaving foreign object alone", "kind", o.kind, "name", o.name, "owner", ownerOf(o.obj))
+			continue
+		}
+		lives = append(lives, o)
+		if o.kind == aviobj.KindVirtualService && vs == nil {
+			vs = o.obj
+		}
+	}
+	more, err := staleObjects(ctx, v, k, w, lives, vs, func(aviobj.Kind, string) bool { return false })
+	if err != nil {
+		return nil, err
+	}
+	all := append(lives, more...)
+	sort.SliceStable(all, func(i, j int) bool { return kindRank(all[i].kind) > kindRank(all[j].kind) })
+	res := &Result{Tenant: k.Tenant, Set: k.Name, Changes: newChanges(k)}
+	for _, o := range all {
+		res.Changes.Delete = append(res.Changes.Delete, Change{Action: ActionDelete, Kind: o.kind, Name: o.name, UUID: o.uuid})
+	}
+	for _, o := range all {
+		if err := c.Delete(ctx, o.kind, o.uuid); err != nil && !client.IsNotFound(err) {
+			return res, fmt.Errorf("deleting %s %q: %w", o.kind, o.name, err)
+		}
+		a.log.V(1).Info("object deleted", "tenant", k.Tenant, "kind", o.kind, "name", o.name, "uuid", o.uuid)
+		res.Objects = append(res.Objects, ObjectResult{Kind: o.kind, Name: o.name, UUID: o.uuid, Outcome: Deleted})
+	}
+	return res, nil
+}
+
+// Bulk operations.
+
+// ApplyAll applies many Sets: it reads the live state of each object type
+// once per tenant with paged lists (instead of GETs per object), then
+// applies the Sets with at most Options.Concurrency at once. results[i]
+// belongs to sets[i] and is nil when that Set failed; the error then joins
+// a *SetError per failed Set (see FailedSets). A failed Set does not stop
+// the others.
+func (a *Applier) ApplyAll(ctx context.Context, sets []*aviobj.Set) ([]*Result, error) {
+	return a.bulk(ctx, sets, func(ctx context.Context, c *client.Client, set *aviobj.Set, k Key, v view) (*Result, error) {
+		ch, err := a.plan(ctx, set, k, v)
+		if err != nil {
+			return nil, fmt.Errorf("planning %s/%s: %w", k.Tenant, k.Name, err)
+		}
+		res, err := a.execute(ctx, c, k, ch)
+		if err != nil {
+			return res, fmt.Errorf("applying %s/%s: %w", k.Tenant, k.Name, err)
+		}
+		return res, nil
+	})
+}
+
+// PlanAll is Plan for many Sets, reading like ApplyAll. The Result of each
+// Set holds only its Changes.
+func (a *Applier) PlanAll(ctx context.Context, sets []*aviobj.Set) ([]*Changes, error) {
+	results, err := a.bulk(ctx, sets, func(ctx context.Context, _ *client.Client, set *aviobj.Set, k Key, v view) (*Result, error) {
+		ch, err := a.plan(ctx, set, k, v)
+		if err != nil {
+			return nil, fmt.Errorf("planning %s/%s: %w", k.Tenant, k.Name, err)
+		}
+		return &Result{Tenant: k.Tenant, Set: k.Name, Changes: ch}, nil
+	})
+	out := make([]*Changes, len(results))
+	for i, r := range results {
+		if r != nil {
+			out[i] = r.Changes
+		}
+	}
+	return out, err
+}
+
+// DeleteAll is Delete for many Sets, reading like ApplyAll.
+func (a *Applier) DeleteAll(ctx context.Context, sets []*aviobj.Set) ([]*Result, error) {
+	return a.bulk(ctx, sets, func(ctx context.Context, c *client.Client, set *aviobj.Set, k Key, v view) (*Result, error) {
+		res, err := a.deleteWith(ctx, c, k, set, v)
+		if err != nil {
+			return res, fmt.Errorf("deleting %s/%s: %w", k.Tenant, k.Name, err)
+		}
+		return res, nil
+	})
+}
+
+type setFunc func(ctx context.Context, c *client.Client, set *aviobj.Set, k Key, v view) (*Result, error)
+
+func (a *Applier) bulk(ctx context.Context, sets []*aviobj.Set, fn setFunc) ([]*Result, error) {
+	results := make([]*Result, len(sets))
+	errs := make([]error, len(sets))
+	keys := make([]Key, len(sets))
+	byTenant := map[string][]int{}
+	for i, set := range sets {
+		k, err := KeyOf(set).normalised()
+		if err != nil {
+			errs[i] = fmt.Errorf("set %d (%s): %w", i, set.Name(), err)
+			continue
+		}
+		keys[i] = k
+		byTenant[k.Tenant] = append(byTenant[k.Tenant], i)
+	}
+	views := map[string]view{}
+	tenants := make([]string, 0, len(byTenant))
+	for t := range byTenant {
+		tenants = append(tenants, t)
+	}
+	sort.Strings(tenants)
+	for _, t := range tenants {
+		var tsets []*aviobj.Set
+		for _, i := range byTenant[t] {
+			tsets = append(tsets, sets[i])
+		}
+		v, err := a.index(ctx, a.c.WithTenant(t), tsets)
+		if err != nil {
+			for _, i := range byTenant[t] {
+				errs[i] = fmt.Errorf("reading tenant %s: %w", t, err)
+			}
+			continue
+		}
+		views[t] = v
+	}
+	sem := make(chan struct{}, a.conc)
+	var wg sync.WaitGroup
+	for _, t := range tenants {
+		v := views[t]
+		if v == nil {
+			continue
+		}
+		c := a.c.WithTenant(t)
+		for _, i := range byTenant[t] {
+			select {
+			case sem <- struct{}{}:
+			case <-ctx.Done():
+				errs[i] = ctx.Err()
+				continue
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				defer func() { <-sem }()
+				results[i], errs[i] = fn(ctx, c, sets[i], keys[i], v)
+			}()
+		}
+	}
+	wg.Wait()
+	var all []error
+	for i, err := range errs {
+		if err != nil {
+			results[i] = nil
+			all = append(all, &SetError{Index: i, Tenant: keys[i].Tenant, Set: sets[i].Name(), Err: err})
+		}
+	}
+	return results, errors.Join(all...)
+}
+
+// SetError is the failure of one Set of ApplyAll, PlanAll or DeleteAll;
+// the error they return joins one per failed Set (see FailedSets).
+type SetError struct {
+	// Index of the Set in the slice given.
+	Index int
+	// Tenant and Set name.
+	Tenant, Set string
+	// Err is the Set's error (e.g. a *ForeignObjectError).
+	Err error
+}
+
+// Error implements error; Err already names the Set.
+func (e *SetError) Error() string { return e.Err.Error() }
+
+// Unwrap returns Err.
+func (e *SetError) Unwrap() error { return e.Err }
+
+// FailedSets returns the *SetError of every failed Set in an error returned
+// by ApplyAll, PlanAll or DeleteAll.
+func FailedSets(err error) []*SetError {
+	var out []*SetError
+	var walk func(error)
+	walk = func(err error) {
+		if se, ok := err.(*SetError); ok {
+			out = append(out, se)
+			return
+		}
+		if j, ok := err.(interface{ Unwrap() []error }); ok {
+			for _, e := range j.Unwrap() {
+				walk(e)
+			}
+		}
+	}
+	if err != nil {
+		walk(err)
+	}
+	return out
+}
+
+// index lists every object type the Sets use (HealthMonitors only when a Set
+// has some), in parallel, filtered by the longest name prefix the Sets
+// share.
+func (a *Applier) index(ctx context.Context, c *client.Client, sets []*aviobj.Set) (*indexView, error) {
+	kinds := []aviobj.Kind{aviobj.KindVsVip, aviobj.KindPool, aviobj.KindL4PolicySet, aviobj.KindVirtualService}
+	var names []string
+	for _, s := range sets {
+		for _, o := range s.Objects() {
+			if o.AviKind() == aviobj.KindHealthMonitor && !slices.Contains(kinds, aviobj.KindHealthMonitor) {
+				kinds = append(kinds, aviobj.KindHealthMonitor)
+			}
+			names = append(names, o.AviName())
+		}
+	}
+	prefix := commonPrefix(names)
+	if len(prefix) < 3 {
+		prefix = ""
+	}
+	v := &indexView{
+		filter:   prefix,
+		listed:   map[aviobj.Kind]bool{},
+		names:    map[aviobj.Kind]map[string]*liveObj{},
+		uuids:    map[string]*liveObj{},
+		sorted:   map[aviobj.Kind][]*liveObj{},
+		fallback: newGetView(c),
+	}
+	var (
+		mu   sync.Mutex
+		wg   sync.WaitGroup
+		errs = make([]error, len(kinds))
+	)
+	for i, kind := range kinds {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			q := url.Values{}
+			if prefix != "" {
+				q.Set("name.contains", prefix)
+			}
+			var objs []*liveObj
+			err := c.List(ctx, kind, q, func(raw json.RawMessage) error {
+				o, err := decodeLive(kind, raw)
+				if err != nil {
+					return err
+				}
+				objs = append(objs, o)
+				return nil
+			})
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			sort.Slice(objs, func(i, j int) bool { return objs[i].name < objs[j].name })
+			mu.Lock()
+			defer mu.Unlock()
+			v.listed[kind] = true
+			v.sorted[kind] = objs
+			m := make(map[string]*liveObj, len(objs))
+			for _, o := range objs {
+				m[o.name] = o
+				v.uuids[o.uuid] = o
+			}
+			v.names[kind] = m
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// commonPrefix is the longest prefix of all names.
+func commonPrefix(names []string) string {
+	if len(names) == 0 {
+		return ""
+	}
+	p := names[0]
+	for _, n := range names[1:] {
+		for !strings.HasPrefix(n, p) {
+			p = p[:len(p)-1]
+		}
+	}
+	return p
+}

@@ -1,0 +1,318 @@
+package client
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+)
+
+// maxBody bounds the size of a reply body read into memory.
+const maxBody = 256 << 20
+
+// do runs a request with a lazy login, one re-login on 401/419, and bounded
+// retries of transient failures.
+func (s *session) do(ctx context.Context, tenant, method, path string, query url.Values, payload []byte, out any) error {
+	reqPath := path
+	if len(query) > 0 {
+		reqPath += "?" + query.Encode()
+	}
+	relogged := false
+	var lastErr error
+	for attempt := 1; ; attempt++ {
+		gen, csrf, sid, _ := s.creds()
+		if sid == "" {
+			if err := s.relogin(ctx, gen, false); err != nil {
+				return err
+			}
+			gen, csrf, sid, _ = s.creds()
+		}
+		start := time.Now()
+		status, body, hdr, err := s.attempt(ctx, method, path, query, payload, tenant, csrf, sid)
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return fmt.Errorf("%s %s: %w", method, reqPath, ctxErr)
+		}
+		s.log.V(2).Info("request", "method", method, "path", reqPath, "tenant", tenant,
+			"status", status, "attempt", attempt, "duration", time.Since(start), "error", errString(err))
+		if err == nil {
+			switch {
+			case status >= 200 && status < 300:
+				if out == nil || len(bytes.TrimSpace(body)) == 0 {
+					return nil
+				}
+				if err := json.Unmarshal(body, out); err != nil {
+					return fmt.Errorf("decoding reply to %s %s: %w", method, reqPath, err)
+				}
+				return nil
+			case (status == http.StatusUnauthorized || status == 419) && !relogged:
+				// The session expired (or the CSRF token went stale): log
+				// in again once, without spending a retry.
+				relogged = true
+				s.log.V(1).Info("session rejected, logging in again", "status", status, "method", method, "path", reqPath)
+				if err := s.relogin(ctx, gen, false); err != nil {
+					return err
+				}
+				attempt--
+				continue
+			}
+			apiErr := newError(status, method, reqPath, body)
+			if !retryableStatus(status) {
+				return apiErr
+			}
+			lastErr = apiErr
+		} else {
+			if !retryableTransport(err) {
+				return fmt.Errorf("%s %s: %w", method, reqPath, err)
+			}
+			lastErr = fmt.Errorf("%s %s: %w", method, reqPath, err)
+		}
+		if attempt >= s.retry.MaxAttempts {
+			return fmt.Errorf("giving up after %d attempts: %w", attempt, lastErr)
+		}
+		wait := s.retry.backoff(attempt)
+		if ra := retryAfter(hdr); ra > wait {
+			wait = min(ra, s.retry.MaxBackoff)
+		}
+		s.log.V(1).Info("retrying", "method", method, "path", reqPath, "attempt", attempt, "wait", wait, "error", lastErr.Error())
+		if err := sleep(ctx, wait); err != nil {
+			return fmt.Errorf("%s %s: %w (last error: %v)", method, reqPath, err, lastErr)
+		}
+	}
+}
+
+func errString(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
+
+// sleep waits for d or until ctx is done.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// retryableStatus reports whether a reply status is worth retrying.
+func retryableStatus(status int) bool {
+	return status >= 500 || status == http.StatusRequestTimeout || status == http.StatusTooManyRequests
+}
+
+// retryableTransport reports whether a transport error is worth retrying:
+// everything (resets, refused or closed connections, attempt timeouts)
+// except certificate verification failures, which will not heal.
+func retryableTransport(err error) bool {
+	var (
+		verr *tls.CertificateVerificationError
+		uerr x509.UnknownAuthorityError
+		herr x509.HostnameError
+		cerr x509.CertificateInvalidError
+		rerr tls.RecordHeaderError
+	)
+	switch {
+	case errors.As(err, &verr), errors.As(err, &uerr), errors.As(err, &herr), errors.As(err, &cerr), errors.As(err, &rerr):
+		return false
+	case errors.Is(err, context.Canceled):
+		return false
+	}
+	return true
+}
+
+// retryAfter parses a Retry-After header given in seconds.
+func retryAfter(h http.Header) time.Duration {
+	if h == nil {
+		return 0
+	}
+	secs, err := strconv.Atoi(h.Get("Retry-After"))
+	if err != nil || secs <= 0 {
+		return 0
+	}
+	return time.Duration(secs) * time.Second
+}
+
+// attempt sends one HTTP request bounded by the attempt timeout and reads
+// the whole reply.
+func (s *session) attempt(ctx context.Context, method, path string, query url.Values, payload []byte, tenant, csrf, sid string) (int, []byte, http.Header, error) {
+	actx, cancel := context.WithTimeout(ctx, s.timeout)
+	defer cancel()
+	u := *s.base
+	u.Path = path
+	u.RawQuery = query.Encode()
+	var rd io.Reader
+	if payload != nil {
+		rd = bytes.NewReader(payload)
+	}
+	req, err := http.NewRequestWithContext(actx, method, u.String(), rd)
+	if err != nil {
+		return 0, nil, nil, err
+	}
+	req.Header.Set("Accept", "application/json")
+	if payload != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	req.Header.Set("Referer", s.referer)
+	s.mu.Lock()
+	version := s.version
+	s.mu.Unlock()
+	if version != "" {
+		req.Header.Set("X-Avi-Version", version)
+	}
+	if tenant != "" {
+		req.Header.Set("X-Avi-Tenant", tenant)
+	}
+	if sid != "" {
+		req.Header.Set("X-CSRFToken", csrf)
+		req.AddCookie(&http.Cookie{Name: "csrftoken", Value: csrf})
+		req.AddCookie(&http.Cookie{Name: "sessionid", Value: sid})
+		req.AddCookie(&http.Cookie{Name: "avi-sessionid", Value: sid})
+	}
+	resp, err := s.http.Do(req)
+	if err != nil {
+		return 0, nil, nil, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	if err != nil {
+		return 0, nil, nil, fmt.Errorf("reading reply: %w", err)
+	}
+	return resp.StatusCode, body, resp.Header, nil
+}
+
+// relogin logs in unless another goroutine already did since the caller saw
+// generation seen (or force is set). One login runs at a time; waiting for
+// it honours ctx.
+func (s *session) relogin(ctx context.Context, seen uint64, force bool) error {
+	select {
+	case s.loginSem <- struct{}{}:
+	case <-ctx.Done():
+		return fmt.Errorf("waiting for login: %w", ctx.Err())
+	}
+	defer func() { <-s.loginSem }()
+	s.mu.Lock()
+	done := s.gen != seen && s.sid != ""
+	s.mu.Unlock()
+	if done && !force {
+		return nil
+	}
+	return s.login(ctx)
+}
+
+// loginReply is the part of the /login reply the client reads.
+type loginReply struct {
+	Version struct {
+		Version string `json:"Version"`
+	} `json:"version"`
+}
+
+// login runs POST /login with retries of transient failures.
+func (s *session) login(ctx context.Context) error {
+	pw, err := s.password(ctx)
+	if err != nil {
+		return fmt.Errorf("reading password: %w", err)
+	}
+	payload, err := json.Marshal(map[string]string{"username": s.username, "password": string(pw)})
+	if err != nil {
+		return fmt.Errorf("encoding login: %w", err)
+	}
+	for attempt := 1; ; attempt++ {
+		status, body, hdr, cookies, err := s.loginAttempt(ctx, payload)
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return fmt.Errorf("logging in as %q: %w", s.username, ctxErr)
+		}
+		var lastErr error
+		switch {
+		case err != nil:
+			if !retryableTransport(err) {
+				return fmt.Errorf("logging in as %q: %w", s.username, err)
+			}
+			lastErr = err
+		case status == http.StatusOK:
+			csrf, sid := cookies["csrftoken"], cookies["sessionid"]
+			if sid == "" {
+				sid = cookies["avi-sessionid"]
+			}
+			if csrf == "" || sid == "" {
+				return fmt.Errorf("logging in as %q: reply carried no csrftoken and session cookies", s.username)
+			}
+			var r loginReply
+			_ = json.Unmarshal(body, &r) // the version is optional
+			s.mu.Lock()
+			s.csrf, s.sid = csrf, sid
+			s.gen++
+			s.ctlVersion = r.Version.Version
+			if s.version == "" {
+				s.version = r.Version.Version
+			}
+			version := s.version
+			s.mu.Unlock()
+			s.log.V(1).Info("logged in", "user", s.username, "controllerVersion", r.Version.Version, "apiVersion", version)
+			return nil
+		default:
+			apiErr := newError(status, http.MethodPost, "/login", body)
+			if !retryableStatus(status) {
+				return fmt.Errorf("logging in as %q: %w", s.username, apiErr)
+			}
+			lastErr = apiErr
+		}
+		if attempt >= s.retry.MaxAttempts {
+			return fmt.Errorf("logging in as %q: giving up after %d attempts: %w", s.username, attempt, lastErr)
+		}
+		wait := s.retry.backoff(attempt)
+		if ra := retryAfter(hdr); ra > wait {
+			wait = min(ra, s.retry.MaxBackoff)
+		}
+		s.log.V(1).Info("retrying login", "attempt", attempt, "wait", wait, "error", lastErr.Error())
+		if err := sleep(ctx, wait); err != nil {
+			return fmt.Errorf("logging in as %q: %w", s.username, err)
+		}
+	}
+}
+
+// loginAttempt sends one POST /login.
+func (s *session) loginAttempt(ctx context.Context, payload []byte) (int, []byte, http.Header, map[string]string, error) {
+	actx, cancel := context.WithTimeout(ctx, s.timeout)
+	defer cancel()
+	u := *s.base
+	u.Path = "/login"
+	req, err := http.NewRequestWithContext(actx, http.MethodPost, u.String(), bytes.NewReader(payload))
+	if err != nil {
+		return 0, nil, nil, nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("Referer", s.referer)
+	s.mu.Lock()
+	version := s.version
+	s.mu.Unlock()
+	if version != "" {
+		req.Header.Set("X-Avi-Version", version)
+	}
+	resp, err := s.http.Do(req)
+	if err != nil {
+		return 0, nil, nil, nil, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	if err != nil {
+		return 0, nil, nil, nil, fmt.Errorf("reading login reply: %w", err)
+	}
+	cookies := map[string]string{}
+	for _, c := range resp.Cookies() {
+		cookies[c.Name] = c.Value
+	}
+	return resp.StatusCode, body, resp.Header, cookies, nil
+}
