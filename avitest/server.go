@@ -3,6 +3,7 @@ package avitest
 import (
 	"crypto/x509"
 	"encoding/json"
+	"encoding/pem"
 	"fmt"
 	"io"
 	"log"
@@ -353,6 +354,16 @@ func (s *Server) Version() string { return s.version }
 
 // CertPool holds the fake's self-signed certificate, to verify it.
 func (s *Server) CertPool() *x509.CertPool {
+	return s.certPool()
+}
+
+// CertificatePEM returns the server's self-signed certificate in PEM form,
+// for clients configured with a CA file.
+func (s *Server) CertificatePEM() []byte {
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: s.ts.Certificate().Raw})
+}
+
+func (s *Server) certPool() *x509.CertPool {
 	pool := x509.NewCertPool()
 	pool.AddCert(s.ts.Certificate())
 	return pool

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -12,6 +13,8 @@ import (
 	"sort"
 	"strings"
 
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 	"sigs.k8s.io/yaml"
@@ -28,6 +31,7 @@ const (
 	exitOK      = 0
 	exitInvalid = 1 // some object could not be (fully) translated
 	exitUsage   = 2 // bad flags or unreadable input
+	exitApply   = 3 // the controller refused or failed
 )
 
 // fileList is a repeatable -f flag.
@@ -63,8 +67,7 @@ type GatewayOutput struct {
 	Warnings   []string            `json:"warnings,omitempty"`
 	Listeners  []l4.ListenerResult `json:"listeners,omitempty"`
 	Routes     []RouteOutput       `json:"routes,omitempty"`
-	// Status is the Gateway status the translation implies (before any
-	// VIP is allocated).
+	// Status is the Gateway status with the live VIPs.
 	Status  any         `json:"status,omitempty"`
 	Objects []AviObject `json:"objects,omitempty"`
 }
@@ -83,6 +86,8 @@ type ServiceOutput struct {
 	Errors   []FieldError    `json:"errors,omitempty"`
 	Warnings []string        `json:"warnings,omitempty"`
 	Ports    []l4.PortResult `json:"ports,omitempty"`
+	// Status is the Service's status with the live VIPs.
+	Status *ServiceStatus `json:"status,omitempty"`
 	// Objects are the Avi objects in apply order, each as it would be sent.
 	Objects []AviObject `json:"objects,omitempty"`
 }
@@ -144,6 +149,15 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fl.BoolVar(&opts.HealthzMonitor, "healthz-monitor", false, "NodePort mode: check externalTrafficPolicy Local nodes with HTTP /healthz on the healthCheckNodePort")
 	fl.StringVar(&opts.GatewayController, "gateway-controller", l4.GatewayControllerName, "GatewayClass controller name served")
 	fl.StringVar(&format, "o", "json", "output format: json|yaml")
+	var af applyFlags
+	fl.StringVar(&af.controller, "controller", "", "apply to this Avi controller URL instead of the embedded fake controller")
+	fl.StringVar(&af.username, "username", "", "controller user (with --controller)")
+	fl.StringVar(&af.passwordFile, "password-file", "", "file holding the controller password (with --controller)")
+	fl.StringVar(&af.caFile, "ca-file", "", "PEM CA bundle to verify the controller's certificate")
+	fl.BoolVar(&af.insecure, "insecure-skip-verify", false, "do not verify the controller's certificate (labs only)")
+	fl.BoolVar(&af.dryRun, "dry-run", false, "print the plan only; write nothing")
+	fl.BoolVar(&af.noApply, "no-apply", false, "translate only; talk to no controller, not even the embedded fake")
+	fl.BoolVar(&af.stats, "stats", false, "print one JSON line of API calls per apply round on stderr (embedded fake only)")
 	if err := fl.Parse(args); err != nil {
 		return exitUsage
 	}
@@ -179,10 +193,19 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "note: %s is not translated (kind %s is not an input of L4 translation)\n", d, d.Kind)
 	}
 
-	out, failed := translate(&b, opts)
-	if err := write(stdout, out, format); err != nil {
-		fmt.Fprintf(stderr, "translate: %v\n", err)
+	af.tenant = opts.Tenant
+	out, sets, failed := translate(&b, opts)
+	vips, err := applySets(context.Background(), af, sets, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "translate: applying: %v\n", err)
+	}
+	addStatus(&b, opts, &out, vips)
+	if werr := write(stdout, out, format); werr != nil {
+		fmt.Fprintf(stderr, "translate: %v\n", werr)
 		return exitUsage
+	}
+	if err != nil {
+		return exitApply
 	}
 	if failed > 0 {
 		fmt.Fprintf(stderr, "translate: %d object(s) have errors\n", failed)
@@ -233,7 +256,8 @@ func load(b *manifest.Bundle, files []string, stdin io.Reader) error {
 }
 
 // translate runs every Service through l4 and counts those with errors.
-func translate(b *manifest.Bundle, opts l4.Options) (Output, int) {
+func translate(b *manifest.Bundle, opts l4.Options) (Output, []*aviobj.Set, int) {
+	var sets []*aviobj.Set
 	out := Output{Services: []ServiceOutput{}}
 	failed := 0
 	for i := range b.Services {
@@ -251,6 +275,9 @@ func translate(b *manifest.Bundle, opts l4.Options) (Output, int) {
 		}
 		for _, o := range res.Set.Objects() {
 			so.Objects = append(so.Objects, AviObject{Kind: o.AviKind(), Body: o})
+		}
+		if res.Set != nil {
+			sets = append(sets, res.Set)
 		}
 		out.Services = append(out.Services, so)
 	}
@@ -276,14 +303,17 @@ func translate(b *manifest.Bundle, opts l4.Options) (Output, int) {
 		if bad {
 			failed++
 		}
+		if res.Set != nil {
+			sets = append(sets, res.Set)
+		}
 		out.SharedVIPs = append(out.SharedVIPs, so)
 	}
 	for i := range b.Gateways {
 		gw := &b.Gateways[i]
 		res := l4.TranslateGateway(b.GatewayInput(i), opts)
 		g := gatewayOutput(gw.Namespace+"/"+gw.Name, "gateway.networking.k8s.io/v1", res)
-		if res.NotOurs == nil {
-			g.Status = l4.GatewayStatus(gw, res, nil)
+		if res.Set != nil {
+			sets = append(sets, res.Set)
 		}
 		failed += g.failed()
 		out.Gateways = append(out.Gateways, g)
@@ -292,13 +322,55 @@ func translate(b *manifest.Bundle, opts l4.Options) (Output, int) {
 		gw := &b.LegacyGateways[i]
 		res := l4.TranslateLegacyGateway(b.LegacyGatewayInput(i), opts)
 		g := gatewayOutput(gw.Namespace+"/"+gw.Name, "networking.x-k8s.io/v1alpha1", res)
-		if res.NotOurs == nil {
-			g.Status = l4.LegacyGatewayStatus(gw, res, nil)
+		if res.Set != nil {
+			sets = append(sets, res.Set)
 		}
 		failed += g.failed()
 		out.Gateways = append(out.Gateways, g)
 	}
-	return out, failed
+	return out, sets, failed
+}
+
+// addStatus fills in every status from the translation and the live VIPs
+// (by Set name; none before an apply).
+func addStatus(b *manifest.Bundle, opts l4.Options, out *Output, vips map[string][]string) {
+	for i := range b.Services {
+		res := l4.TranslateService(b.ServiceInput(i), opts)
+		if res.NotOurs != nil {
+			continue
+		}
+		lb, conds := l4.ServiceStatus(&b.Services[i], res, vips[res.Set.Name()])
+		out.Services[i].Status = &ServiceStatus{LoadBalancer: lb, Conditions: conds}
+	}
+	for gi, g := range l4.SharedVIPGroups(b.Services) {
+		res := l4.TranslateSharedVIP(b.SharedVIPInput(g), opts)
+		for mi, m := range res.Members {
+			if m.Result.NotOurs != nil {
+				continue
+			}
+			lb, conds := l4.ServiceStatus(m.Service, m.Result, vips[res.Set.Name()])
+			out.SharedVIPs[gi].Members[mi].Status = &ServiceStatus{LoadBalancer: lb, Conditions: conds}
+		}
+	}
+	for i := range b.Gateways {
+		res := l4.TranslateGateway(b.GatewayInput(i), opts)
+		if res.NotOurs == nil {
+			out.Gateways[i].Status = l4.GatewayStatus(&b.Gateways[i], res, vips[res.Set.Name()])
+		}
+	}
+	for i := range b.LegacyGateways {
+		res := l4.TranslateLegacyGateway(b.LegacyGatewayInput(i), opts)
+		if res.NotOurs == nil {
+			out.Gateways[len(b.Gateways)+i].Status = l4.LegacyGatewayStatus(&b.LegacyGateways[i], res, vips[res.Set.Name()])
+		}
+	}
+}
+
+// ServiceStatus is a Service's status as the translation and the live VIPs
+// make it.
+type ServiceStatus struct {
+	LoadBalancer corev1.LoadBalancerStatus `json:"loadBalancer"`
+	Conditions   []metav1.Condition        `json:"conditions,omitempty"`
 }
 
 func gatewayOutput(name, apiVersion string, res l4.GatewayResult) GatewayOutput {

@@ -1,0 +1,173 @@
+package main
+
+import (
+	"context"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/avil4/avil4/apply"
+	"github.com/avil4/avil4/aviobj"
+	"github.com/avil4/avil4/avitest"
+	"github.com/avil4/avil4/client"
+)
+
+// applyFlags say where the translated Sets go.
+type applyFlags struct {
+	controller   string // "" = the embedded fake controller
+	username     string
+	passwordFile string
+	tenant       string
+	caFile       string
+	insecure     bool
+	dryRun       bool
+	noApply      bool
+	stats        bool
+	timeout      time.Duration
+}
+
+// target is a controller the Sets are applied to.
+type target struct {
+	applier *apply.Applier
+	fake    *avitest.Server // nil for a real controller
+	close   func()
+}
+
+func (f applyFlags) connect(sets []*aviobj.Set) (*target, error) {
+	if f.controller == "" {
+		// The fake knows the tenants the Sets live in, as a prepared
+		// controller would.
+		var tenants []string
+		for _, s := range sets {
+			if s.Tenant != "admin" && !slices.Contains(tenants, s.Tenant) {
+				tenants = append(tenants, s.Tenant)
+			}
+		}
+		fake := avitest.New(avitest.WithVIPRange("10.50.0.0/24"), avitest.WithVIPRange("2001:db8:50::/64"), avitest.WithTenants(tenants...))
+		c, err := client.New(client.Options{URL: fake.URL(), Username: fake.Username(),
+			Password: client.Password(fake.Password()), CAPool: fake.CertPool(), Tenant: f.tenant})
+		if err != nil {
+			fake.Close()
+			return nil, err
+		}
+		// One Set at a time, so the fake allocates VIPs in a stable order.
+		return &target{applier: apply.New(c, apply.Options{Concurrency: 1}), fake: fake, close: fake.Close}, nil
+	}
+	if f.username == "" || f.passwordFile == "" {
+		return nil, errors.New("--controller needs --username and --password-file")
+	}
+	opts := client.Options{URL: f.controller, Username: f.username, Tenant: f.tenant, InsecureSkipVerify: f.insecure,
+		// The password is read at every login, never kept in a flag.
+		PasswordFunc: func(context.Context) (client.Password, error) {
+			b, err := os.ReadFile(f.passwordFile)
+			if err != nil {
+				return "", fmt.Errorf("reading the password file: %w", err)
+			}
+			return client.Password(strings.TrimSpace(string(b))), nil
+		}}
+	if f.caFile != "" {
+		pem, err := os.ReadFile(f.caFile)
+		if err != nil {
+			return nil, fmt.Errorf("reading the CA file: %w", err)
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("%s holds no PEM certificate", f.caFile)
+		}
+		opts.CAPool = pool
+	}
+	c, err := client.New(opts)
+	if err != nil {
+		return nil, err
+	}
+	return &target{applier: apply.New(c, apply.Options{}), close: func() {}}, nil
+}
+
+// statsLine is the --stats record of one apply round:
+// {"round":N,"calls":{"GET":n,"POST":n,"PUT":n,"PATCH":n,"DELETE":n}}.
+type statsLine struct {
+	Round int        `json:"round"`
+	Calls statsCalls `json:"calls"`
+}
+
+type statsCalls struct {
+	GET    int `json:"GET"`
+	POST   int `json:"POST"`
+	PUT    int `json:"PUT"`
+	PATCH  int `json:"PATCH"`
+	DELETE int `json:"DELETE"`
+}
+
+// applySets plans (dry run) or applies the Sets and returns the live VIPs
+// of each by Set name. Against the embedded fake controller it applies
+// twice and reports both rounds, showing that the second makes no writes.
+func applySets(ctx context.Context, f applyFlags, sets []*aviobj.Set, stderr io.Writer) (map[string][]string, error) {
+	vips := map[string][]string{}
+	if len(sets) == 0 || f.noApply {
+		return vips, nil
+	}
+	t, err := f.connect(sets)
+	if err != nil {
+		return nil, err
+	}
+	defer t.close()
+	where := "the embedded fake controller " + "(avitest)"
+	if t.fake == nil {
+		where = f.controller
+	}
+	if f.dryRun {
+		plans, err := t.applier.PlanAll(ctx, sets)
+		for _, p := range plans {
+			if p != nil {
+				fmt.Fprintf(stderr, "plan for %s/%s on %s:\n%s\n", p.Tenant, p.Set, where, indent(p.String()))
+			}
+		}
+		return vips, err
+	}
+	rounds := 2
+	if t.fake == nil {
+		rounds = 1
+	}
+	for round := 1; round <= rounds; round++ {
+		if t.fake != nil {
+			t.fake.ResetCalls()
+		}
+		results, err := t.applier.ApplyAll(ctx, sets)
+		writes := 0
+		for _, r := range results {
+			if r == nil {
+				continue
+			}
+			writes += r.Writes()
+			if round == 1 {
+				fmt.Fprintf(stderr, "apply %s/%s on %s:\n%s\n", r.Tenant, r.Set, where, indent(r.String()))
+			}
+			vips[r.Set] = r.VIPs
+		}
+		fmt.Fprintf(stderr, "round %d: %d Set(s), %d write(s)\n", round, len(sets), writes)
+		if t.fake != nil {
+			calls := t.fake.Calls()
+			fmt.Fprintf(stderr, "round %d calls: %s\n", round, calls)
+			if f.stats {
+				line := statsLine{Round: round, Calls: statsCalls{GET: calls.Method("GET"), POST: calls.Method("POST"),
+					PUT: calls.Method("PUT"), PATCH: calls.Method("PATCH"), DELETE: calls.Method("DELETE")}}
+				js, _ := json.Marshal(line)
+				fmt.Fprintf(stderr, "%s\n", js)
+			}
+		}
+		if err != nil {
+			return vips, err
+		}
+	}
+	return vips, nil
+}
+
+func indent(s string) string {
+	return "  " + strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n  ")
+}

@@ -1,0 +1,126 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/avil4/avil4/avitest"
+)
+
+// statsLines returns the --stats records printed on stderr.
+func statsLines(t *testing.T, stderr string) []statsLine {
+	t.Helper()
+	var out []statsLine
+	for _, l := range strings.Split(stderr, "\n") {
+		if strings.HasPrefix(l, `{"round":`) {
+			var s statsLine
+			if err := json.Unmarshal([]byte(l), &s); err != nil {
+				t.Fatalf("bad stats line %q: %v", l, err)
+			}
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// TestApplyRoundsStats: against the embedded fake controller, round 1 makes
+// exactly one POST per translated object and round 2 makes no write.
+func TestApplyRoundsStats(t *testing.T) {
+	stdout, stderr, code := runCLI(t, "", "--stats")
+	if code != exitOK {
+		t.Fatalf("exit %d:\n%s", code, stderr)
+	}
+	var out struct {
+		Services []struct {
+			Objects []json.RawMessage `json:"objects"`
+		} `json:"services"`
+		SharedVIPs []struct {
+			Objects []json.RawMessage `json:"objects"`
+		} `json:"sharedVIPs"`
+		Gateways []struct {
+			Objects []json.RawMessage `json:"objects"`
+		} `json:"gateways"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &out); err != nil {
+		t.Fatal(err)
+	}
+	objects := 0
+	for _, s := range out.Services {
+		objects += len(s.Objects)
+	}
+	for _, s := range out.SharedVIPs {
+		objects += len(s.Objects)
+	}
+	for _, s := range out.Gateways {
+		objects += len(s.Objects)
+	}
+	lines := statsLines(t, stderr)
+	if len(lines) != 2 {
+		t.Fatalf("want 2 stats lines, got %d:\n%s", len(lines), stderr)
+	}
+	if c := lines[0].Calls; lines[0].Round != 1 || c.POST != objects || c.PUT != 0 || c.PATCH != 0 || c.DELETE != 0 {
+		t.Errorf("round 1 = %+v, want exactly %d POSTs and no other write", lines[0], objects)
+	}
+	if c := lines[1].Calls; lines[1].Round != 2 || c.POST+c.PUT+c.PATCH+c.DELETE != 0 {
+		t.Errorf("round 2 = %+v, want no write", lines[1])
+	}
+	if !strings.Contains(stdout, `"ip": "10.50.0.`) {
+		t.Errorf("statuses carry no VIP from the fake controller:\n%s", stdout)
+	}
+}
+
+func TestDryRunAndNoApply(t *testing.T) {
+	_, stderr, code := runCLI(t, "", "--dry-run", "-f", filepath.Join("..", "manifests", "sctp-loadbalancer.yaml"))
+	if code != exitOK {
+		t.Fatalf("exit %d:\n%s", code, stderr)
+	}
+	for _, want := range []string{"plan for admin/cluster--default-server", "+ vsvip cluster--default-server", "+ pool cluster--default-server-SCTP-80"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("dry run lacks %q:\n%s", want, stderr)
+		}
+	}
+	if strings.Contains(stderr, "has been created") {
+		t.Errorf("dry run wrote:\n%s", stderr)
+	}
+	_, stderr, code = runCLI(t, "", "--no-apply", "-f", filepath.Join("..", "manifests", "sctp-loadbalancer.yaml"))
+	if code != exitOK || strings.Contains(stderr, "round 1") {
+		t.Errorf("--no-apply applied (exit %d):\n%s", code, stderr)
+	}
+}
+
+// TestRealControllerFlags drives the --controller path (password file, CA
+// file) against a standalone fake controller, as against a real one.
+func TestRealControllerFlags(t *testing.T) {
+	fake := avitest.New()
+	defer fake.Close()
+	dir := t.TempDir()
+	pw := filepath.Join(dir, "password")
+	if err := os.WriteFile(pw, []byte(fake.Password()+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ca := filepath.Join(dir, "ca.pem")
+	if err := os.WriteFile(ca, fake.CertificatePEM(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	manifest := filepath.Join("..", "manifests", "sctp-loadbalancer.yaml")
+	args := []string{"-f", manifest, "--controller", fake.URL(), "--username", fake.Username(), "--password-file", pw, "--ca-file", ca}
+	_, stderr, code := runCLI(t, "", args...)
+	if code != exitOK {
+		t.Fatalf("exit %d:\n%s", code, stderr)
+	}
+	if got := fake.Calls().Method("POST"); got != 4 {
+		t.Errorf("POSTs = %d, want 4 (vsvip, pool, l4policyset, virtualservice)", got)
+	}
+	if strings.Contains(stderr, fake.Password()) {
+		t.Error("the password appears on stderr")
+	}
+	// Without the CA the certificate is refused: exit 3, nothing written.
+	fake.ResetCalls()
+	_, stderr, code = runCLI(t, "", args[:len(args)-2]...)
+	if code != exitApply || fake.Calls().Writes() != 0 {
+		t.Errorf("exit %d, writes %d without the CA file; want %d and none:\n%s", code, fake.Calls().Writes(), exitApply, stderr)
+	}
+}
