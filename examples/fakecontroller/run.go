@@ -1,0 +1,231 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/go-logr/logr/funcr"
+
+	"github.com/avil4/avil4/avitest"
+)
+
+// errUsage marks errors in the command line (exit status 2).
+var errUsage = errors.New("usage")
+
+// Info is what the command prints: how to reach the fake controller.
+type Info struct {
+	// URL is the controller's base URL, https://127.0.0.1:<port>.
+	URL string `json:"url"`
+	// Username is the user that can log in.
+	Username string `json:"username"`
+	// PasswordFile holds the password (mode 0600, no trailing newline).
+	PasswordFile string `json:"passwordFile"`
+	// CAFile holds the server's self-signed certificate in PEM form.
+	CAFile string `json:"caFile"`
+	// Version is the controller version, to send as X-Avi-Version.
+	Version string `json:"version"`
+	// Tenants are the tenants that exist, admin first.
+	Tenants []string `json:"tenants"`
+	// Dir is the directory holding PasswordFile and CAFile.
+	Dir string `json:"dir"`
+}
+
+// stringList is a repeatable string flag.
+type stringList []string
+
+func (l *stringList) String() string     { return strings.Join(*l, ",") }
+func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }
+
+// run starts the fake controller as args ask, prints its Info on stdout and
+// serves until ctx is done, then closes it. Flag errors wrap errUsage; -h
+// returns flag.ErrHelp.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fl := flag.NewFlagSet("fakecontroller", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	var (
+		dir, version, output string
+		vipRanges, tenants   stringList
+		seed                 uint64
+		faultRate            float64
+		latency              time.Duration
+		verbose              bool
+	)
+	fl.StringVar(&dir, "dir", "", "directory for the password and ca.pem files (default: a new temporary directory, removed on exit)")
+	fl.Var(&vipRanges, "vip-range", "CIDR auto-allocated VIPs come from, per address family (repeatable; default 10.50.0.0/24)")
+	fl.StringVar(&version, "version", "", "controller version to report (default: the embedded schema's)")
+	fl.Var(&tenants, "tenant", "extra tenant besides admin (repeatable)")
+	fl.Uint64Var(&seed, "seed", 1, "seed of uuids, session ids and random faults")
+	fl.Float64Var(&faultRate, "fault-rate", 0, "probability (0..1) that an /api/ request gets a random fault")
+	fl.DurationVar(&latency, "latency", 0, "delay of every /api/ request")
+	fl.StringVar(&output, "o", "env", "output format: env (shell export lines) or json")
+	fl.BoolVar(&verbose, "v", false, "log every request on stderr")
+	if err := fl.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	if fl.NArg() > 0 {
+		return fmt.Errorf("%w: unexpected arguments %q", errUsage, fl.Args())
+	}
+	if output != "env" && output != "json" {
+		return fmt.Errorf("%w: -o must be env or json, not %q", errUsage, output)
+	}
+	if faultRate < 0 || faultRate > 1 {
+		return fmt.Errorf("%w: --fault-rate must be between 0 and 1", errUsage)
+	}
+	if len(vipRanges) == 0 {
+		vipRanges = stringList{"10.50.0.0/24"}
+	}
+	// avitest panics on a bad CIDR: check them first.
+	for _, r := range vipRanges {
+		if _, err := netip.ParsePrefix(r); err != nil {
+			return fmt.Errorf("%w: --vip-range: %v", errUsage, err)
+		}
+	}
+	for _, t := range tenants {
+		if t == "" || t == "admin" || t == "*" {
+			return fmt.Errorf("%w: --tenant %q: give a new tenant name", errUsage, t)
+		}
+	}
+
+	// The fake derives its default password from the seed, which is fine in
+	// a test but not for a process others connect to: use a random one.
+	password := rand.Text()
+	opts := []avitest.Option{
+		avitest.WithSeed(seed),
+		avitest.WithUsers(map[string]string{avitest.DefaultUsername: password}),
+		avitest.WithTenants(tenants...),
+		avitest.WithLatency(latency),
+	}
+	for _, r := range vipRanges {
+		opts = append(opts, avitest.WithVIPRange(r))
+	}
+	if version != "" {
+		opts = append(opts, avitest.WithVersion(version))
+	}
+	if faultRate > 0 {
+		opts = append(opts, avitest.WithRandomFaults(seed, faultRate))
+	}
+	if verbose {
+		opts = append(opts, avitest.WithLogger(funcr.New(func(prefix, args string) {
+			fmt.Fprintln(stderr, args)
+		}, funcr.Options{Verbosity: 1})))
+	}
+
+	if dir == "" {
+		d, err := os.MkdirTemp("", "avitest-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(d)
+		dir = d
+	} else if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return err
+	}
+
+	fake := avitest.New(opts...)
+	defer fake.Close()
+
+	info := Info{
+		URL:          fake.URL(),
+		Username:     fake.Username(),
+		PasswordFile: filepath.Join(dir, "password"),
+		CAFile:       filepath.Join(dir, "ca.pem"),
+		Version:      fake.Version(),
+		Tenants:      append([]string{"admin"}, tenants...),
+		Dir:          dir,
+	}
+	if err := writeFile(info.PasswordFile, []byte(fake.Password()), 0o600); err != nil {
+		return err
+	}
+	if err := writeFile(info.CAFile, fake.CertificatePEM(), 0o644); err != nil {
+		return err
+	}
+
+	if output == "json" {
+		if err := json.NewEncoder(stdout).Encode(info); err != nil {
+			return err
+		}
+		fmt.Fprint(stderr, examples(info, ""))
+	} else if _, err := fmt.Fprint(stdout, exports(info)+examples(info, "# ")+"# ready\n"); err != nil {
+		return err
+	}
+
+	<-ctx.Done()
+	return nil
+}
+
+// writeFile writes data to a new file (replacing an old one) with mode perm.
+func writeFile(name string, data []byte, perm os.FileMode) error {
+	_ = os.Remove(name) // WriteFile keeps the mode of an existing file
+	return os.WriteFile(name, data, perm)
+}
+
+// exports renders info as shell export lines.
+func exports(info Info) string {
+	var b strings.Builder
+	for _, kv := range [][2]string{
+		{"AVI_CONTROLLER", info.URL},
+		{"AVI_USERNAME", info.Username},
+		{"AVI_PASSWORD_FILE", info.PasswordFile},
+		{"AVI_CA_FILE", info.CAFile},
+		{"AVI_API_VERSION", info.Version},
+		{"AVI_TENANT", info.Tenants[0]},
+	} {
+		fmt.Fprintf(&b, "export %s=%s\n", kv[0], shellQuote(kv[1]))
+	}
+	return b.String()
+}
+
+// examples renders commands that use the controller, each line prefixed.
+func examples(info Info, prefix string) string {
+	cookies := filepath.Join(info.Dir, "cookies.txt")
+	lines := []string{
+		"Log in, then list pools (after sourcing the lines above):",
+		"curl --cacert \"$AVI_CA_FILE\" -c " + shellQuote(cookies) +
+			" --data-urlencode \"username=$AVI_USERNAME\" --data-urlencode \"password@$AVI_PASSWORD_FILE\" \"$AVI_CONTROLLER/login\"",
+		"curl --cacert \"$AVI_CA_FILE\" -b " + shellQuote(cookies) +
+			" -H \"X-Avi-Version: $AVI_API_VERSION\" \"$AVI_CONTROLLER/api/pool\"",
+		"Apply the bundled example Services to it:",
+		"go run ./examples/translate --controller \"$AVI_CONTROLLER\" --username \"$AVI_USERNAME\"" +
+			" --password-file \"$AVI_PASSWORD_FILE\" --ca-file \"$AVI_CA_FILE\"",
+	}
+	if prefix == "" {
+		lines = []string{
+			"Log in, then list pools:",
+			"curl --cacert " + shellQuote(info.CAFile) + " -c " + shellQuote(cookies) +
+				" --data-urlencode username=" + shellQuote(info.Username) + " --data-urlencode " + shellQuote("password@"+info.PasswordFile) +
+				" " + info.URL + "/login",
+			"curl --cacert " + shellQuote(info.CAFile) + " -b " + shellQuote(cookies) +
+				" -H 'X-Avi-Version: " + info.Version + "' " + info.URL + "/api/pool",
+		}
+	}
+	var b strings.Builder
+	for _, l := range lines {
+		b.WriteString(prefix + l + "\n")
+	}
+	return b.String()
+}
+
+// shellQuote quotes s for a POSIX shell when it needs it.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:@=,+") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
