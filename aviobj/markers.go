@@ -28,18 +28,32 @@ type Markers struct {
 
 // List returns the markers in wire form.
 func (m Markers) List() []Marker {
-	out := []Marker{{Key: MarkerClusterName, Values: []string{m.ClusterName}}}
-	for _, kv := range [...]struct{ k, v string }{
+	kvs := [...]struct{ k, v string }{
+		{MarkerClusterName, m.ClusterName},
 		{MarkerNamespace, m.Namespace},
 		{MarkerInfraSettingName, m.InfraSettingName},
 		{MarkerServiceName, m.ServiceName},
 		{MarkerPort, m.Port},
 		{MarkerProtocol, m.Protocol},
 		{MarkerGatewayName, m.GatewayName},
-	} {
+	}
+	n := 1
+	for _, kv := range kvs[1:] {
 		if kv.v != "" {
-			out = append(out, Marker{Key: kv.k, Values: []string{kv.v}})
+			n++
 		}
+	}
+	// Two allocations whatever the number of markers: the markers and
+	// one backing array for their single values.
+	out := make([]Marker, 0, n)
+	values := make([]string, n)
+	for i, kv := range kvs {
+		if i > 0 && kv.v == "" {
+			continue
+		}
+		j := len(out)
+		values[j] = kv.v
+		out = append(out, Marker{Key: kv.k, Values: values[j : j+1 : j+1]})
 	}
 	return out
 }

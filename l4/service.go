@@ -223,7 +223,13 @@ func validatePorts(svc *corev1.Service, o Options, res *Result) []servicePort {
 	reportedAllocation := false
 	for i := range svc.Spec.Ports {
 		sp := &svc.Spec.Ports[i]
-		pp := base.Index(i)
+		var pathCache *field.Path
+		pp := func() *field.Path { // built only when the port has an error
+			if pathCache == nil {
+				pathCache = base.Index(i)
+			}
+			return pathCache
+		}
 		key := Port{Protocol: protocolOf(sp.Protocol), Port: sp.Port}
 		pr := PortResult{Index: i, Port: key}
 		var errs field.ErrorList
@@ -235,35 +241,35 @@ func validatePorts(svc *corev1.Service, o Options, res *Result) []servicePort {
 		}
 		if _, ok := policyset.AviProtocol(key.Protocol); !ok {
 			fail(PortErrorUnsupportedProtocol, fmt.Sprintf("protocol %s is unsupported, must be TCP, UDP or SCTP", key.Protocol),
-				field.NotSupported(pp.Child("protocol"), key.Protocol, []corev1.Protocol{corev1.ProtocolTCP, corev1.ProtocolUDP, corev1.ProtocolSCTP}))
+				field.NotSupported(pp().Child("protocol"), key.Protocol, []corev1.Protocol{corev1.ProtocolTCP, corev1.ProtocolUDP, corev1.ProtocolSCTP}))
 		}
 		for _, msg := range validation.IsValidPortNum(int(sp.Port)) {
-			fail(PortErrorInvalidPort, "port "+msg, field.Invalid(pp.Child("port"), sp.Port, msg))
+			fail(PortErrorInvalidPort, "port "+msg, field.Invalid(pp().Child("port"), sp.Port, msg))
 		}
 		if sp.NodePort != 0 {
 			for _, msg := range validation.IsValidPortNum(int(sp.NodePort)) {
-				fail(PortErrorInvalidPort, "nodePort "+msg, field.Invalid(pp.Child("nodePort"), sp.NodePort, msg))
+				fail(PortErrorInvalidPort, "nodePort "+msg, field.Invalid(pp().Child("nodePort"), sp.NodePort, msg))
 			}
 		}
 		switch tp := sp.TargetPort; {
 		case tp.Type == intstr.String:
 			for _, msg := range validation.IsValidPortName(tp.StrVal) {
-				fail(PortErrorInvalidPort, "targetPort "+msg, field.Invalid(pp.Child("targetPort"), tp.StrVal, msg))
+				fail(PortErrorInvalidPort, "targetPort "+msg, field.Invalid(pp().Child("targetPort"), tp.StrVal, msg))
 			}
 		case tp.IntVal != 0:
 			for _, msg := range validation.IsValidPortNum(int(tp.IntVal)) {
-				fail(PortErrorInvalidPort, "targetPort "+msg, field.Invalid(pp.Child("targetPort"), tp.IntVal, msg))
+				fail(PortErrorInvalidPort, "targetPort "+msg, field.Invalid(pp().Child("targetPort"), tp.IntVal, msg))
 			}
 		}
 		if first, dup := seen[key]; dup {
 			fail(PortErrorDuplicatePort, fmt.Sprintf("%s is already used by spec.ports[%d]", key, first),
-				field.Duplicate(pp, key.String()))
+				field.Duplicate(pp(), key.String()))
 		} else {
 			seen[key] = i
 		}
 		if key.Protocol == corev1.ProtocolSCTP && o.BackendMode == BackendNodePortLocal {
 			fail(PortErrorUnsupportedProtocol, "SCTP may not be used when the backend mode is NodePortLocal",
-				field.Forbidden(pp.Child("protocol"), "SCTP may not be used when the backend mode is NodePortLocal: Antrea NodePortLocal does not map SCTP ports"))
+				field.Forbidden(pp().Child("protocol"), "SCTP may not be used when the backend mode is NodePortLocal: Antrea NodePortLocal does not map SCTP ports"))
 		}
 		if o.BackendMode == BackendNodePort && sp.NodePort == 0 && !skipNodePort(svc) {
 			switch {
@@ -276,7 +282,7 @@ func validatePorts(svc *corev1.Service, o Options, res *Result) []servicePort {
 				pr.Error, pr.Message = PortErrorNodePortMissing, "no nodePort: spec.allocateLoadBalancerNodePorts is false"
 			default:
 				fail(PortErrorNodePortMissing, "no nodePort allocated yet",
-					field.Required(pp.Child("nodePort"), "a node port is needed when the backend mode is NodePort"))
+					field.Required(pp().Child("nodePort"), "a node port is needed when the backend mode is NodePort"))
 			}
 		}
 		res.Errors = append(res.Errors, errs...)
@@ -355,12 +361,16 @@ func namespaceOptions(o Options, svc *corev1.Service, ns *corev1.Namespace, infr
 			o.Tenant = t
 		}
 	}
-	name, path := svc.Annotations[AnnotationInfraSetting], field.NewPath("metadata", "annotations").Key(AnnotationInfraSetting)
+	name, onNamespace := svc.Annotations[AnnotationInfraSetting], false
 	if name == "" && ns != nil && ns.Name == svc.Namespace {
-		name, path = ns.Annotations[AnnotationInfraSetting], field.NewPath("namespace", "metadata", "annotations").Key(AnnotationInfraSetting)
+		name, onNamespace = ns.Annotations[AnnotationInfraSetting], true
 	}
 	if name == "" {
 		return o, nil
+	}
+	path := field.NewPath("metadata", "annotations").Key(AnnotationInfraSetting)
+	if onNamespace {
+		path = field.NewPath("namespace", "metadata", "annotations").Key(AnnotationInfraSetting)
 	}
 	for i := range infras {
 		if infras[i].Name == name {

@@ -61,23 +61,32 @@ func RuleName(p Port) string { return string(p.Protocol) + "-" + strconv.Itoa(in
 // name). Routes with a protocol AviProtocol does not know are skipped; callers
 // validate protocols first.
 func ConnectionPolicy(routes []Route) *aviobj.L4ConnectionPolicy {
-	rules := make([]aviobj.L4Rule, 0, len(routes))
+	// The rules' parts are allocated once per policy, not once per rule.
+	n := len(routes)
+	rules := make([]aviobj.L4Rule, 0, n)
+	matches := make([]aviobj.L4RuleMatchTarget, n)
+	ports := make([]aviobj.L4RulePortMatch, n)
+	protos := make([]aviobj.L4RuleProtocolMatch, n)
+	actions := make([]aviobj.L4RuleAction, n)
+	selects := make([]aviobj.L4RuleActionSelectPool, n)
+	numbers := make([]int32, n)
 	for _, r := range routes {
 		proto, ok := AviProtocol(r.Protocol)
 		if !ok {
 			continue
 		}
+		i := len(rules)
+		numbers[i] = r.Port.Port
+		ports[i] = aviobj.L4RulePortMatch{MatchCriteria: aviobj.MatchIsIn, Ports: numbers[i : i+1 : i+1]}
+		protos[i] = aviobj.L4RuleProtocolMatch{MatchCriteria: aviobj.MatchIsIn, Protocol: proto}
+		matches[i] = aviobj.L4RuleMatchTarget{Port: &ports[i], Protocol: &protos[i]}
+		selects[i] = aviobj.L4RuleActionSelectPool{ActionType: aviobj.ActionSelectPool, PoolRef: aviobj.RefByName(aviobj.KindPool, r.Pool)}
+		actions[i] = aviobj.L4RuleAction{SelectPool: &selects[i]}
 		rules = append(rules, aviobj.L4Rule{
-			Index: int32(len(rules)),
-			Name:  RuleName(r.Port),
-			Match: &aviobj.L4RuleMatchTarget{
-				Port:     &aviobj.L4RulePortMatch{MatchCriteria: aviobj.MatchIsIn, Ports: []int32{r.Port.Port}},
-				Protocol: &aviobj.L4RuleProtocolMatch{MatchCriteria: aviobj.MatchIsIn, Protocol: proto},
-			},
-			Action: &aviobj.L4RuleAction{SelectPool: &aviobj.L4RuleActionSelectPool{
-				ActionType: aviobj.ActionSelectPool,
-				PoolRef:    aviobj.RefByName(aviobj.KindPool, r.Pool),
-			}},
+			Index:  int32(i),
+			Name:   RuleName(r.Port),
+			Match:  &matches[i],
+			Action: &actions[i],
 		})
 	}
 	return &aviobj.L4ConnectionPolicy{Rules: rules}
