@@ -61,27 +61,13 @@ func TranslateLegacyGateway(in LegacyGatewayInput, opts Options) GatewayResult {
 		return res
 	}
 	refuse := func(reason, msg string, errs ...*field.Error) GatewayResult {
-		res.Errors = append(res.Errors, errs...)
-		res.Conditions = []metav1.Condition{{Type: string(gatewayv1.GatewayConditionAccepted), Status: metav1.ConditionFalse,
-			ObservedGeneration: gw.Generation, Reason: reason, Message: msg}}
+		res.refuse(gw.Generation, reason, msg, errs...)
 		return res
 	}
 	if p := cls.Spec.ParametersRef; p != nil {
-		path := field.NewPath("gatewayClass", "spec", "parametersRef")
-		if p.Group != AviInfraSettingGroup || p.Kind != "AviInfraSetting" {
-			err := field.NotSupported(path.Child("kind"), p.Group+"/"+p.Kind, []string{AviInfraSettingGroup + "/AviInfraSetting"})
-			return refuse(string(gatewayv1.GatewayReasonInvalidParameters), err.Error(), err)
-		}
-		if in.InfraSetting == nil || in.InfraSetting.Name != p.Name {
-			err := field.NotFound(path.Child("name"), p.Name)
-			return refuse(string(gatewayv1.GatewayReasonInvalidParameters), err.Error(), err)
-		}
 		var errs field.ErrorList
-		if o, errs = o.WithInfraSetting(in.InfraSetting, path); len(errs) > 0 {
-			return refuse(string(gatewayv1.GatewayReasonInvalidParameters), errs[0].Error(), errs...)
-		}
-		if errs := o.Validate(); len(errs) > 0 {
-			return refuse(string(gatewayv1.GatewayReasonInvalidParameters), "AviInfraSetting "+p.Name+": "+errs[0].Error(), errs...)
+		if o, errs = classOptions(o, p.Group, p.Kind, p.Name, in.InfraSetting); len(errs) > 0 {
+			return refuse(string(gatewayv1.GatewayReasonInvalidParameters), fmt.Sprintf("GatewayClass %s: %s.", cls.Name, errs[0].Error()), errs...)
 		}
 	}
 

@@ -51,23 +51,14 @@ func TranslateGateway(in GatewayInput, opts Options) GatewayResult {
 		res.NotOurs = &NotOurs{Reason: OtherController, Message: fmt.Sprintf("GatewayClass %q is for controller %q, not %q", cls.Name, cls.Spec.ControllerName, o.GatewayController)}
 		return res
 	}
-	gen := gw.Generation
 	refuse := func(reason gatewayv1.GatewayConditionReason, msg string, errs ...*field.Error) GatewayResult {
-		res.Errors = append(res.Errors, errs...)
-		res.Conditions = []metav1.Condition{{Type: string(gatewayv1.GatewayConditionAccepted), Status: metav1.ConditionFalse,
-			ObservedGeneration: gen, Reason: string(reason), Message: msg}}
+		res.refuse(gw.Generation, string(reason), msg, errs...)
 		return res
-	}
-	if errs := classParameters(cls, in.InfraSetting); len(errs) > 0 {
-		return refuse(gatewayv1.GatewayReasonInvalidParameters, fmt.Sprintf("GatewayClass %s parametersRef: %s.", cls.Name, errs[0].ErrorBody()), errs...)
 	}
 	if p := cls.Spec.ParametersRef; p != nil {
 		var errs field.ErrorList
-		if o, errs = o.WithInfraSetting(in.InfraSetting, field.NewPath("gatewayClass", "spec", "parametersRef")); len(errs) > 0 {
-			return refuse(gatewayv1.GatewayReasonInvalidParameters, errs[0].Error(), errs...)
-		}
-		if errs := o.Validate(); len(errs) > 0 {
-			return refuse(gatewayv1.GatewayReasonInvalidParameters, "AviInfraSetting "+p.Name+": "+errs[0].Error(), errs...)
+		if o, errs = classOptions(o, string(p.Group), string(p.Kind), p.Name, in.InfraSetting); len(errs) > 0 {
+			return refuse(gatewayv1.GatewayReasonInvalidParameters, fmt.Sprintf("GatewayClass %s: %s.", cls.Name, errs[0].Error()), errs...)
 		}
 	}
 	if cls.Spec.ParametersRef == nil {
@@ -119,7 +110,7 @@ func TranslateGateway(in GatewayInput, opts Options) GatewayResult {
 	e.bindRoutes(in)
 	e.resolveBindings()
 	e.checkBackendModes()
-	accepted, any := e.acceptedCondition(gen)
+	accepted, any := e.acceptedCondition(gw.Generation)
 	res.Conditions = []metav1.Condition{accepted}
 	for _, l := range e.listeners {
 		res.Listeners = append(res.Listeners, l.ListenerResult)
@@ -169,21 +160,30 @@ func namespaceGatewayOptions(o Options, ns *corev1.Namespace, infras []AviInfraS
 	return o, field.ErrorList{field.NotFound(path, name)}
 }
 
-// classParameters checks the GatewayClass parametersRef: only an
-// ako.vmware.com AviInfraSetting, which must be among the inputs.
-func classParameters(cls *gatewayv1.GatewayClass, infra *AviInfraSetting) field.ErrorList {
-	p := cls.Spec.ParametersRef
-	if p == nil {
-		return nil
-	}
+// classOptions applies a GatewayClass parametersRef: only an ako.vmware.com
+// AviInfraSetting, which must be the one given; the resulting options are
+// validated.
+func classOptions(o Options, group, kind, name string, infra *AviInfraSetting) (Options, field.ErrorList) {
 	path := field.NewPath("gatewayClass", "spec", "parametersRef")
-	if string(p.Group) != AviInfraSettingGroup || string(p.Kind) != "AviInfraSetting" {
-		return field.ErrorList{field.NotSupported(path.Child("kind"), string(p.Group)+"/"+string(p.Kind), []string{AviInfraSettingGroup + "/AviInfraSetting"})}
+	if group != AviInfraSettingGroup || kind != "AviInfraSetting" {
+		return o, field.ErrorList{field.NotSupported(path.Child("kind"), group+"/"+kind, []string{AviInfraSettingGroup + "/AviInfraSetting"})}
 	}
-	if infra == nil || infra.Name != p.Name {
-		return field.ErrorList{field.NotFound(path.Child("name"), p.Name)}
+	if infra == nil || infra.Name != name {
+		return o, field.ErrorList{field.NotFound(path.Child("name"), name)}
 	}
-	return nil
+	o, errs := o.WithInfraSetting(infra, path)
+	if len(errs) == 0 {
+		errs = o.Validate()
+	}
+	return o, errs
+}
+
+// refuse records that the Gateway cannot be served: its Accepted condition
+// is False with the reason, and the errors are kept.
+func (r *GatewayResult) refuse(generation int64, reason, msg string, errs ...*field.Error) {
+	r.Errors = append(r.Errors, errs...)
+	r.Conditions = []metav1.Condition{{Type: string(gatewayv1.GatewayConditionAccepted), Status: metav1.ConditionFalse,
+		ObservedGeneration: generation, Reason: reason, Message: msg}}
 }
 
 // gatewayFamily is the Gateway's VIP family: the option when set, else
