@@ -188,7 +188,10 @@ type backendInputs struct {
 	pods           []corev1.Pod
 }
 
-var l4Protocols = []string{string(corev1.ProtocolTCP), string(corev1.ProtocolUDP), string(corev1.ProtocolSCTP)}
+// l4Protocols are the listener protocols an L4 Gateway serves.
+func l4Protocols() []string {
+	return []string{string(corev1.ProtocolTCP), string(corev1.ProtocolUDP), string(corev1.ProtocolSCTP)}
+}
 
 // validateListeners sets Accepted/Conflicted on every listener from its own
 // spec and the other listeners.
@@ -198,8 +201,8 @@ func (e *engine) validateListeners() {
 		l.set(gatewayv1.ListenerConditionAccepted, metav1.ConditionTrue, gatewayv1.ListenerReasonAccepted, "Listener is accepted.")
 		l.set(gatewayv1.ListenerConditionConflicted, metav1.ConditionFalse, gatewayv1.ListenerReasonNoConflicts, "No conflicts.")
 		l.set(gatewayv1.ListenerConditionResolvedRefs, metav1.ConditionTrue, gatewayv1.ListenerReasonResolvedRefs, "References are resolved.")
-		if !slices.Contains(l4Protocols, l.protocol) {
-			e.res.Errors = append(e.res.Errors, field.NotSupported(l.path.Child("protocol"), l.protocol, l4Protocols))
+		if !slices.Contains(l4Protocols(), l.protocol) {
+			e.res.Errors = append(e.res.Errors, field.NotSupported(l.path.Child("protocol"), l.protocol, l4Protocols()))
 			l.refuse(gatewayv1.ListenerReasonUnsupportedProtocol, fmt.Sprintf("Protocol %s is unsupported, must be TCP, UDP or SCTP.", l.protocol))
 			continue
 		}

@@ -4,7 +4,6 @@ import (
 	"net/netip"
 
 	corev1 "k8s.io/api/core/v1"
-	"regexp"
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
@@ -151,7 +150,19 @@ type NodeNetwork struct {
 	CIDRs       []string `json:"cidrs,omitempty"`
 }
 
-var clusterNameRE = regexp.MustCompile(`^[a-zA-Z0-9_-]+$`)
+// validClusterName reports whether s is a non-empty run of letters, digits,
+// '-' and '_' (AKO's ^[a-zA-Z0-9-_]*$, non-empty).
+func validClusterName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, c := range s {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
 
 // withDefaults returns o with every "" default filled in.
 func (o Options) withDefaults() Options {
@@ -210,7 +221,7 @@ func (o Options) Validate() field.ErrorList {
 	switch {
 	case o.ClusterName == "":
 		errs = append(errs, field.Required(p.Child("clusterName"), "the cluster name prefixes every object name"))
-	case !clusterNameRE.MatchString(o.ClusterName):
+	case !validClusterName(o.ClusterName):
 		errs = append(errs, field.Invalid(p.Child("clusterName"), o.ClusterName, "must consist of letters, digits, '-' and '_'"))
 	}
 	if o.License != "" && !o.License.Known() {

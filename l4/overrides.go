@@ -54,8 +54,15 @@ type PortOverride struct {
 	MinServersUp *int32 `json:"minServersUp,omitempty"`
 }
 
-// httpPersistence are System persistence profiles that need HTTP.
-var httpPersistence = []string{"System-Persistence-Http-Cookie", "System-Persistence-App-Cookie", "System-Persistence-Custom-Http-Header"}
+// httpPersistence reports whether name is a System persistence profile
+// that needs HTTP.
+func httpPersistence(name string) bool {
+	switch name {
+	case "System-Persistence-Http-Cookie", "System-Persistence-App-Cookie", "System-Persistence-Custom-Http-Header":
+		return true
+	}
+	return false
+}
 
 // Validate checks the override against the protocol of its port.
 func (o *PortOverride) Validate(p *field.Path) field.ErrorList {
@@ -106,7 +113,7 @@ func (o *PortOverride) Validate(p *field.Path) field.ErrorList {
 	case o.LBAlgorithmHash != aviobj.LBAlgorithmHashCustomHeader && o.LBAlgorithmConsistentHashHdr != "":
 		errs = append(errs, field.Forbidden(p.Child("lbAlgorithmConsistentHashHdr"), "may only be used with "+aviobj.LBAlgorithmHashCustomHeader))
 	}
-	if slices.Contains(httpPersistence, o.PersistenceProfile) {
+	if httpPersistence(o.PersistenceProfile) {
 		errs = append(errs, field.Invalid(p.Child("persistenceProfile"), o.PersistenceProfile, "needs HTTP and cannot serve an L4 port"))
 	}
 	if m := o.MinServersUp; m != nil && *m < 0 {
