@@ -194,12 +194,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 
 	af.tenant = opts.Tenant
-	out, sets, failed := translate(&b, opts)
+	out, results, sets, failed := translate(&b, opts)
 	vips, err := applySets(context.Background(), af, sets, stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "translate: applying: %v\n", err)
 	}
-	addStatus(&b, opts, &out, vips)
+	addStatus(&b, results, &out, vips)
 	if werr := write(stdout, out, format); werr != nil {
 		fmt.Fprintf(stderr, "translate: %v\n", werr)
 		return exitUsage
@@ -256,13 +256,24 @@ func load(b *manifest.Bundle, files []string, stdin io.Reader) error {
 }
 
 // translate runs every Service through l4 and counts those with errors.
-func translate(b *manifest.Bundle, opts l4.Options) (Output, []*aviobj.Set, int) {
+// results keeps the translations, in the bundle's order, for the statuses
+// computed once the VIPs are known.
+type results struct {
+	services []l4.Result
+	groups   []l4.SharedVIPResult
+	gateways []l4.GatewayResult
+	legacy   []l4.GatewayResult
+}
+
+func translate(b *manifest.Bundle, opts l4.Options) (Output, *results, []*aviobj.Set, int) {
 	var sets []*aviobj.Set
+	rs := &results{}
 	out := Output{Services: []ServiceOutput{}}
 	failed := 0
 	for i := range b.Services {
 		svc := &b.Services[i]
 		res := l4.TranslateService(b.ServiceInput(i), opts)
+		rs.services = append(rs.services, res)
 		so := ServiceOutput{
 			Service:  svc.Namespace + "/" + svc.Name,
 			NotOurs:  res.NotOurs,
@@ -283,6 +294,7 @@ func translate(b *manifest.Bundle, opts l4.Options) (Output, []*aviobj.Set, int)
 	}
 	for _, g := range l4.SharedVIPGroups(b.Services) {
 		res := l4.TranslateSharedVIP(b.SharedVIPInput(g), opts)
+		rs.groups = append(rs.groups, res)
 		so := SharedVIPOutput{Group: g.String(), NotOurs: res.NotOurs, Warnings: res.Warnings}
 		bad := len(res.Errors) > 0
 		if bad {
@@ -311,6 +323,7 @@ func translate(b *manifest.Bundle, opts l4.Options) (Output, []*aviobj.Set, int)
 	for i := range b.Gateways {
 		gw := &b.Gateways[i]
 		res := l4.TranslateGateway(b.GatewayInput(i), opts)
+		rs.gateways = append(rs.gateways, res)
 		g := gatewayOutput(gw.Namespace+"/"+gw.Name, "gateway.networking.k8s.io/v1", res)
 		if res.Set != nil {
 			sets = append(sets, res.Set)
@@ -321,6 +334,7 @@ func translate(b *manifest.Bundle, opts l4.Options) (Output, []*aviobj.Set, int)
 	for i := range b.LegacyGateways {
 		gw := &b.LegacyGateways[i]
 		res := l4.TranslateLegacyGateway(b.LegacyGatewayInput(i), opts)
+		rs.legacy = append(rs.legacy, res)
 		g := gatewayOutput(gw.Namespace+"/"+gw.Name, "networking.x-k8s.io/v1alpha1", res)
 		if res.Set != nil {
 			sets = append(sets, res.Set)
@@ -328,22 +342,20 @@ func translate(b *manifest.Bundle, opts l4.Options) (Output, []*aviobj.Set, int)
 		failed += g.failed()
 		out.Gateways = append(out.Gateways, g)
 	}
-	return out, sets, failed
+	return out, rs, sets, failed
 }
 
-// addStatus fills in every status from the translation and the live VIPs
+// addStatus fills in every status from the translations and the live VIPs
 // (by Set name; none before an apply).
-func addStatus(b *manifest.Bundle, opts l4.Options, out *Output, vips map[string][]string) {
-	for i := range b.Services {
-		res := l4.TranslateService(b.ServiceInput(i), opts)
+func addStatus(b *manifest.Bundle, rs *results, out *Output, vips map[string][]string) {
+	for i, res := range rs.services {
 		if res.NotOurs != nil {
 			continue
 		}
 		lb, conds := l4.ServiceStatus(&b.Services[i], res, vips[res.Set.Name()])
 		out.Services[i].Status = &ServiceStatus{LoadBalancer: lb, Conditions: conds}
 	}
-	for gi, g := range l4.SharedVIPGroups(b.Services) {
-		res := l4.TranslateSharedVIP(b.SharedVIPInput(g), opts)
+	for gi, res := range rs.groups {
 		for mi, m := range res.Members {
 			if m.Result.NotOurs != nil {
 				continue
@@ -352,16 +364,14 @@ func addStatus(b *manifest.Bundle, opts l4.Options, out *Output, vips map[string
 			out.SharedVIPs[gi].Members[mi].Status = &ServiceStatus{LoadBalancer: lb, Conditions: conds}
 		}
 	}
-	for i := range b.Gateways {
-		res := l4.TranslateGateway(b.GatewayInput(i), opts)
+	for i, res := range rs.gateways {
 		if res.NotOurs == nil {
 			out.Gateways[i].Status = l4.GatewayStatus(&b.Gateways[i], res, vips[res.Set.Name()])
 		}
 	}
-	for i := range b.LegacyGateways {
-		res := l4.TranslateLegacyGateway(b.LegacyGatewayInput(i), opts)
+	for i, res := range rs.legacy {
 		if res.NotOurs == nil {
-			out.Gateways[len(b.Gateways)+i].Status = l4.LegacyGatewayStatus(&b.LegacyGateways[i], res, vips[res.Set.Name()])
+			out.Gateways[len(rs.gateways)+i].Status = l4.LegacyGatewayStatus(&b.LegacyGateways[i], res, vips[res.Set.Name()])
 		}
 	}
 }
