@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -531,4 +532,57 @@ func TestImpersonationIsReal(t *testing.T) {
 	if err := c.List(bg, &corev1.SecretList{}); !apierrors.IsForbidden(err) {
 		t.Errorf("listing Secrets as the ServiceAccount: %v, want Forbidden", err)
 	}
+}
+
+// TestInvalidSpec: a spec that cannot be served is reported in status and
+// an event, writes nothing to the Avi controller and is not retried hot;
+// fixing it programs the Service.
+func TestInvalidSpec(t *testing.T) {
+	requireEnv(t)
+	ns := newNamespace(t, nil)
+	op := startOperator(t, ns, l4.Options{}, nil)
+	svc := lbService(ns, "typo", port("s", corev1.ProtocolSCTP, 38412))
+	svc.Annotations = map[string]string{l4.AnnotationLoadBalancerIP: "10.0.0.300"}
+	if err := admin.Create(bg, svc); err != nil {
+		t.Fatal(err)
+	}
+	key := types.NamespacedName{Namespace: ns, Name: "typo"}
+	eventually(t, "InvalidSpec in status and in an event", func() error {
+		var got corev1.Service
+		get(t, key, &got)
+		c := condition(got.Status.Conditions, reconciler.ConditionProgrammed)
+		if c == nil || c.Reason != reconciler.ReasonInvalidSpec || !strings.Contains(c.Message, "ako.vmware.com/load-balancer-ip") {
+			return fmt.Errorf("Programmed %v", c)
+		}
+		var evs eventsv1.EventList
+		if err := admin.List(bg, &evs, ctrlclient.InNamespace(ns)); err != nil {
+			return err
+		}
+		for _, e := range evs.Items {
+			if e.Reason == reconciler.ReasonInvalidSpec && e.Regarding.Name == "typo" {
+				return nil
+			}
+		}
+		return fmt.Errorf("no InvalidSpec event")
+	})
+	var before corev1.Service
+	get(t, key, &before)
+	time.Sleep(time.Second)
+	var after corev1.Service
+	get(t, key, &after)
+	if before.ResourceVersion != after.ResourceVersion || op.fake.Calls().Total() != 0 {
+		t.Errorf("an invalid spec was retried hot: resourceVersion %s -> %s, %d Avi calls", before.ResourceVersion, after.ResourceVersion, op.fake.Calls().Total())
+	}
+	update(t, svc, func(s *corev1.Service) { s.Annotations[l4.AnnotationLoadBalancerIP] = "10.50.0.30" })
+	eventually(t, "programmed once fixed, on the preferred VIP", func() error {
+		var got corev1.Service
+		get(t, key, &got)
+		if c := condition(got.Status.Conditions, reconciler.ConditionProgrammed); c == nil || c.Status != metav1.ConditionTrue {
+			return fmt.Errorf("Programmed %v", c)
+		}
+		if len(got.Status.LoadBalancer.Ingress) != 1 || got.Status.LoadBalancer.Ingress[0].IP != "10.50.0.30" {
+			return fmt.Errorf("ingress %v", got.Status.LoadBalancer.Ingress)
+		}
+		return nil
+	})
 }
