@@ -403,6 +403,21 @@ func TestGatewayV1(t *testing.T) {
 	if r, _ := aviobj.ParseRef(v.NetworkProfileRef); r.Name != "System-TCP-Proxy" || len(v.Services) != 3 {
 		t.Errorf("VirtualService profile %s, services %v", v.NetworkProfileRef, v.Services)
 	}
+
+	// Deleting the Gateway removes its Avi objects, then the Gateway.
+	if err := admin.Delete(bg, gw); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "deleted Gateway cleaned up", func() error {
+		if n := op.fake.Count("virtualservice") + op.fake.Count("pool") + op.fake.Count("vsvip") + op.fake.Count("l4policyset"); n != 0 {
+			return fmt.Errorf("%d objects left", n)
+		}
+		var got gatewayv1.Gateway
+		if err := admin.Get(bg, types.NamespacedName{Namespace: ns, Name: "ran"}, &got); !apierrors.IsNotFound(err) {
+			return fmt.Errorf("Gateway still there (%v)", err)
+		}
+		return nil
+	})
 }
 
 // TestOtherClassUntouched: a Service of another load balancer class gets
