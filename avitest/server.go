@@ -48,6 +48,7 @@ type config struct {
 	version   string
 	vipRanges []string
 	networks  [][2]string
+	segroups  []string
 	tenants   []string
 	faults    []FaultFunc
 	latency   time.Duration
@@ -81,6 +82,12 @@ func WithVIPRange(cidr string) Option {
 // naming it in vip[].ipam_network_subnet.network_ref.
 func WithNetwork(name, cidr string) Option {
 	return func(c *config) { c.networks = append(c.networks, [2]string{name, cidr}) }
+}
+
+// WithSEGroups adds service engine groups besides Default-Group (in admin),
+// for translations whose options or AviInfraSettings name other groups.
+func WithSEGroups(names ...string) Option {
+	return func(c *config) { c.segroups = append(c.segroups, names...) }
 }
 
 // WithTenants adds tenants besides admin.
@@ -227,7 +234,7 @@ func New(opts ...Option) *Server {
 	s.ts.Config.ErrorLog = log.New(logWriter{s.log}, "", 0)
 	s.ts.StartTLS()
 	s.base = s.ts.URL
-	s.seedSystem(c.tenants)
+	s.seedSystem(c.tenants, c.segroups)
 	for _, n := range c.networks {
 		p, err := newIPPool(n[1])
 		if err != nil {
@@ -253,7 +260,7 @@ func ipType(a netip.Addr) string {
 }
 
 // seedSystem creates the objects every controller has.
-func (s *Server) seedSystem(tenants []string) {
+func (s *Server) seedSystem(tenants, segroups []string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.system("tenant", adminTenant, map[string]any{"local": true})
@@ -266,6 +273,9 @@ func (s *Server) seedSystem(tenants []string) {
 	s.system("vrfcontext", "global", map[string]any{"system_default": true})
 	s.system("vrfcontext", "management", map[string]any{"system_default": true})
 	s.system("serviceenginegroup", "Default-Group", nil)
+	for _, g := range segroups {
+		s.system("serviceenginegroup", g, nil)
+	}
 	s.system("analyticsprofile", "System-Analytics-Profile", nil)
 	for name, typ := range map[string]string{
 		"System-TCP-Proxy":      "PROTOCOL_TYPE_TCP_PROXY",

@@ -541,3 +541,17 @@ func TestEditAndDecode(t *testing.T) {
 		t.Errorf("Seed/Edit counted calls: %v", s.Calls())
 	}
 }
+
+func TestWithSEGroups(t *testing.T) {
+	s := avitest.New(avitest.WithSEGroups("seg-telco"))
+	defer s.Close()
+	vs := map[string]any{"name": "vs", "se_group_ref": "/api/serviceenginegroup/?name=seg-telco",
+		"services": []any{map[string]any{"port": 80}}}
+	if _, err := s.Seed("admin", "virtualservice", vs); err != nil {
+		t.Fatalf("a VirtualService in the added SE group: %v", err)
+	}
+	vs["name"], vs["se_group_ref"] = "vs2", "/api/serviceenginegroup/?name=nope"
+	if _, err := s.Seed("admin", "virtualservice", vs); err == nil {
+		t.Fatal("a VirtualService in an unknown SE group was accepted")
+	}
+}

@@ -137,7 +137,18 @@ func parseFlags(args []string) (*flags, error) {
 // every request in the metrics.
 func aviClient(f *flags, m *reconciler.Metrics, log logr.Logger) (*client.Client, func(), error) {
 	if f.fake {
-		fake := avitest.New(avitest.WithVIPRange("10.50.0.0/24"), avitest.WithVIPRange("2001:db8:50::/64"))
+		opts := []avitest.Option{avitest.WithVIPRange("10.50.0.0/24"), avitest.WithVIPRange("2001:db8:50::/64")}
+		if g := f.opts.SEGroup; g != "" && g != l4.DefaultSEGroup {
+			opts = append(opts, avitest.WithSEGroups(g))
+		}
+		if f.vipNetwork != "" {
+			cidr := f.vipCIDR
+			if cidr == "" {
+				cidr = "10.60.0.0/24"
+			}
+			opts = append(opts, avitest.WithNetwork(f.vipNetwork, cidr))
+		}
+		fake := avitest.New(opts...)
 		log.Info("running against an embedded fake Avi controller", "url", fake.URL())
 		c, err := client.New(client.Options{URL: fake.URL(), Username: fake.Username(), Password: client.Password(fake.Password()),
 			HTTPClient: &http.Client{Transport: m.Transport(&http.Transport{TLSClientConfig: &tls.Config{RootCAs: fake.CertPool()}})},
@@ -210,13 +221,19 @@ func run() error {
 		return err
 	}
 	defer closeAvi()
+	// AviInfraSettings are read when their CRD (AKO's, or config/crd's
+	// stand-in) is installed.
+	_, mapErr := mgr.GetRESTMapper().RESTMapping(reconciler.AviInfraSettingGVK.GroupKind(), reconciler.AviInfraSettingGVK.Version)
+	infraSettings := mapErr == nil
+	log.Info("AviInfraSettings", "read", infraSettings)
 	cfg := &reconciler.Config{
-		Client:       mgr.GetClient(),
-		Options:      f.opts,
-		Applier:      apply.New(c, apply.Options{Logger: log.WithName("apply"), Concurrency: f.concurrency}),
-		Recorder:     mgr.GetEventRecorder("avil4"),
-		Metrics:      m,
-		RetryInvalid: f.retryInvalid,
+		InfraSettings: infraSettings,
+		Client:        mgr.GetClient(),
+		Options:       f.opts,
+		Applier:       apply.New(c, apply.Options{Logger: log.WithName("apply"), Concurrency: f.concurrency}),
+		Recorder:      mgr.GetEventRecorder("avil4"),
+		Metrics:       m,
+		RetryInvalid:  f.retryInvalid,
 	}
 	if err := reconciler.Setup(mgr, cfg); err != nil {
 		return fmt.Errorf("setting up the reconcilers: %w", err)

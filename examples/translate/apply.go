@@ -49,7 +49,26 @@ func (f applyFlags) connect(sets []*aviobj.Set) (*target, error) {
 				tenants = append(tenants, s.Tenant)
 			}
 		}
-		fake := avitest.New(avitest.WithVIPRange("10.50.0.0/24"), avitest.WithVIPRange("2001:db8:50::/64"), avitest.WithTenants(tenants...))
+		opts := []avitest.Option{avitest.WithVIPRange("10.50.0.0/24"), avitest.WithVIPRange("2001:db8:50::/64"), avitest.WithTenants(tenants...)}
+		// ...and the SE groups and VIP networks the translation names.
+		seen := map[string]bool{}
+		for _, s := range sets {
+			if r, err := aviobj.ParseRef(s.VirtualService.SEGroupRef); err == nil && r.Name != "Default-Group" && !seen["seg/"+r.Name] {
+				seen["seg/"+r.Name] = true
+				opts = append(opts, avitest.WithSEGroups(r.Name))
+			}
+			if n := s.VsVip.Vip[0].IPAMNetworkSubnet; n != nil {
+				if r, err := aviobj.ParseRef(n.NetworkRef); err == nil && r.Name != "" && !seen["net/"+r.Name] {
+					seen["net/"+r.Name] = true
+					cidr := "10.60.0.0/24"
+					if n.Subnet != nil {
+						cidr = fmt.Sprintf("%s/%d", n.Subnet.IPAddr.Addr, n.Subnet.Mask)
+					}
+					opts = append(opts, avitest.WithNetwork(r.Name, cidr))
+				}
+			}
+		}
+		fake := avitest.New(opts...)
 		c, err := client.New(client.Options{URL: fake.URL(), Username: fake.Username(),
 			Password: client.Password(fake.Password()), CAPool: fake.CertPool(), Tenant: f.tenant})
 		if err != nil {

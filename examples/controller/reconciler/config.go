@@ -56,6 +56,10 @@ type Config struct {
 	Recorder events.EventRecorder
 	// Metrics records apply latency; nil records nothing.
 	Metrics *Metrics
+	// InfraSettings makes the reconcilers read AviInfraSettings (the CRD
+	// must be installed): Service and Namespace annotations and GatewayClass
+	// parametersRef can then name them.
+	InfraSettings bool
 	// RetryInvalid is how long to wait before looking again at an object
 	// whose spec cannot be served (it is also looked at on every change).
 	RetryInvalid time.Duration

@@ -14,6 +14,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/client-go/rest"
@@ -597,6 +598,62 @@ func TestInvalidSpec(t *testing.T) {
 		}
 		if len(got.Status.LoadBalancer.Ingress) != 1 || got.Status.LoadBalancer.Ingress[0].IP != "10.50.0.30" {
 			return fmt.Errorf("ingress %v", got.Status.LoadBalancer.Ingress)
+		}
+		return nil
+	})
+}
+
+// TestAviInfraSettings: a GatewayClass parametersRef and a Service
+// annotation name AviInfraSettings, read as unstructured objects; their SE
+// group and VIP network reach the Avi objects (the VIP comes from that
+// network).
+func TestAviInfraSettings(t *testing.T) {
+	requireEnv(t)
+	ns := newNamespace(t, nil)
+	fake := avitest.New(avitest.WithNetwork("vip-telco", "10.60.0.0/24"), avitest.WithSEGroups("seg-telco"))
+	t.Cleanup(fake.Close)
+	op := startOperator(t, ns, l4.Options{}, fake)
+	infra := &unstructured.Unstructured{Object: map[string]any{
+		"apiVersion": "ako.vmware.com/v1beta1", "kind": "AviInfraSetting",
+		"metadata": map[string]any{"name": "telco-" + ns},
+		"spec": map[string]any{
+			"seGroup": map[string]any{"name": "seg-telco"},
+			"network": map[string]any{"vipNetworks": []any{map[string]any{"networkName": "vip-telco", "cidr": "10.60.0.0/24"}}},
+		},
+	}}
+	if err := admin.Create(bg, infra); err != nil {
+		t.Fatal(err)
+	}
+	cls := &gatewayv1.GatewayClass{ObjectMeta: metav1.ObjectMeta{Name: "avi-infra-" + ns}, Spec: gatewayv1.GatewayClassSpec{
+		ControllerName: l4.GatewayControllerName,
+		ParametersRef:  &gatewayv1.ParametersReference{Group: l4.AviInfraSettingGroup, Kind: "AviInfraSetting", Name: "telco-" + ns}}}
+	gw := &gatewayv1.Gateway{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "gw"}, Spec: gatewayv1.GatewaySpec{
+		GatewayClassName: gatewayv1.ObjectName(cls.Name),
+		Listeners:        []gatewayv1.Listener{{Name: "s", Port: 2905, Protocol: "SCTP"}}}}
+	svc := lbService(ns, "annotated", port("s", corev1.ProtocolSCTP, 38412))
+	svc.Annotations = map[string]string{l4.AnnotationInfraSetting: "telco-" + ns}
+	for _, o := range []ctrlclient.Object{cls, gw, svc} {
+		if err := admin.Create(bg, o); err != nil {
+			t.Fatal(err)
+		}
+	}
+	eventually(t, "SE group from the AviInfraSetting on both VirtualServices", func() error {
+		for _, name := range []string{"c1--" + ns + "-gw", "c1--" + ns + "-annotated"} {
+			var v aviobj.VirtualService
+			if ok, err := op.fake.Decode("admin", "virtualservice", name, &v); err != nil || !ok {
+				return fmt.Errorf("%s not there yet (%v)", name, err)
+			}
+			if r, _ := aviobj.ParseRef(v.SEGroupRef); r.Name != "seg-telco" {
+				return fmt.Errorf("%s se_group_ref %s", name, v.SEGroupRef)
+			}
+			if vips := op.fake.VIPs("admin", name); len(vips) != 1 || !strings.HasPrefix(vips[0], "10.60.0.") {
+				return fmt.Errorf("%s VIPs %v, want one from the AviInfraSetting's network", name, vips)
+			}
+		}
+		var gc gatewayv1.GatewayClass
+		get(t, types.NamespacedName{Name: cls.Name}, &gc)
+		if c := condition(gc.Status.Conditions, "Accepted"); c == nil || c.Status != metav1.ConditionTrue {
+			return fmt.Errorf("class Accepted %v", c)
 		}
 		return nil
 	})

@@ -35,9 +35,9 @@
 //
 // # What it leaves out
 //
-// AviInfraSettings are not watched (a GatewayClass with parametersRef is not
-// accepted); Gateways are re-translated on any change of their inputs
-// rather than through per-Gateway indexes; legacy
-// networking.x-k8s.io/v1alpha1 Gateways are translated by package l4 but not
-// reconciled here.
+// Gateways are re-translated on any change of their inputs rather than
+// through per-Gateway indexes; legacy networking.x-k8s.io/v1alpha1 Gateways
+// are translated by package l4 but not reconciled here. AviInfraSettings are
+// read (as unstructured objects, AKO's module being unavailable) only when
+// their CRD is installed: AKO's, or the stand-in in config/crd.
 package reconciler

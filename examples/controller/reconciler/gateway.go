@@ -3,6 +3,7 @@ package reconciler
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	corev1 "k8s.io/api/core/v1"
 	discoveryv1 "k8s.io/api/discovery/v1"
@@ -24,9 +25,8 @@ type GatewayClassReconciler struct {
 	*Config
 }
 
-// Reconcile sets the class's Accepted condition. This example operator
-// does not watch AviInfraSettings, so a class with parametersRef is not
-// accepted.
+// Reconcile sets the class's Accepted condition: a parametersRef must name
+// an existing AviInfraSetting (read only when Config.InfraSettings is on).
 func (r *GatewayClassReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
 	var cls gatewayv1.GatewayClass
 	if err := r.Client.Get(ctx, req.NamespacedName, &cls); err != nil {
@@ -37,9 +37,24 @@ func (r *GatewayClassReconciler) Reconcile(ctx context.Context, req ctrl.Request
 	}
 	c := metav1.Condition{Type: string(gatewayv1.GatewayClassConditionStatusAccepted), Status: metav1.ConditionTrue,
 		Reason: string(gatewayv1.GatewayClassReasonAccepted), Message: "GatewayClass is accepted.", ObservedGeneration: cls.Generation}
-	if cls.Spec.ParametersRef != nil {
-		c.Status, c.Reason = metav1.ConditionFalse, string(gatewayv1.GatewayClassReasonInvalidParameters)
-		c.Message = "parametersRef is not supported by this operator (it does not watch AviInfraSettings)."
+	if p := cls.Spec.ParametersRef; p != nil {
+		infras, err := r.infraSettings(ctx)
+		if err != nil {
+			return ctrl.Result{}, err
+		}
+		switch {
+		case string(p.Group) != l4.AviInfraSettingGroup || p.Kind != "AviInfraSetting":
+			c.Message = fmt.Sprintf("parametersRef must name an %s AviInfraSetting, not %s/%s.", l4.AviInfraSettingGroup, p.Group, p.Kind)
+		case !r.InfraSettings:
+			c.Message = "This operator does not read AviInfraSettings (their CRD is not installed)."
+		case findInfraSetting(infras, p.Name) == nil:
+			c.Message = fmt.Sprintf("AviInfraSetting %q not found.", p.Name)
+		default:
+			c.Message = fmt.Sprintf("GatewayClass is accepted with AviInfraSetting %q.", p.Name)
+		}
+		if !strings.HasPrefix(c.Message, "GatewayClass is accepted") {
+			c.Status, c.Reason = metav1.ConditionFalse, string(gatewayv1.GatewayClassReasonInvalidParameters)
+		}
 	}
 	conds, changed := mergeConditions(cls.Status.Conditions, c)
 	if !changed {
@@ -140,6 +155,14 @@ func (r *GatewayReconciler) inputs(ctx context.Context, gw *gatewayv1.Gateway) (
 	}
 	in.Services, in.EndpointSlices, in.TCPRoutes, in.UDPRoutes = svcs.Items, slices.Items, tcp.Items, udp.Items
 	in.ReferenceGrants, in.Namespaces = grants.Items, nss.Items
+	infras, err := r.infraSettings(ctx)
+	if err != nil {
+		return in, err
+	}
+	in.InfraSettings = infras
+	if in.GatewayClass != nil && in.GatewayClass.Spec.ParametersRef != nil {
+		in.InfraSetting = findInfraSetting(infras, in.GatewayClass.Spec.ParametersRef.Name)
+	}
 	switch r.Options.BackendMode {
 	case l4.BackendNodePort:
 		var nodes corev1.NodeList

@@ -91,6 +91,11 @@ func (r *ServiceReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ct
 // inputs gathers the translation inputs of a Service from the cache.
 func (r *ServiceReconciler) inputs(ctx context.Context, svc *corev1.Service) (l4.ServiceInput, error) {
 	in := l4.ServiceInput{Service: svc, Namespace: r.namespace(ctx, svc.Namespace)}
+	infras, err := r.infraSettings(ctx)
+	if err != nil {
+		return in, err
+	}
+	in.InfraSettings = infras
 	var slices discoveryv1.EndpointSliceList
 	if err := r.Client.List(ctx, &slices, client.InNamespace(svc.Namespace),
 		client.MatchingLabels{discoveryv1.LabelServiceName: svc.Name}); err != nil {

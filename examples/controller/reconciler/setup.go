@@ -36,6 +36,9 @@ func Setup(mgr ctrl.Manager, cfg *Config) error {
 	case l4.BackendNodePortLocal:
 		svcs = svcs.Watches(&corev1.Pod{}, handler.EnqueueRequestsFromMapFunc(podToServices(c)))
 	}
+	if cfg.InfraSettings {
+		svcs = svcs.Watches(newInfraSettingObject(), handler.EnqueueRequestsFromMapFunc(allLoadBalancers(c)))
+	}
 	if err := svcs.Complete(&ServiceReconciler{Config: cfg}); err != nil {
 		return err
 	}
@@ -48,13 +51,18 @@ func Setup(mgr ctrl.Manager, cfg *Config) error {
 	if cfg.Options.BackendMode == l4.BackendNodePort {
 		groups = groups.Watches(&corev1.Node{}, handler.EnqueueRequestsFromMapFunc(allGroups(c)))
 	}
+	if cfg.InfraSettings {
+		groups = groups.Watches(newInfraSettingObject(), handler.EnqueueRequestsFromMapFunc(allGroups(c)))
+	}
 	if err := groups.Complete(&SharedVIPReconciler{Config: cfg}); err != nil {
 		return err
 	}
 
-	if err := ctrl.NewControllerManagedBy(mgr).Named("gatewayclass").
-		For(&gatewayv1.GatewayClass{}).
-		Complete(&GatewayClassReconciler{Config: cfg}); err != nil {
+	classes := ctrl.NewControllerManagedBy(mgr).Named("gatewayclass").For(&gatewayv1.GatewayClass{})
+	if cfg.InfraSettings {
+		classes = classes.Watches(newInfraSettingObject(), handler.EnqueueRequestsFromMapFunc(allGatewayClasses(c)))
+	}
+	if err := classes.Complete(&GatewayClassReconciler{Config: cfg}); err != nil {
 		return err
 	}
 
@@ -76,6 +84,9 @@ func Setup(mgr ctrl.Manager, cfg *Config) error {
 		gws = gws.Watches(&corev1.Node{}, all)
 	case l4.BackendNodePortLocal:
 		gws = gws.Watches(&corev1.Pod{}, all)
+	}
+	if cfg.InfraSettings {
+		gws = gws.Watches(newInfraSettingObject(), all)
 	}
 	return gws.Complete(&GatewayReconciler{Config: cfg})
 }
@@ -200,6 +211,20 @@ func allGateways(c client.Client) handler.MapFunc {
 		out := make([]reconcile.Request, 0, len(list.Items))
 		for _, g := range list.Items {
 			out = append(out, reconcile.Request{NamespacedName: types.NamespacedName{Namespace: g.Namespace, Name: g.Name}})
+		}
+		return out
+	}
+}
+
+func allGatewayClasses(c client.Client) handler.MapFunc {
+	return func(ctx context.Context, _ client.Object) []reconcile.Request {
+		var list gatewayv1.GatewayClassList
+		if err := c.List(ctx, &list); err != nil {
+			return nil
+		}
+		out := make([]reconcile.Request, 0, len(list.Items))
+		for _, g := range list.Items {
+			out = append(out, reconcile.Request{NamespacedName: types.NamespacedName{Name: g.Name}})
 		}
 		return out
 	}

@@ -52,7 +52,11 @@ func (r *SharedVIPReconciler) Reconcile(ctx context.Context, req ctrl.Request) (
 			leaving = append(leaving, s)
 		}
 	}
-	in := l4.SharedVIPInput{Group: group, Services: current, Namespace: r.namespace(ctx, req.Namespace)}
+	infras, err := r.infraSettings(ctx)
+	if err != nil {
+		return ctrl.Result{}, err
+	}
+	in := l4.SharedVIPInput{Group: group, Services: current, Namespace: r.namespace(ctx, req.Namespace), InfraSettings: infras}
 	var slices discoveryv1.EndpointSliceList
 	if err := r.Client.List(ctx, &slices, client.InNamespace(req.Namespace)); err != nil {
 		return ctrl.Result{}, fmt.Errorf("listing EndpointSlices: %w", err)

@@ -79,7 +79,7 @@ func TestMain(m *testing.M) {
 		envErr = err.Error()
 		os.Exit(m.Run())
 	}
-	env := &envtest.Environment{BinaryAssetsDirectory: assets, CRDDirectoryPaths: []string{crds}, ErrorIfCRDPathMissing: true}
+	env := &envtest.Environment{BinaryAssetsDirectory: assets, CRDDirectoryPaths: []string{crds, "../config/crd"}, ErrorIfCRDPathMissing: true}
 	adminCfg, err = env.Start()
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "starting envtest: %v\n", err)
@@ -202,12 +202,13 @@ func startOperator(t *testing.T, ns string, opts l4.Options, fake *avitest.Serve
 		t.Fatal(err)
 	}
 	rc := &reconciler.Config{
-		Client:       mgr.GetClient(),
-		Options:      opts,
-		Applier:      apply.New(c, apply.Options{}),
-		Recorder:     mgr.GetEventRecorder("avil4"),
-		Metrics:      reconciler.NewMetrics(prometheus.NewRegistry()),
-		RetryInvalid: time.Hour,
+		InfraSettings: true,
+		Client:        mgr.GetClient(),
+		Options:       opts,
+		Applier:       apply.New(c, apply.Options{}),
+		Recorder:      mgr.GetEventRecorder("avil4"),
+		Metrics:       reconciler.NewMetrics(prometheus.NewRegistry()),
+		RetryInvalid:  time.Hour,
 	}
 	if err := reconciler.Setup(mgr, rc); err != nil {
 		t.Fatal(err)
