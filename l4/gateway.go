@@ -402,6 +402,26 @@ func (e *engine) checkBackendModes() {
 	}
 }
 
+// finish gives each bound listener its pool, records the Gateway's
+// Accepted condition and the listener results, and builds the Set when any
+// listener is served. Both API versions end here.
+func (e *engine) finish(generation int64, vips []netip.Addr) {
+	e.resolveBindings()
+	e.checkBackendModes()
+	accepted, any := e.acceptedCondition(generation)
+	e.res.Conditions = []metav1.Condition{accepted}
+	for _, l := range e.listeners {
+		e.res.Listeners = append(e.res.Listeners, l.ListenerResult)
+	}
+	if !any {
+		return
+	}
+	md, _ := json.Marshal(struct {
+		Gateway string `json:"gateway"`
+	}{e.gw.String()})
+	e.res.Set = e.buildSet(vips, string(md))
+}
+
 // acceptedCondition is the Gateway's Accepted condition from its listeners.
 func (e *engine) acceptedCondition(generation int64) (metav1.Condition, bool) {
 	total, ok := len(e.listeners), 0

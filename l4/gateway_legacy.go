@@ -1,7 +1,6 @@
 package l4
 
 import (
-	"encoding/json"
 	"fmt"
 	"slices"
 
@@ -124,20 +123,7 @@ func TranslateLegacyGateway(in LegacyGatewayInput, opts Options) GatewayResult {
 	}
 	e.validateListeners()
 	e.bindLabelled()
-	e.resolveBindings()
-	e.checkBackendModes()
-	accepted, any := e.acceptedCondition(gw.Generation)
-	res.Conditions = []metav1.Condition{accepted}
-	for _, l := range e.listeners {
-		res.Listeners = append(res.Listeners, l.ListenerResult)
-	}
-	if !any {
-		return res
-	}
-	md, _ := json.Marshal(struct {
-		Gateway string `json:"gateway"`
-	}{e.gw.String()})
-	res.Set = e.buildSet(vips, string(md))
+	e.finish(gw.Generation, vips)
 	return res
 }
 

@@ -1,7 +1,6 @@
 package l4
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/netip"
 	"slices"
@@ -65,7 +64,7 @@ func TranslateGateway(in GatewayInput, opts Options) GatewayResult {
 		// No class parameters: the Gateway's Namespace may name the tenant and
 		// an AviInfraSetting (AKO's fallback).
 		var errs field.ErrorList
-		if o, errs = namespaceGatewayOptions(o, findNamespace(in.Namespaces, gw.Namespace), in.InfraSettings); len(errs) > 0 {
+		if o, errs = annotationOptions(o, nil, findNamespace(in.Namespaces, gw.Namespace), in.InfraSettings); len(errs) > 0 {
 			return refuse(gatewayv1.GatewayReasonInvalidParameters, errs[0].Error(), errs...)
 		}
 	} else if ns := findNamespace(in.Namespaces, gw.Namespace); ns != nil && ns.Annotations[AnnotationTenant] != "" {
@@ -108,20 +107,7 @@ func TranslateGateway(in GatewayInput, opts Options) GatewayResult {
 
 	e.bindLabelled()
 	e.bindRoutes(in)
-	e.resolveBindings()
-	e.checkBackendModes()
-	accepted, any := e.acceptedCondition(gw.Generation)
-	res.Conditions = []metav1.Condition{accepted}
-	for _, l := range e.listeners {
-		res.Listeners = append(res.Listeners, l.ListenerResult)
-	}
-	if !any {
-		return res
-	}
-	md, _ := json.Marshal(struct {
-		Gateway string `json:"gateway"`
-	}{e.gw.String()})
-	res.Set = e.buildSet(vips, string(md))
+	e.finish(gw.Generation, vips)
 	return res
 }
 
@@ -132,32 +118,6 @@ func findNamespace(nss []corev1.Namespace, name string) *corev1.Namespace {
 		}
 	}
 	return nil
-}
-
-// namespaceGatewayOptions applies a Gateway Namespace's tenant and
-// AviInfraSetting annotations.
-func namespaceGatewayOptions(o Options, ns *corev1.Namespace, infras []AviInfraSetting) (Options, field.ErrorList) {
-	if ns == nil {
-		return o, nil
-	}
-	if t := ns.Annotations[AnnotationTenant]; t != "" {
-		o.Tenant = t
-	}
-	name := ns.Annotations[AnnotationInfraSetting]
-	if name == "" {
-		return o, nil
-	}
-	path := field.NewPath("namespace", "metadata", "annotations").Key(AnnotationInfraSetting)
-	for i := range infras {
-		if infras[i].Name == name {
-			o, errs := o.WithInfraSetting(&infras[i], path)
-			if len(errs) == 0 {
-				errs = o.Validate()
-			}
-			return o, errs
-		}
-	}
-	return o, field.ErrorList{field.NotFound(path, name)}
 }
 
 // classOptions applies a GatewayClass parametersRef: only an ako.vmware.com
@@ -171,11 +131,7 @@ func classOptions(o Options, group, kind, name string, infra *AviInfraSetting) (
 	if infra == nil || infra.Name != name {
 		return o, field.ErrorList{field.NotFound(path.Child("name"), name)}
 	}
-	o, errs := o.WithInfraSetting(infra, path)
-	if len(errs) == 0 {
-		errs = o.Validate()
-	}
-	return o, errs
+	return o.withValidInfraSetting(infra, path)
 }
 
 // refuse records that the Gateway cannot be served: its Accepted condition

@@ -108,3 +108,12 @@ func (o Options) WithInfraSetting(s *AviInfraSetting, path *field.Path) (Options
 	}
 	return o, nil
 }
+
+// withValidInfraSetting applies s and validates the result.
+func (o Options) withValidInfraSetting(s *AviInfraSetting, path *field.Path) (Options, field.ErrorList) {
+	o, errs := o.WithInfraSetting(s, path)
+	if len(errs) == 0 {
+		errs = o.Validate()
+	}
+	return o, errs
+}

@@ -356,29 +356,32 @@ func parsePreferredIP(value string, svc *corev1.Service, o Options) (netip.Addr,
 // namespaceOptions applies the Namespace's tenant annotation and the
 // AviInfraSetting the Service (or else its Namespace) names.
 func namespaceOptions(o Options, svc *corev1.Service, ns *corev1.Namespace, infras []AviInfraSetting) (Options, field.ErrorList) {
-	if ns != nil && ns.Name == svc.Namespace {
+	if ns != nil && ns.Name != svc.Namespace {
+		ns = nil
+	}
+	return annotationOptions(o, svc.Annotations, ns, infras)
+}
+
+// annotationOptions applies the Namespace's ako.vmware.com/tenant-name and
+// the AviInfraSetting named by an object's own annotations (own; nil for a
+// Gateway) or else by its Namespace's (ns may be nil).
+func annotationOptions(o Options, own map[string]string, ns *corev1.Namespace, infras []AviInfraSetting) (Options, field.ErrorList) {
+	if ns != nil {
 		if t := ns.Annotations[AnnotationTenant]; t != "" {
 			o.Tenant = t
 		}
 	}
-	name, onNamespace := svc.Annotations[AnnotationInfraSetting], false
-	if name == "" && ns != nil && ns.Name == svc.Namespace {
-		name, onNamespace = ns.Annotations[AnnotationInfraSetting], true
+	name, path := own[AnnotationInfraSetting], field.NewPath("metadata", "annotations")
+	if name == "" && ns != nil {
+		name, path = ns.Annotations[AnnotationInfraSetting], field.NewPath("namespace", "metadata", "annotations")
 	}
 	if name == "" {
 		return o, nil
 	}
-	path := field.NewPath("metadata", "annotations").Key(AnnotationInfraSetting)
-	if onNamespace {
-		path = field.NewPath("namespace", "metadata", "annotations").Key(AnnotationInfraSetting)
-	}
+	path = path.Key(AnnotationInfraSetting)
 	for i := range infras {
 		if infras[i].Name == name {
-			o, errs := o.WithInfraSetting(&infras[i], path)
-			if len(errs) == 0 {
-				errs = o.Validate()
-			}
-			return o, errs
+			return o.withValidInfraSetting(&infras[i], path)
 		}
 	}
 	return o, field.ErrorList{field.NotFound(path, name)}
