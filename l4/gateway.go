@@ -419,7 +419,25 @@ func (e *engine) finish(generation int64, vips []netip.Addr) {
 	md, _ := json.Marshal(struct {
 		Gateway string `json:"gateway"`
 	}{e.gw.String()})
-	e.res.Set = e.buildSet(vips, string(md))
+	listeners := field.NewPath("spec", "listeners")
+	if n := len(e.listeners); n > maxVirtualServicePorts {
+		e.res.refuse(generation, string(gatewayv1.GatewayReasonListenersNotValid), "Too many listeners for one Avi VirtualService.",
+			tooManyPorts(listeners, n, ""))
+		return
+	}
+	set := e.buildSet(vips, string(md))
+	pools := map[string]*field.Path{}
+	for _, l := range e.listeners {
+		if l.Pool != "" {
+			pools[l.Pool] = l.path
+		}
+	}
+	if errs := preflight(set, poolLocator(pools, listeners)); len(errs) > 0 {
+		e.res.refuse(generation, string(gatewayv1.GatewayReasonListenersNotValid),
+			"The Avi Controller would refuse the translated objects: "+errs[0].Error()+".", errs...)
+		return
+	}
+	e.res.Set = set
 }
 
 // acceptedCondition is the Gateway's Accepted condition from its listeners.

@@ -150,20 +150,6 @@ type NodeNetwork struct {
 	CIDRs       []string `json:"cidrs,omitempty"`
 }
 
-// validClusterName reports whether s is a non-empty run of letters, digits,
-// '-' and '_' (AKO's ^[a-zA-Z0-9-_]*$, non-empty).
-func validClusterName(s string) bool {
-	if s == "" {
-		return false
-	}
-	for _, c := range s {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
-			return false
-		}
-	}
-	return true
-}
-
 // withDefaults returns o with every "" default filled in.
 func (o Options) withDefaults() Options {
 	if o.Tenant == "" {
@@ -221,7 +207,7 @@ func (o Options) Validate() field.ErrorList {
 	switch {
 	case o.ClusterName == "":
 		errs = append(errs, field.Required(p.Child("clusterName"), "the cluster name prefixes every object name"))
-	case !validClusterName(o.ClusterName):
+	case !aviobj.IsValidClusterName(o.ClusterName):
 		errs = append(errs, field.Invalid(p.Child("clusterName"), o.ClusterName, "must consist of letters, digits, '-' and '_'"))
 	}
 	if o.License != "" && !o.License.Known() {

@@ -159,11 +159,14 @@ func TranslateService(in ServiceInput, opts Options) Result {
 	errs = append(errs, oerrs...)
 	fqdns, ferrs := serviceFQDNs(svc, o.AutoFQDN, o.FQDNSubdomain)
 	errs = append(errs, ferrs...)
-	res.Errors = append(res.Errors, errs...)
-	if len(svc.Spec.Ports) == 0 {
-		res.Errors = append(res.Errors, field.Required(field.NewPath("spec", "ports"), "a LoadBalancer Service needs at least one port"))
+	switch n := len(svc.Spec.Ports); {
+	case n == 0:
+		errs = append(errs, field.Required(field.NewPath("spec", "ports"), "a LoadBalancer Service needs at least one port"))
+	case n > maxVirtualServicePorts:
+		errs = append(errs, tooManyPorts(field.NewPath("spec", "ports"), n, ""))
 	}
-	if len(errs) > 0 || len(svc.Spec.Ports) == 0 {
+	res.Errors = append(res.Errors, errs...)
+	if len(errs) > 0 {
 		// The whole Service is refused: no port is served.
 		res.Ports = nil
 		return res
@@ -180,7 +183,17 @@ func TranslateService(in ServiceInput, opts Options) Result {
 			}
 		}
 	}
-	res.Set = buildSet(in, o, ports, vips, overrides, fqdns, &res)
+	set := buildSet(in, o, ports, vips, overrides, fqdns, &res)
+	pools := make(map[string]*field.Path, len(ports))
+	for _, p := range ports {
+		pools[p.pool] = field.NewPath("spec", "ports").Index(p.index)
+	}
+	if errs := preflight(set, poolLocator(pools, field.NewPath("spec", "ports"))); len(errs) > 0 {
+		res.Errors = append(res.Errors, errs...)
+		res.Ports = nil
+		return res
+	}
+	res.Set = set
 	return res
 }
 

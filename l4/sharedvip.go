@@ -246,12 +246,52 @@ func TranslateSharedVIP(in SharedVIPInput, opts Options) (res SharedVIPResult) {
 	if vipOwner != nil {
 		vips = vipOwner.vips
 	}
-	res.Set = buildL4Set(o, vsSpec{
+	if len(specs) > maxVirtualServicePorts {
+		res.Errors = append(res.Errors, tooManyPorts(field.NewPath("sharedVIPGroup"), len(specs), "the ports of all members together"))
+		for _, m := range active {
+			m.res.Ports = nil
+		}
+		return res
+	}
+	set := buildL4Set(o, vsSpec{
 		name:    aviobj.VirtualServiceName(o.ClusterName, in.Group.Namespace, in.Group.Key),
 		markers: owner,
 		vips:    vips,
 		fqdns:   fqdns,
 	}, specs)
+	// Pre-flight: a problem of a member's pool is that member's (on its
+	// port); the rest is the group's.
+	type portOf struct {
+		m    *member
+		path *field.Path
+	}
+	pools := map[string]portOf{}
+	for _, m := range active {
+		for _, p := range m.ports {
+			pools[m.res.Ports[p.index].Pool] = portOf{m, field.NewPath("spec", "ports").Index(p.index)}
+		}
+	}
+	var refusedSet bool
+	for _, e := range preflight(set, func(p aviobj.Problem) *field.Path {
+		if po, ok := pools[p.Name]; ok && p.Kind == aviobj.KindPool {
+			return po.path
+		}
+		return field.NewPath("sharedVIPGroup")
+	}) {
+		refusedSet = true
+		if po, ok := pools[fmt.Sprint(e.BadValue)]; ok && e.Field != "sharedVIPGroup" {
+			po.m.res.Errors = append(po.m.res.Errors, e)
+		} else {
+			res.Errors = append(res.Errors, e)
+		}
+	}
+	if refusedSet {
+		for _, m := range active {
+			m.res.Ports = nil
+		}
+		return res
+	}
+	res.Set = set
 	return res
 }
 
