@@ -113,8 +113,11 @@ func Ref(name string) string { return aviobj.RefByName(aviobj.KindL4PolicySet, n
 // and map key.
 func (p Port) MarshalText() ([]byte, error) { return []byte(p.String()), nil }
 
-// UnmarshalText reads "SCTP/38412".
+// UnmarshalText reads "SCTP/38412". A nil p is an error.
 func (p *Port) UnmarshalText(b []byte) error {
+	if p == nil {
+		return fmt.Errorf("port %q: UnmarshalText into a nil *Port", b)
+	}
 	proto, num, ok := strings.Cut(string(b), "/")
 	n, err := strconv.ParseInt(num, 10, 32)
 	// A Port may describe an invalid spec (TCP/70000 in an error report), so
