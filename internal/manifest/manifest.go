@@ -225,7 +225,8 @@ const (
 //
 // A document that cannot be decoded is recorded in b.Errors and the others
 // are decoded all the same; Decode then returns those of this call as
-// DecodeErrors. Any other error (reading r failed) ends the stream.
+// DecodeErrors. Any other error (reading r failed, or a "---" line followed
+// by more than a comment) ends the stream; the documents before it are kept.
 // Namespaced objects without a namespace get "default", as kubectl does.
 func (b *Bundle) Decode(r io.Reader, source string) error {
 	yr := utilyaml.NewYAMLReader(bufio.NewReader(r))
@@ -236,6 +237,7 @@ func (b *Bundle) Decode(r io.Reader, source string) error {
 			break
 		}
 		if err != nil {
+			b.Errors = append(b.Errors, errs...)
 			return fmt.Errorf("%s: reading document %d: %w", source, i, err)
 		}
 		errs = append(errs, b.addDocument(doc, Position{Source: source, Document: i})...)

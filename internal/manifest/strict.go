@@ -52,6 +52,18 @@ func decodeStrict(js []byte, v any) (field.ErrorList, error) {
 		return nil, fmt.Errorf("not valid JSON: %s", trimJSONPrefix(err))
 	}
 	l := &locator{}
+	// Duplicate keys (possible in JSON; YAML documents are refused for
+	// them before) are found apart: the locator sees objects as maps.
+	var anything any
+	dups, _ := kjson.UnmarshalStrict(js, &anything, kjson.DisallowDuplicateFields)
+	for _, d := range dups {
+		if fe, ok := d.(kjson.FieldError); ok {
+			p := parseJSONPath(fe.FieldPath())
+			e := field.Duplicate(p, lastKey(fe.FieldPath()))
+			e.Detail = "the key is given twice"
+			l.add(e)
+		}
+	}
 	l.locate(js, rv.Type().Elem(), nil)
 	if len(l.errs) == 0 {
 		// Unreachable in practice: the parts decode but the whole does not.
@@ -294,6 +306,36 @@ func fieldType(t reflect.Type, key string) (reflect.Type, bool) {
 		level = next
 	}
 	return nil, false
+}
+
+// parseJSONPath reads a path of sigs.k8s.io/json ("spec.ports[0].port").
+// Keys holding "." or "[" cannot be told apart from nesting there; they
+// are split.
+func parseJSONPath(s string) *field.Path {
+	var p *field.Path
+	for _, seg := range strings.Split(s, ".") {
+		key, rest, _ := strings.Cut(seg, "[")
+		if key != "" {
+			p = p.Child(key)
+		}
+		for rest != "" {
+			idx, more, _ := strings.Cut(rest, "]")
+			if i, err := strconv.Atoi(idx); err == nil {
+				p = p.Index(i)
+			}
+			rest = strings.TrimPrefix(more, "[")
+		}
+	}
+	return p
+}
+
+// lastKey is the last key of a sigs.k8s.io/json path.
+func lastKey(s string) string {
+	if i := strings.LastIndex(s, "."); i >= 0 {
+		s = s[i+1:]
+	}
+	key, _, _ := strings.Cut(s, "[")
+	return key
 }
 
 // jsonMember is one member of a JSON object.
