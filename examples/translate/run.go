@@ -24,6 +24,7 @@ import (
 	"github.com/avil4/avil4/examples/manifests"
 	"github.com/avil4/avil4/internal/manifest"
 	"github.com/avil4/avil4/l4"
+	"github.com/avil4/avil4/l4/svcapi"
 	"github.com/avil4/avil4/profiles"
 )
 
@@ -155,7 +156,7 @@ func fieldErrors(errs field.ErrorList) []FieldError {
 	out := make([]FieldError, 0, len(errs))
 	for _, e := range errs {
 		fe := FieldError{Field: e.Field, Type: string(e.Type), Detail: e.Detail, Message: e.Error()}
-		if e.BadValue != nil && e.Type != field.ErrorTypeRequired && e.Type != field.ErrorTypeForbidden {
+		if _, omit := e.BadValue.(field.OmitValueType); !omit && e.BadValue != nil && e.Type != field.ErrorTypeRequired && e.Type != field.ErrorTypeForbidden {
 			fe.Value = e.BadValue
 		}
 		out = append(out, fe)
@@ -253,7 +254,10 @@ func runWith(args []string, stdin io.Reader, stdout, stderr io.Writer, h hooks) 
 
 	af.tenant = opts.Tenant
 	af.inspect = h.fake
-	out, results, claims := translate(&b, opts)
+	out, results, claims, refused := translate(&b, opts)
+	for _, r := range refused {
+		fmt.Fprintf(stderr, "translate: %s\n", r)
+	}
 	out.DecodeErrors = decodeErrors(b.Errors)
 	var sets []*aviobj.Set
 	for _, c := range claims {
@@ -344,15 +348,19 @@ type results struct {
 	groups   []l4.SharedVIPResult
 	gateways []l4.GatewayResult
 	legacy   []l4.GatewayResult
+	// refused holds, by index in Output.Gateways, why a Gateway's Set was
+	// dropped (a collision), for its status.
+	refused map[int]string
 }
 
 // translate runs every Service, shared-VIP group and Gateway through l4,
 // then drops the Sets whose Avi names collide with those of an object
 // earlier in the input (see dropCollisions). The claims it returns hold
-// the Sets to apply (nil for the dropped ones), in translation order.
-func translate(b *manifest.Bundle, opts l4.Options) (Output, *results, []claim) {
-	rs := &results{}
-	out := Output{Services: []ServiceOutput{}}
+// the Sets to apply (nil for the dropped ones), in translation order;
+// refused has a line per dropped Set.
+func translate(b *manifest.Bundle, opts l4.Options) (out Output, rs *results, claims []claim, refused []string) {
+	rs = &results{refused: map[int]string{}}
+	out = Output{Services: []ServiceOutput{}}
 	// ranked are the claims with their input order and how to refuse them.
 	var ranked []rankedClaim
 	for i := range b.Services {
@@ -376,12 +384,13 @@ func translate(b *manifest.Bundle, opts l4.Options) (Output, *results, []claim) 
 		ranked = append(ranked, rankedClaim{
 			claim: claim{owner: "Service " + so.Service, where: pos.String(), set: res.Set},
 			seq:   pos.Seq,
-			refuse: func(c collision, claims []claim) {
+			refuse: func(c collision, claims []claim) *field.Error {
 				e := c.fieldError(claims, field.NewPath("metadata", "name"), svc.Name)
 				r := &rs.services[i]
 				r.Set, r.Ports, r.Errors = nil, nil, append(r.Errors, e)
 				o := &out.Services[i]
 				o.Objects, o.Ports, o.Errors = nil, nil, append(o.Errors, fieldErrors(field.ErrorList{e})...)
+				return e
 			},
 		})
 	}
@@ -416,7 +425,7 @@ func translate(b *manifest.Bundle, opts l4.Options) (Output, *results, []claim) 
 		ranked = append(ranked, rankedClaim{
 			claim: claim{owner: "shared-VIP group " + g.String(), where: pos.String(), set: res.Set},
 			seq:   pos.Seq,
-			refuse: func(c collision, claims []claim) {
+			refuse: func(c collision, claims []claim) *field.Error {
 				e := c.fieldError(claims, field.NewPath("metadata", "annotations").Key(l4.AnnotationSharedVIP), g.Key)
 				fe := fieldErrors(field.ErrorList{e})
 				r := &rs.groups[gi]
@@ -434,6 +443,7 @@ func translate(b *manifest.Bundle, opts l4.Options) (Output, *results, []claim) 
 					mo := &o.Members[mi]
 					mo.Ports, mo.Errors = nil, append(mo.Errors, fe...)
 				}
+				return e
 			},
 		})
 	}
@@ -448,12 +458,14 @@ func translate(b *manifest.Bundle, opts l4.Options) (Output, *results, []claim) 
 		ranked = append(ranked, rankedClaim{
 			claim: claim{owner: "Gateway " + g.Gateway, where: pos.String(), set: res.Set},
 			seq:   pos.Seq,
-			refuse: func(c collision, claims []claim) {
+			refuse: func(c collision, claims []claim) *field.Error {
 				e := c.fieldError(claims, field.NewPath("metadata", "name"), gw.Name)
 				r := &rs.gateways[i]
 				r.Set, r.Errors = nil, append(r.Errors, e)
+				rs.refused[oi] = "Not programmed: " + e.Detail + "."
 				o := &out.Gateways[oi]
 				o.Objects, o.Errors = nil, append(o.Errors, fieldErrors(field.ErrorList{e})...)
+				return e
 			},
 		})
 	}
@@ -468,16 +480,19 @@ func translate(b *manifest.Bundle, opts l4.Options) (Output, *results, []claim) 
 		ranked = append(ranked, rankedClaim{
 			claim: claim{owner: "Gateway " + g.Gateway + " (" + g.APIVersion + ")", where: pos.String(), set: res.Set},
 			seq:   pos.Seq,
-			refuse: func(c collision, claims []claim) {
+			refuse: func(c collision, claims []claim) *field.Error {
 				e := c.fieldError(claims, field.NewPath("metadata", "name"), gw.Name)
 				r := &rs.legacy[i]
 				r.Set, r.Errors = nil, append(r.Errors, e)
+				rs.refused[oi] = "Not programmed: " + e.Detail + "."
 				o := &out.Gateways[oi]
 				o.Objects, o.Errors = nil, append(o.Errors, fieldErrors(field.ErrorList{e})...)
+				return e
 			},
 		})
 	}
-	return out, rs, dropCollisions(ranked)
+	claims, refused = dropCollisions(ranked)
+	return out, rs, claims, refused
 }
 
 // rankedClaim is a claim with its object's input order (Position.Seq) and
@@ -486,14 +501,15 @@ func translate(b *manifest.Bundle, opts l4.Options) (Output, *results, []claim) 
 type rankedClaim struct {
 	claim
 	seq    int
-	refuse func(c collision, claims []claim)
+	refuse func(c collision, claims []claim) *field.Error
 }
 
 // dropCollisions applies the collision rule: the claims are taken in input
 // order, and every claim whose Avi objects collide with those of an earlier
 // kept claim is refused and its Set dropped. It returns the claims in their
-// given order, the refused ones without a Set.
-func dropCollisions(ranked []rankedClaim) []claim {
+// given order, the refused ones without a Set, and one line per refusal
+// for stderr.
+func dropCollisions(ranked []rankedClaim) ([]claim, []string) {
 	order := make([]int, len(ranked))
 	for i := range order {
 		order[i] = i
@@ -503,15 +519,18 @@ func dropCollisions(ranked []rankedClaim) []claim {
 	for i, r := range order {
 		claims[i] = ranked[r].claim
 	}
+	var refused []string
 	for _, c := range findCollisions(claims) {
-		ranked[order[c.index]].refuse(c, claims)
-		ranked[order[c.index]].set = nil
+		r := &ranked[order[c.index]]
+		e := r.refuse(c, claims)
+		refused = append(refused, fmt.Sprintf("%s (%s) is not applied: %v", r.owner, r.where, e))
+		r.set = nil
 	}
 	out := make([]claim, len(ranked))
 	for i := range ranked {
 		out[i] = ranked[i].claim
 	}
-	return out
+	return out, refused
 }
 
 // position returns where[i], or a position ranked by i when the bundle did
@@ -569,12 +588,30 @@ func addStatus(b *manifest.Bundle, rs *results, out *Output, vips map[string][]s
 	}
 	for i, res := range rs.gateways {
 		if res.NotOurs == nil {
-			out.Gateways[i].Status = l4.GatewayStatus(&b.Gateways[i], res, vips[setKey(res.Set)])
+			st := l4.GatewayStatus(&b.Gateways[i], res, vips[setKey(res.Set)])
+			if why, ok := rs.refused[i]; ok {
+				explain(st.Conditions, string(gatewayv1.GatewayConditionProgrammed), why)
+			}
+			out.Gateways[i].Status = st
 		}
 	}
 	for i, res := range rs.legacy {
 		if res.NotOurs == nil {
-			out.Gateways[len(rs.gateways)+i].Status = l4.LegacyGatewayStatus(&b.LegacyGateways[i], res, vips[setKey(res.Set)])
+			oi := len(rs.gateways) + i
+			st := l4.LegacyGatewayStatus(&b.LegacyGateways[i], res, vips[setKey(res.Set)])
+			if why, ok := rs.refused[oi]; ok {
+				explain(st.Conditions, svcapi.GatewayConditionReady, why)
+			}
+			out.Gateways[oi].Status = st
+		}
+	}
+}
+
+// explain replaces the message of the condition of type typ by why.
+func explain(conds []metav1.Condition, typ, why string) {
+	for i := range conds {
+		if conds[i].Type == typ {
+			conds[i].Message = why
 		}
 	}
 }
