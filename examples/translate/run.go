@@ -189,7 +189,9 @@ func runWith(args []string, stdin io.Reader, stdout, stderr io.Writer, h hooks) 
 		defaultLB bool
 		autoFQDN  string
 	)
-	fl.Var(&files, "f", "manifest file to translate (repeatable; - for stdin); default: the bundled examples")
+	fl.Var(&files, "f", "manifest file to translate (repeatable; - for stdin; multi-document YAML, Lists unpacked); default: the bundled examples.\n"+
+		"Documents that cannot be decoded are reported on stderr and under decodeErrors, the others translated (exit 1).\n"+
+		"Exit: 0 ok, 1 decode, translation or name-collision errors (the rest still served), 2 usage or unreadable input, 3 controller failure")
 	fl.StringVar(&opts.ClusterName, "cluster", "cluster", "cluster name: prefix of every object name, and the ownership mark")
 	fl.StringVar(&opts.Tenant, "tenant", l4.DefaultTenant, "Avi tenant")
 	fl.StringVar(&opts.Cloud, "cloud", l4.DefaultCloud, "Avi cloud")
