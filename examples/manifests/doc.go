@@ -16,5 +16,8 @@
 //     balancing.
 //
 // invalid/ holds manifests that are wrong on purpose (not bundled), such as
-// gateway-conflict.yaml, where two Services claim one listener.
+// gateway-conflict.yaml, where two Services claim one listener; the
+// collision-*.yaml files, where two valid objects give the same Avi names;
+// and the decode-*.yaml files, documents the decoder refuses beside valid
+// ones (decode-list.yaml: Lists).
 package manifests

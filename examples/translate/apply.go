@@ -30,6 +30,10 @@ type applyFlags struct {
 	noApply      bool
 	stats        bool
 	timeout      time.Duration
+
+	// inspect, when set, sees the embedded fake controller after the
+	// last apply round (tests).
+	inspect func(*avitest.Server)
 }
 
 // target is a controller the Sets are applied to.
@@ -124,7 +128,7 @@ type statsCalls struct {
 }
 
 // applySets plans (dry run) or applies the Sets and returns the live VIPs
-// of each by Set name. Against the embedded fake controller it applies
+// of each by setKey. Against the embedded fake controller it applies
 // twice and reports both rounds, showing that the second makes no writes.
 func applySets(ctx context.Context, f applyFlags, sets []*aviobj.Set, stderr io.Writer) (map[string][]string, error) {
 	vips := map[string][]string{}
@@ -167,7 +171,7 @@ func applySets(ctx context.Context, f applyFlags, sets []*aviobj.Set, stderr io.
 			if round == 1 {
 				fmt.Fprintf(stderr, "apply %s/%s on %s:\n%s\n", r.Tenant, r.Set, where, indent(r.String()))
 			}
-			vips[r.Set] = r.VIPs
+			vips[r.Tenant+"/"+r.Set] = r.VIPs
 		}
 		fmt.Fprintf(stderr, "round %d: %d Set(s), %d write(s)\n", round, len(sets), writes)
 		if t.fake != nil {
@@ -184,7 +188,19 @@ func applySets(ctx context.Context, f applyFlags, sets []*aviobj.Set, stderr io.
 			return vips, err
 		}
 	}
+	if t.fake != nil && f.inspect != nil {
+		f.inspect(t.fake)
+	}
 	return vips, nil
+}
+
+// setKey is the key of a Set's live VIPs in the map applySets returns:
+// "<tenant>/<name>" ("" for no Set).
+func setKey(s *aviobj.Set) string {
+	if s == nil {
+		return ""
+	}
+	return s.Tenant + "/" + s.Name()
 }
 
 func indent(s string) string {

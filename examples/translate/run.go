@@ -20,9 +20,11 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/avil4/avil4/aviobj"
+	"github.com/avil4/avil4/avitest"
 	"github.com/avil4/avil4/examples/manifests"
 	"github.com/avil4/avil4/internal/manifest"
 	"github.com/avil4/avil4/l4"
+	"github.com/avil4/avil4/l4/svcapi"
 	"github.com/avil4/avil4/profiles"
 )
 
@@ -45,6 +47,49 @@ type Output struct {
 	Services   []ServiceOutput   `json:"services"`
 	SharedVIPs []SharedVIPOutput `json:"sharedVIPs,omitempty"`
 	Gateways   []GatewayOutput   `json:"gateways,omitempty"`
+	// DecodeErrors lists the input documents (or List items) that could
+	// not be decoded, in input order; the other documents are translated.
+	DecodeErrors []DecodeError `json:"decodeErrors,omitempty"`
+}
+
+// DecodeError is one input document, or one item of a List document, that
+// could not be decoded.
+type DecodeError struct {
+	// Source is the file name ("-" for stdin).
+	Source string `json:"source"`
+	// Document is the 1-based index of the document in Source.
+	Document int `json:"document"`
+	// Item is the 0-based index in the List document's items, when the
+	// document is a List.
+	Item *int `json:"item,omitempty"`
+	// APIVersion, Kind and Object ("namespace/name") identify the object
+	// as far as they could be read.
+	APIVersion string `json:"apiVersion,omitempty"`
+	Kind       string `json:"kind,omitempty"`
+	Object     string `json:"object,omitempty"`
+	// Errors are the field errors, paths from the object's root.
+	Errors []FieldError `json:"errors,omitempty"`
+	// Reason says why the document cannot be read at all (YAML syntax,
+	// not a mapping) when no field is to blame.
+	Reason string `json:"reason,omitempty"`
+	// Message is the whole error in one line, as on stderr.
+	Message string `json:"message"`
+}
+
+func decodeErrors(errs []*manifest.DocumentError) []DecodeError {
+	var out []DecodeError
+	for _, e := range errs {
+		d := DecodeError{Source: e.Source, Document: e.Document, Item: e.Item, APIVersion: e.APIVersion, Kind: e.Kind,
+			Object: e.Name, Reason: e.Reason, Message: e.Error()}
+		if e.Namespace != "" {
+			d.Object = e.Namespace + "/" + e.Name
+		}
+		if len(e.Errors) > 0 {
+			d.Errors = fieldErrors(e.Errors)
+		}
+		out = append(out, d)
+	}
+	return out
 }
 
 // SharedVIPOutput is the translation of one shared-VIP group: one
@@ -111,7 +156,7 @@ func fieldErrors(errs field.ErrorList) []FieldError {
 	out := make([]FieldError, 0, len(errs))
 	for _, e := range errs {
 		fe := FieldError{Field: e.Field, Type: string(e.Type), Detail: e.Detail, Message: e.Error()}
-		if e.BadValue != nil && e.Type != field.ErrorTypeRequired && e.Type != field.ErrorTypeForbidden {
+		if _, omit := e.BadValue.(field.OmitValueType); !omit && e.BadValue != nil && e.Type != field.ErrorTypeRequired && e.Type != field.ErrorTypeForbidden {
 			fe.Value = e.BadValue
 		}
 		out = append(out, fe)
@@ -120,6 +165,17 @@ func fieldErrors(errs field.ErrorList) []FieldError {
 }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	return runWith(args, stdin, stdout, stderr, hooks{})
+}
+
+// hooks let tests look inside a run.
+type hooks struct {
+	// fake, when set, is called with the embedded fake controller after
+	// the last apply round, before it is closed.
+	fake func(*avitest.Server)
+}
+
+func runWith(args []string, stdin io.Reader, stdout, stderr io.Writer, h hooks) int {
 	fl := flag.NewFlagSet("translate", flag.ContinueOnError)
 	fl.SetOutput(stderr)
 	var (
@@ -133,7 +189,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		defaultLB bool
 		autoFQDN  string
 	)
-	fl.Var(&files, "f", "manifest file to translate (repeatable; - for stdin); default: the bundled examples")
+	fl.Var(&files, "f", "manifest file to translate (repeatable; - for stdin; multi-document YAML, Lists unpacked); default: the bundled examples.\n"+
+		"Documents that cannot be decoded are reported on stderr and under decodeErrors, the others translated (exit 1).\n"+
+		"Exit: 0 ok, 1 decode, translation or name-collision errors (the rest still served), 2 usage or unreadable input, 3 controller failure")
 	fl.StringVar(&opts.ClusterName, "cluster", "cluster", "cluster name: prefix of every object name, and the ownership mark")
 	fl.StringVar(&opts.Tenant, "tenant", l4.DefaultTenant, "Avi tenant")
 	fl.StringVar(&opts.Cloud, "cloud", l4.DefaultCloud, "Avi cloud")
@@ -189,12 +247,26 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "translate: %v\n", err)
 		return exitUsage
 	}
+	for _, e := range b.Errors {
+		fmt.Fprintf(stderr, "translate: cannot decode %v\n", e)
+	}
 	for _, d := range b.Other {
 		fmt.Fprintf(stderr, "note: %s is not translated (kind %s is not an input of L4 translation)\n", d, d.Kind)
 	}
 
 	af.tenant = opts.Tenant
-	out, results, sets, failed := translate(&b, opts)
+	af.inspect = h.fake
+	out, results, claims, refused := translate(&b, opts)
+	for _, r := range refused {
+		fmt.Fprintf(stderr, "translate: %s\n", r)
+	}
+	out.DecodeErrors = decodeErrors(b.Errors)
+	var sets []*aviobj.Set
+	for _, c := range claims {
+		if c.set != nil {
+			sets = append(sets, c.set)
+		}
+	}
 	vips, err := applySets(context.Background(), af, sets, stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "translate: applying: %v\n", err)
@@ -207,15 +279,31 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		return exitApply
 	}
-	if failed > 0 {
-		fmt.Fprintf(stderr, "translate: %d object(s) have errors\n", failed)
+	var problems []string
+	if n := len(b.Errors); n > 0 {
+		problems = append(problems, fmt.Sprintf("%d document(s) cannot be decoded", n))
+	}
+	if n := out.failed(); n > 0 {
+		problems = append(problems, fmt.Sprintf("%d object(s) have errors", n))
+	}
+	if len(problems) > 0 {
+		fmt.Fprintf(stderr, "translate: %s\n", strings.Join(problems, "; "))
 		return exitInvalid
 	}
 	return exitOK
 }
 
 // load decodes the -f files, or the bundled examples when there are none.
+// Documents that cannot be decoded are kept in b.Errors; the error it
+// returns is for input that cannot be read at all.
 func load(b *manifest.Bundle, files []string, stdin io.Reader) error {
+	decode := func(r io.Reader, source string) error {
+		var de manifest.DecodeErrors
+		if err := b.Decode(r, source); err != nil && !errors.As(err, &de) {
+			return err
+		}
+		return nil
+	}
 	if len(files) == 0 {
 		fsys := manifests.FS()
 		names, err := fs.Glob(fsys, "*.yaml")
@@ -228,7 +316,7 @@ func load(b *manifest.Bundle, files []string, stdin io.Reader) error {
 			if err != nil {
 				return err
 			}
-			if err := b.Decode(bytes.NewReader(data), "examples/manifests/"+n); err != nil {
+			if err := decode(bytes.NewReader(data), "examples/manifests/"+n); err != nil {
 				return err
 			}
 		}
@@ -236,7 +324,7 @@ func load(b *manifest.Bundle, files []string, stdin io.Reader) error {
 	}
 	for _, f := range files {
 		if f == "-" {
-			if err := b.Decode(stdin, "-"); err != nil {
+			if err := decode(stdin, "-"); err != nil {
 				return err
 			}
 			continue
@@ -245,17 +333,16 @@ func load(b *manifest.Bundle, files []string, stdin io.Reader) error {
 		if err != nil {
 			return err
 		}
-		if err := b.Decode(bytes.NewReader(data), f); err != nil {
+		if err := decode(bytes.NewReader(data), f); err != nil {
 			return err
 		}
 	}
-	if len(b.Services)+len(b.Gateways)+len(b.LegacyGateways)+len(b.Other) == 0 {
+	if len(b.Services)+len(b.Gateways)+len(b.LegacyGateways)+len(b.Other)+len(b.Errors) == 0 {
 		return errors.New("no Kubernetes objects in the input")
 	}
 	return nil
 }
 
-// translate runs every Service through l4 and counts those with errors.
 // results keeps the translations, in the bundle's order, for the statuses
 // computed once the VIPs are known.
 type results struct {
@@ -263,13 +350,21 @@ type results struct {
 	groups   []l4.SharedVIPResult
 	gateways []l4.GatewayResult
 	legacy   []l4.GatewayResult
+	// refused holds, by index in Output.Gateways, why a Gateway's Set was
+	// dropped (a collision), for its status.
+	refused map[int]string
 }
 
-func translate(b *manifest.Bundle, opts l4.Options) (Output, *results, []*aviobj.Set, int) {
-	var sets []*aviobj.Set
-	rs := &results{}
-	out := Output{Services: []ServiceOutput{}}
-	failed := 0
+// translate runs every Service, shared-VIP group and Gateway through l4,
+// then drops the Sets whose Avi names collide with those of an object
+// earlier in the input (see dropCollisions). The claims it returns hold
+// the Sets to apply (nil for the dropped ones), in translation order;
+// refused has a line per dropped Set.
+func translate(b *manifest.Bundle, opts l4.Options) (out Output, rs *results, claims []claim, refused []string) {
+	rs = &results{refused: map[int]string{}}
+	out = Output{Services: []ServiceOutput{}}
+	// ranked are the claims with their input order and how to refuse them.
+	var ranked []rankedClaim
 	for i := range b.Services {
 		svc := &b.Services[i]
 		res := l4.TranslateService(b.ServiceInput(i), opts)
@@ -282,22 +377,30 @@ func translate(b *manifest.Bundle, opts l4.Options) (Output, *results, []*aviobj
 		}
 		if len(res.Errors) > 0 {
 			so.Errors = fieldErrors(res.Errors)
-			failed++
 		}
 		for _, o := range res.Set.Objects() {
 			so.Objects = append(so.Objects, AviObject{Kind: o.AviKind(), Body: o})
 		}
-		if res.Set != nil {
-			sets = append(sets, res.Set)
-		}
 		out.Services = append(out.Services, so)
+		pos := position(b.Where.Services, i)
+		ranked = append(ranked, rankedClaim{
+			claim: claim{owner: "Service " + so.Service, where: pos.String(), set: res.Set},
+			seq:   pos.Seq,
+			refuse: func(c collision, claims []claim) *field.Error {
+				e := c.fieldError(claims, field.NewPath("metadata", "name"), svc.Name)
+				r := &rs.services[i]
+				r.Set, r.Ports, r.Errors = nil, nil, append(r.Errors, e)
+				o := &out.Services[i]
+				o.Objects, o.Ports, o.Errors = nil, nil, append(o.Errors, fieldErrors(field.ErrorList{e})...)
+				return e
+			},
+		})
 	}
-	for _, g := range l4.SharedVIPGroups(b.Services) {
+	for gi, g := range l4.SharedVIPGroups(b.Services) {
 		res := l4.TranslateSharedVIP(b.SharedVIPInput(g), opts)
 		rs.groups = append(rs.groups, res)
 		so := SharedVIPOutput{Group: g.String(), NotOurs: res.NotOurs, Warnings: res.Warnings}
-		bad := len(res.Errors) > 0
-		if bad {
+		if len(res.Errors) > 0 {
 			so.Errors = fieldErrors(res.Errors)
 		}
 		for _, m := range res.Members {
@@ -305,54 +408,175 @@ func translate(b *manifest.Bundle, opts l4.Options) (Output, *results, []*aviobj
 				Warnings: m.Result.Warnings, Ports: m.Result.Ports}
 			if len(m.Result.Errors) > 0 {
 				mo.Errors = fieldErrors(m.Result.Errors)
-				bad = true
 			}
 			so.Members = append(so.Members, mo)
 		}
 		for _, o := range res.Set.Objects() {
 			so.Objects = append(so.Objects, AviObject{Kind: o.AviKind(), Body: o})
 		}
-		if bad {
-			failed++
-		}
-		if res.Set != nil {
-			sets = append(sets, res.Set)
-		}
 		out.SharedVIPs = append(out.SharedVIPs, so)
+		// A group is where its first member is in the input.
+		pos := manifest.Position{Seq: -1}
+		for i := range b.Services {
+			if mg, ok := l4.SharedVIPGroupOf(&b.Services[i]); ok && mg == g {
+				if p := position(b.Where.Services, i); pos.Seq < 0 || p.Seq < pos.Seq {
+					pos = p
+				}
+			}
+		}
+		ranked = append(ranked, rankedClaim{
+			claim: claim{owner: "shared-VIP group " + g.String(), where: pos.String(), set: res.Set},
+			seq:   pos.Seq,
+			refuse: func(c collision, claims []claim) *field.Error {
+				e := c.fieldError(claims, field.NewPath("metadata", "annotations").Key(l4.AnnotationSharedVIP), g.Key)
+				fe := fieldErrors(field.ErrorList{e})
+				r := &rs.groups[gi]
+				r.Set, r.Errors = nil, append(r.Errors, e)
+				o := &out.SharedVIPs[gi]
+				o.Objects, o.Errors = nil, append(o.Errors, fe...)
+				// Every member served by the group is refused with it.
+				for mi := range r.Members {
+					m := &r.Members[mi]
+					m.Result.Set = nil
+					if m.Result.NotOurs != nil {
+						continue
+					}
+					m.Result.Ports, m.Result.Errors = nil, append(m.Result.Errors, e)
+					mo := &o.Members[mi]
+					mo.Ports, mo.Errors = nil, append(mo.Errors, fe...)
+				}
+				return e
+			},
+		})
 	}
 	for i := range b.Gateways {
 		gw := &b.Gateways[i]
 		res := l4.TranslateGateway(b.GatewayInput(i), opts)
 		rs.gateways = append(rs.gateways, res)
 		g := gatewayOutput(gw.Namespace+"/"+gw.Name, "gateway.networking.k8s.io/v1", res)
-		if res.Set != nil {
-			sets = append(sets, res.Set)
-		}
-		failed += g.failed()
 		out.Gateways = append(out.Gateways, g)
+		pos := position(b.Where.Gateways, i)
+		oi := len(out.Gateways) - 1
+		ranked = append(ranked, rankedClaim{
+			claim: claim{owner: "Gateway " + g.Gateway, where: pos.String(), set: res.Set},
+			seq:   pos.Seq,
+			refuse: func(c collision, claims []claim) *field.Error {
+				e := c.fieldError(claims, field.NewPath("metadata", "name"), gw.Name)
+				r := &rs.gateways[i]
+				r.Set, r.Errors = nil, append(r.Errors, e)
+				rs.refused[oi] = "Not programmed: " + e.Detail + "."
+				o := &out.Gateways[oi]
+				o.Objects, o.Errors = nil, append(o.Errors, fieldErrors(field.ErrorList{e})...)
+				return e
+			},
+		})
 	}
 	for i := range b.LegacyGateways {
 		gw := &b.LegacyGateways[i]
 		res := l4.TranslateLegacyGateway(b.LegacyGatewayInput(i), opts)
 		rs.legacy = append(rs.legacy, res)
 		g := gatewayOutput(gw.Namespace+"/"+gw.Name, "networking.x-k8s.io/v1alpha1", res)
-		if res.Set != nil {
-			sets = append(sets, res.Set)
-		}
-		failed += g.failed()
 		out.Gateways = append(out.Gateways, g)
+		pos := position(b.Where.LegacyGateways, i)
+		oi := len(out.Gateways) - 1
+		ranked = append(ranked, rankedClaim{
+			claim: claim{owner: "Gateway " + g.Gateway + " (" + g.APIVersion + ")", where: pos.String(), set: res.Set},
+			seq:   pos.Seq,
+			refuse: func(c collision, claims []claim) *field.Error {
+				e := c.fieldError(claims, field.NewPath("metadata", "name"), gw.Name)
+				r := &rs.legacy[i]
+				r.Set, r.Errors = nil, append(r.Errors, e)
+				rs.refused[oi] = "Not programmed: " + e.Detail + "."
+				o := &out.Gateways[oi]
+				o.Objects, o.Errors = nil, append(o.Errors, fieldErrors(field.ErrorList{e})...)
+				return e
+			},
+		})
 	}
-	return out, rs, sets, failed
+	claims, refused = dropCollisions(ranked)
+	return out, rs, claims, refused
+}
+
+// rankedClaim is a claim with its object's input order (Position.Seq) and
+// how to refuse it: record the collision error where the output reports
+// errors for its kind, and drop its Set from the results.
+type rankedClaim struct {
+	claim
+	seq    int
+	refuse func(c collision, claims []claim) *field.Error
+}
+
+// dropCollisions applies the collision rule: the claims are taken in input
+// order, and every claim whose Avi objects collide with those of an earlier
+// kept claim is refused and its Set dropped. It returns the claims in their
+// given order, the refused ones without a Set, and one line per refusal
+// for stderr.
+func dropCollisions(ranked []rankedClaim) ([]claim, []string) {
+	order := make([]int, len(ranked))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return ranked[order[a]].seq < ranked[order[b]].seq })
+	claims := make([]claim, len(order))
+	for i, r := range order {
+		claims[i] = ranked[r].claim
+	}
+	var refused []string
+	for _, c := range findCollisions(claims) {
+		r := &ranked[order[c.index]]
+		e := r.refuse(c, claims)
+		refused = append(refused, fmt.Sprintf("%s (%s) is not applied: %v", r.owner, r.where, e))
+		r.set = nil
+	}
+	out := make([]claim, len(ranked))
+	for i := range ranked {
+		out[i] = ranked[i].claim
+	}
+	return out, refused
+}
+
+// position returns where[i], or a position ranked by i when the bundle did
+// not record one.
+func position(where []manifest.Position, i int) manifest.Position {
+	if i < len(where) {
+		return where[i]
+	}
+	return manifest.Position{Source: "?", Seq: i}
+}
+
+// failed counts the Services, shared-VIP groups and Gateways with errors
+// (a group when it or a member has errors; a Gateway when it or a route
+// has).
+func (o Output) failed() int {
+	n := 0
+	for _, s := range o.Services {
+		if len(s.Errors) > 0 {
+			n++
+		}
+	}
+	for _, g := range o.SharedVIPs {
+		bad := len(g.Errors) > 0
+		for _, m := range g.Members {
+			bad = bad || len(m.Errors) > 0
+		}
+		if bad {
+			n++
+		}
+	}
+	for _, g := range o.Gateways {
+		n += g.failed()
+	}
+	return n
 }
 
 // addStatus fills in every status from the translations and the live VIPs
-// (by Set name; none before an apply).
+// (by setKey; none before an apply).
 func addStatus(b *manifest.Bundle, rs *results, out *Output, vips map[string][]string) {
 	for i, res := range rs.services {
 		if res.NotOurs != nil {
 			continue
 		}
-		lb, conds := l4.ServiceStatus(&b.Services[i], res, vips[res.Set.Name()])
+		lb, conds := l4.ServiceStatus(&b.Services[i], res, vips[setKey(res.Set)])
 		out.Services[i].Status = &ServiceStatus{LoadBalancer: lb, Conditions: conds}
 	}
 	for gi, res := range rs.groups {
@@ -360,18 +584,36 @@ func addStatus(b *manifest.Bundle, rs *results, out *Output, vips map[string][]s
 			if m.Result.NotOurs != nil {
 				continue
 			}
-			lb, conds := l4.ServiceStatus(m.Service, m.Result, vips[res.Set.Name()])
+			lb, conds := l4.ServiceStatus(m.Service, m.Result, vips[setKey(res.Set)])
 			out.SharedVIPs[gi].Members[mi].Status = &ServiceStatus{LoadBalancer: lb, Conditions: conds}
 		}
 	}
 	for i, res := range rs.gateways {
 		if res.NotOurs == nil {
-			out.Gateways[i].Status = l4.GatewayStatus(&b.Gateways[i], res, vips[res.Set.Name()])
+			st := l4.GatewayStatus(&b.Gateways[i], res, vips[setKey(res.Set)])
+			if why, ok := rs.refused[i]; ok {
+				explain(st.Conditions, string(gatewayv1.GatewayConditionProgrammed), why)
+			}
+			out.Gateways[i].Status = st
 		}
 	}
 	for i, res := range rs.legacy {
 		if res.NotOurs == nil {
-			out.Gateways[len(rs.gateways)+i].Status = l4.LegacyGatewayStatus(&b.LegacyGateways[i], res, vips[res.Set.Name()])
+			oi := len(rs.gateways) + i
+			st := l4.LegacyGatewayStatus(&b.LegacyGateways[i], res, vips[setKey(res.Set)])
+			if why, ok := rs.refused[oi]; ok {
+				explain(st.Conditions, svcapi.GatewayConditionReady, why)
+			}
+			out.Gateways[oi].Status = st
+		}
+	}
+}
+
+// explain replaces the message of the condition of type typ by why.
+func explain(conds []metav1.Condition, typ, why string) {
+	for i := range conds {
+		if conds[i].Type == typ {
+			conds[i].Message = why
 		}
 	}
 }

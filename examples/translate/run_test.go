@@ -29,7 +29,7 @@ func TestBundled(t *testing.T) {
 		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
 	}
 	for _, want := range []string{
-		"note: apps/v1 Deployment sctp-demo (examples/manifests/sctp-loadbalancer.yaml#1) is not translated",
+		"note: apps/v1 Deployment sctp-demo (examples/manifests/sctp-loadbalancer.yaml document 1) is not translated",
 	} {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, stderr)
@@ -146,8 +146,17 @@ func TestFlagsAndExitCodes(t *testing.T) {
 			wantCode: exitUsage, wantStderr: []string{"does-not-exist.yaml"},
 		},
 		{
-			name: "unknown field is refused", args: []string{"-f", "-"}, stdin: sctp + "  bogus: 1\n",
-			wantCode: exitUsage, wantStderr: []string{`unknown field "bogus"`},
+			name: "unknown field is a decode error", args: []string{"-f", "-"}, stdin: sctp + "  bogus: 1\n",
+			wantCode: exitInvalid, wantOut: []string{`"field": "spec.bogus"`},
+			wantStderr: []string{"<stdin> document 1 (v1 Service default/s): spec.bogus: Forbidden: unknown field", "1 document(s) cannot be decoded"},
+		},
+		{
+			name: "unreadable document separator", args: []string{"-f", "-"}, stdin: sctp + "--- nope\n",
+			wantCode: exitUsage, wantStderr: []string{"invalid Yaml document separator"},
+		},
+		{
+			name: "empty input", args: []string{"-f", "-"}, stdin: "---\n# nothing\n",
+			wantCode: exitUsage, wantStderr: []string{"no Kubernetes objects in the input"},
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

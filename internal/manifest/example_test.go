@@ -22,5 +22,5 @@ kind: Deployment
 metadata: {name: sctp-demo}
 `), "demo.yaml")
 	fmt.Println(err, b.Services[0].Namespace+"/"+b.Services[0].Name, b.Other[0])
-	// Output: <nil> default/server apps/v1 Deployment sctp-demo (demo.yaml#2)
+	// Output: <nil> default/server apps/v1 Deployment sctp-demo (demo.yaml document 2)
 }
