@@ -163,9 +163,9 @@ metadata: {name: old}
 			want: []docErr{
 				{Pos: "in.yaml document 1", Object: "v2 Service v2", Fields: []string{`apiVersion: Unsupported value: "v2": supported values: "v1"`}},
 				{Pos: "in.yaml document 2", Object: "v1 Gateway core",
-					Fields: []string{`apiVersion: Unsupported value: "v1": supported values: "gateway.networking.k8s.io/v1", "networking.x-k8s.io/v1alpha1"`}},
+					Fields: []string{`apiVersion: Unsupported value: "v1": supported values: "gateway.networking.k8s.io/v1", "gateway.networking.k8s.io/v1beta1", "networking.x-k8s.io/v1alpha1"`}},
 				{Pos: "in.yaml document 3", Object: "gateway.networking.k8s.io/v1beta2 Gateway gw/beta",
-					Fields: []string{`apiVersion: Unsupported value: "gateway.networking.k8s.io/v1beta2": supported values: "gateway.networking.k8s.io/v1", "networking.x-k8s.io/v1alpha1"`}},
+					Fields: []string{`apiVersion: Unsupported value: "gateway.networking.k8s.io/v1beta2": supported values: "gateway.networking.k8s.io/v1", "gateway.networking.k8s.io/v1beta1", "networking.x-k8s.io/v1alpha1"`}},
 				{Pos: "in.yaml document 4", Object: "discovery.k8s.io/v1beta1 EndpointSlice old",
 					Fields: []string{`apiVersion: Unsupported value: "discovery.k8s.io/v1beta1": supported values: "discovery.k8s.io/v1"`}},
 			},
@@ -523,5 +523,29 @@ func TestRepositoryManifests(t *testing.T) {
 		if err := b.Decode(bytes.NewReader(data), f); err != nil {
 			t.Errorf("%v", err)
 		}
+	}
+}
+
+// The v1.x Gateway API CRDs still serve v1beta1 Gateways and GatewayClasses,
+// whose shape is v1's: they are read as v1.
+func TestDecodeV1beta1Gateway(t *testing.T) {
+	in := `apiVersion: gateway.networking.k8s.io/v1beta1
+kind: GatewayClass
+metadata: {name: avi}
+spec: {controllerName: ako.vmware.com/avi-lb}
+---
+apiVersion: gateway.networking.k8s.io/v1beta1
+kind: Gateway
+metadata: {name: gw, namespace: core}
+spec:
+  gatewayClassName: avi
+  listeners: [{name: ngap, protocol: SCTP, port: 38412}]
+`
+	var b manifest.Bundle
+	if err := b.Decode(strings.NewReader(in), "in.yaml"); err != nil {
+		t.Fatal(err)
+	}
+	if len(b.GatewayClasses) != 1 || len(b.Gateways) != 1 || b.Gateways[0].Spec.Listeners[0].Port != 38412 {
+		t.Fatalf("classes %d, gateways %d: want one each, read as v1", len(b.GatewayClasses), len(b.Gateways))
 	}
 }

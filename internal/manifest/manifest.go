@@ -207,7 +207,8 @@ func (es DecodeErrors) Error() string {
 }
 
 // API versions of the Gateway API kinds read. v1alpha2 routes and v1beta1
-// ReferenceGrants have the v1 shape and are decoded into the v1 types.
+// Gateways, GatewayClasses and ReferenceGrants (still served by the v1.x
+// CRDs) have the v1 shape and are decoded into the v1 types.
 const (
 	gwv1   = "gateway.networking.k8s.io/v1"
 	gwv1a2 = "gateway.networking.k8s.io/v1alpha2"
@@ -507,6 +508,8 @@ func kindTable() []kindEntry {
 		entry("v1", "Namespace", false, func(b *Bundle) *[]corev1.Namespace { return &b.Namespaces }, nil),
 		entry(gwv1, "GatewayClass", false, func(b *Bundle) *[]gatewayv1.GatewayClass { return &b.GatewayClasses }, nil),
 		entry(gwv1, "Gateway", true, func(b *Bundle) *[]gatewayv1.Gateway { return &b.Gateways }, func(b *Bundle) *[]Position { return &b.Where.Gateways }),
+		entry(gwv1b1, "GatewayClass", false, func(b *Bundle) *[]gatewayv1.GatewayClass { return &b.GatewayClasses }, nil),
+		entry(gwv1b1, "Gateway", true, func(b *Bundle) *[]gatewayv1.Gateway { return &b.Gateways }, func(b *Bundle) *[]Position { return &b.Where.Gateways }),
 		entry(gwv1, "TCPRoute", true, func(b *Bundle) *[]gatewayv1.TCPRoute { return &b.TCPRoutes }, nil),
 		entry(gwv1a2, "TCPRoute", true, func(b *Bundle) *[]gatewayv1.TCPRoute { return &b.TCPRoutes }, nil),
 		entry(gwv1, "UDPRoute", true, func(b *Bundle) *[]gatewayv1.UDPRoute { return &b.UDPRoutes }, nil),
