@@ -219,3 +219,50 @@ func TestTenantRule(t *testing.T) {
 		t.Errorf("Create with Options.Tenant *: %v, want ErrInvalidTenant", err)
 	}
 }
+
+// TestArgumentsRefusedBeforeSending checks the arguments the client refuses
+// itself: each call fails with ErrInvalidArgument and sends nothing.
+func TestArgumentsRefusedBeforeSending(t *testing.T) {
+	var requests atomic.Int32
+	count := func(avitest.Request) *avitest.Fault { requests.Add(1); return nil }
+	_, c := newClient(t, []avitest.Option{avitest.WithFault(count)}, nil)
+	var pool aviobj.Pool
+	tests := []struct {
+		name string
+		call func() error
+	}{
+		{"lower-case-method", func() error { return c.Do(ctx, "get", "/api/pool", nil, nil, nil) }},
+		{"method-with-space", func() error { return c.Do(ctx, "GET /", "/api/pool", nil, nil, nil) }},
+		{"relative-path", func() error { return c.Do(ctx, "GET", "api/pool", nil, nil, nil) }},
+		{"path-with-query", func() error { return c.Do(ctx, "GET", "/api/pool?name=x", nil, nil, nil) }},
+		{"path-with-fragment", func() error { return c.Do(ctx, "GET", "/api/pool#x", nil, nil, nil) }},
+		{"path-with-newline", func() error { return c.Do(ctx, "GET", "/api/pool\n", nil, nil, nil) }},
+		{"out-not-a-pointer", func() error { return c.Do(ctx, "GET", "/api/pool", nil, nil, pool) }},
+		{"out-nil-pointer", func() error { return c.Do(ctx, "GET", "/api/pool", nil, nil, (*aviobj.Pool)(nil)) }},
+		{"body-nil-pointer", func() error { return c.Do(ctx, "POST", "/api/pool", nil, (*aviobj.Pool)(nil), nil) }},
+		{"body-not-json", func() error { return c.Do(ctx, "POST", "/api/pool", nil, make(chan int), nil) }},
+		{"get-empty-uuid", func() error { return c.Get(ctx, aviobj.KindPool, "", &pool) }},
+		{"get-dot-dot", func() error { return c.Get(ctx, aviobj.KindPool, "..", &pool) }},
+		{"get-kind-with-slash", func() error { return c.Get(ctx, "pool/../tenant", "x", &pool) }},
+		{"get-by-empty-name", func() error { return c.GetByName(ctx, aviobj.KindPool, "", &pool) }},
+		{"get-by-name-out-not-a-pointer", func() error { return c.GetByName(ctx, aviobj.KindPool, "p", pool) }},
+		{"list-nil-callback", func() error { return c.List(ctx, aviobj.KindPool, nil, nil) }},
+		{"list-empty-kind", func() error { return c.List(ctx, "", nil, func(json.RawMessage) error { return nil }) }},
+		{"create-nil-body", func() error { return c.Create(ctx, aviobj.KindPool, nil, nil) }},
+		{"update-nil-body", func() error { return c.Update(ctx, aviobj.KindPool, "pool-1", nil, nil) }},
+		{"update-empty-uuid", func() error { return c.Update(ctx, aviobj.KindPool, "", pool, nil) }},
+		{"delete-empty-uuid", func() error { return c.Delete(ctx, aviobj.KindPool, "") }},
+		{"delete-empty-kind", func() error { return c.Delete(ctx, "", "pool-1") }},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			before := requests.Load()
+			if err := tc.call(); !errors.Is(err, client.ErrInvalidArgument) {
+				t.Errorf("err = %v, want ErrInvalidArgument", err)
+			}
+			if n := requests.Load() - before; n != 0 {
+				t.Errorf("%d request(s) sent", n)
+			}
+		})
+	}
+}
