@@ -155,6 +155,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fl.StringVar(&af.passwordFile, "password-file", "", "file holding the controller password (with --controller)")
 	fl.StringVar(&af.caFile, "ca-file", "", "PEM CA bundle to verify the controller's certificate")
 	fl.BoolVar(&af.insecure, "insecure-skip-verify", false, "do not verify the controller's certificate (labs only)")
+	fl.BoolVar(&af.insecureHTTP, "insecure-http", false, "INSECURE: allow an http:// --controller, sending the password and session cookies in clear text (tests on loopback only)")
 	fl.BoolVar(&af.dryRun, "dry-run", false, "print the plan only; write nothing")
 	fl.BoolVar(&af.noApply, "no-apply", false, "translate only; talk to no controller, not even the embedded fake")
 	fl.BoolVar(&af.stats, "stats", false, "print one JSON line of API calls per apply round on stderr (embedded fake only)")
