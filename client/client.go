@@ -34,7 +34,9 @@ const (
 // Options configure a Client. URL and Username are required, and one of
 // Password and PasswordFunc.
 type Options struct {
-	// URL is the controller's base URL, e.g. "https://avi.example.com".
+	// URL is the controller's base URL, "https://host[:port]", e.g.
+	// "https://avi.example.com": no user info, path, query or fragment;
+	// http:// only with AllowInsecureHTTP.
 	URL string `json:"url"`
 	// Username to log in with.
 	Username string `json:"username"`

@@ -60,7 +60,9 @@
 // List follows the controller's pages (page_size 200, the largest allowed)
 // and always asks for include_name, so refs read back carry their target's
 // name (https://host/api/pool/<uuid>#<name>). The absolute next links are
-// re-issued against the Client's own base URL, never another host.
+// re-issued against the Client's own base URL, never another host, and must
+// stay in the listed collection without repeating a page. GetByName uses the
+// object of the reply with exactly the name asked for.
 //
 // # Security
 //
