@@ -1,6 +1,7 @@
 package avitest
 
 import (
+	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
 	"encoding/pem"
@@ -55,6 +56,7 @@ type config struct {
 	seed      uint64
 	pageSize  int
 	log       logr.Logger
+	tlsCert   *tls.Certificate
 }
 
 // WithUsers replaces the users that can log in (name to password).
@@ -228,10 +230,12 @@ func New(opts ...Option) *Server {
 			s.vipRange6 = p
 		}
 	}
+	tlsCfg := tlsConfig(c.tlsCert) // nil: httptest's own certificate
 	s.ts = httptest.NewUnstartedServer(http.HandlerFunc(s.handle))
 	// Handshake failures (a client that does not trust the fake) and
 	// dropped connections are expected: log them at V(1), not on stderr.
 	s.ts.Config.ErrorLog = log.New(logWriter{s.log}, "", 0)
+	s.ts.TLS = tlsCfg
 	s.ts.StartTLS()
 	s.base = s.ts.URL
 	s.seedSystem(c.tenants, c.segroups)
@@ -362,13 +366,14 @@ func (s *Server) Password() string { return s.users[s.username] }
 // Version is the controller version the fake reports.
 func (s *Server) Version() string { return s.version }
 
-// CertPool holds the fake's self-signed certificate, to verify it.
+// CertPool holds the fake's serving certificate, to verify it: httptest's
+// self-signed one, or the leaf given to WithTLSCertificate.
 func (s *Server) CertPool() *x509.CertPool {
 	return s.certPool()
 }
 
-// CertificatePEM returns the server's self-signed certificate in PEM form,
-// for clients configured with a CA file.
+// CertificatePEM returns the server's serving certificate (see CertPool) in
+// PEM form, for clients configured with a CA file.
 func (s *Server) CertificatePEM() []byte {
 	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: s.ts.Certificate().Raw})
 }

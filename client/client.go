@@ -34,7 +34,9 @@ const (
 // Options configure a Client. URL and Username are required, and one of
 // Password and PasswordFunc.
 type Options struct {
-	// URL is the controller's base URL, e.g. "https://avi.example.com".
+	// URL is the controller's base URL, "https://host[:port]", e.g.
+	// "https://avi.example.com": no user info, path, query or fragment;
+	// http:// only with AllowInsecureHTTP.
 	URL string `json:"url"`
 	// Username to log in with.
 	Username string `json:"username"`
@@ -43,16 +45,24 @@ type Options struct {
 	// PasswordFunc, when set, is called at every login instead of using
 	// Password, e.g. to read a rotated Secret.
 	PasswordFunc func(ctx context.Context) (Password, error) `json:"-"`
-	// Tenant is sent as X-Avi-Tenant; "" means "admin". See WithTenant.
+	// Tenant is sent as X-Avi-Tenant; "" means "admin". It must be a
+	// plausible tenant name, or "*" (all tenants) for a Client that only
+	// reads; see the package doc, Tenants, and WithTenant.
 	Tenant string `json:"tenant,omitempty"`
-	// Version is sent as X-Avi-Version. "" means the controller's own
-	// version, read from the login reply.
+	// Version is sent as X-Avi-Version, e.g. "22.1.3" (digits, letters,
+	// '.', '_' and '-'). "" means the controller's own version, read from
+	// the login reply.
 	Version string `json:"version,omitempty"`
 	// CAPool verifies the controller's certificate; nil means the system
 	// roots.
 	CAPool *x509.CertPool `json:"-"`
 	// InsecureSkipVerify turns certificate verification off. Only for labs.
 	InsecureSkipVerify bool `json:"insecureSkipVerify,omitempty"`
+	// AllowInsecureHTTP lets URL be http://. The password (at every login),
+	// the session cookies and the CSRF token then travel in clear text, so
+	// anyone on the path can take over the session. It is for tests and
+	// loopback only; without it New refuses http:// with ErrInsecureURL.
+	AllowInsecureHTTP bool `json:"allowInsecureHTTP,omitempty"`
 	// HTTPClient replaces the client built from CAPool and
 	// InsecureSkipVerify (which must then be unset); its Transport is used
 	// as is. Its Jar, Timeout and CheckRedirect are not: the Client manages
@@ -142,32 +152,35 @@ type session struct {
 }
 
 // New checks opts and returns a Client. It does not contact the controller;
-// see Login.
+// see Login. Every error it returns matches ErrInvalidOptions, and never
+// quotes the password (nor a URL, which might carry one).
 func New(opts Options) (*Client, error) {
-	u, err := url.Parse(strings.TrimSuffix(opts.URL, "/"))
+	u, err := parseControllerURL(opts.URL, opts.AllowInsecureHTTP)
 	if err != nil {
-		return nil, fmt.Errorf("parsing controller url: %w", err)
-	}
-	if u.Scheme != "https" && u.Scheme != "http" || u.Host == "" {
-		return nil, fmt.Errorf("controller url %q: want https://host[:port]", opts.URL)
-	}
-	if u.Path != "" || u.RawQuery != "" {
-		return nil, fmt.Errorf("controller url %q: must have no path or query", opts.URL)
+		return nil, err
 	}
 	if opts.Username == "" {
-		return nil, errors.New("username is required")
+		return nil, fmt.Errorf("%w: username is required", ErrInvalidOptions)
+	}
+	if opts.Tenant != "" && opts.Tenant != allTenants {
+		if p := tenantProblem(opts.Tenant); p != "" {
+			return nil, fmt.Errorf("%w: %w: tenant %q: %s", ErrInvalidOptions, ErrInvalidTenant, opts.Tenant, p)
+		}
+	}
+	if p := versionProblem(opts.Version); p != "" {
+		return nil, fmt.Errorf("%w: version %q: %s", ErrInvalidOptions, opts.Version, p)
 	}
 	pw := opts.PasswordFunc
 	if pw == nil {
 		if opts.Password == "" {
-			return nil, errors.New("password (or PasswordFunc) is required")
+			return nil, fmt.Errorf("%w: password (or PasswordFunc) is required", ErrInvalidOptions)
 		}
 		p := opts.Password
 		pw = func(context.Context) (Password, error) { return p, nil }
 	}
 	hc := opts.HTTPClient
 	if hc != nil && (opts.CAPool != nil || opts.InsecureSkipVerify) {
-		return nil, errors.New("HTTPClient and CAPool/InsecureSkipVerify are mutually exclusive")
+		return nil, fmt.Errorf("%w: HTTPClient and CAPool/InsecureSkipVerify are mutually exclusive", ErrInvalidOptions)
 	}
 	if hc == nil {
 		tr := http.DefaultTransport.(*http.Transport).Clone()
@@ -211,32 +224,57 @@ func New(opts Options) (*Client, error) {
 	return &Client{s: s, tenant: tenant}, nil
 }
 
-// Tenant is the tenant the Client's requests are made in.
-func (c *Client) Tenant() string { return c.tenant }
+// Tenant is the tenant the Client's requests are made in ("" for a nil
+// Client).
+func (c *Client) Tenant() string {
+	if c == nil {
+		return ""
+	}
+	return c.tenant
+}
 
 // WithTenant returns a Client that shares c's session but works in tenant
-// ("" means "admin").
+// ("" means "admin"). It does not check tenant: a request of a Client whose
+// tenant is not a plausible tenant name fails with ErrInvalidTenant before
+// anything is sent, as does a write with "*" (see the package doc, Tenants).
+// On a nil or zero Client it returns a Client whose calls fail with
+// ErrInvalidClient.
 func (c *Client) WithTenant(tenant string) *Client {
 	if tenant == "" {
 		tenant = DefaultTenant
 	}
+	if c == nil {
+		return &Client{tenant: tenant}
+	}
 	return &Client{s: c.s, tenant: tenant}
 }
 
-// URL is the controller's base URL.
-func (c *Client) URL() string { return c.s.base.String() }
+// URL is the controller's base URL ("" for a nil or zero Client).
+func (c *Client) URL() string {
+	if c == nil || c.s == nil {
+		return ""
+	}
+	return c.s.base.String()
+}
 
 // Version is the X-Avi-Version the Client sends: Options.Version, or the
-// controller's version once logged in ("" before).
+// controller's version once logged in ("" before, and for a nil or zero
+// Client).
 func (c *Client) Version() string {
+	if c == nil || c.s == nil {
+		return ""
+	}
 	c.s.mu.Lock()
 	defer c.s.mu.Unlock()
 	return c.s.version
 }
 
 // ControllerVersion is the version the controller reported at login ("" before
-// the first login).
+// the first login, and for a nil or zero Client).
 func (c *Client) ControllerVersion() string {
+	if c == nil || c.s == nil {
+		return ""
+	}
 	c.s.mu.Lock()
 	defer c.s.mu.Unlock()
 	return c.s.ctlVersion
@@ -245,14 +283,21 @@ func (c *Client) ControllerVersion() string {
 // Login opens a session now (calls log in lazily otherwise). It is not
 // retried on 401: the credentials are wrong.
 func (c *Client) Login(ctx context.Context) error {
+	if err := c.checkCall(ctx); err != nil {
+		return err
+	}
 	c.s.mu.Lock()
 	gen := c.s.gen
 	c.s.mu.Unlock()
 	return c.s.relogin(ctx, gen, true)
 }
 
-// Logout ends the session (POST /logout). The next call logs in again.
+// Logout ends the session (POST /logout, sent without X-Avi-Tenant: the
+// session is not a tenant's). The next call logs in again.
 func (c *Client) Logout(ctx context.Context) error {
+	if err := c.checkCall(ctx); err != nil {
+		return err
+	}
 	s := c.s
 	s.mu.Lock()
 	csrf, sid := s.csrf, s.sid
@@ -262,22 +307,44 @@ func (c *Client) Logout(ctx context.Context) error {
 	if sid == "" {
 		return nil
 	}
-	_, _, _, err := s.attempt(ctx, http.MethodPost, "/logout", nil, nil, c.tenant, csrf, sid)
+	status, body, hdr, err := s.attempt(ctx, http.MethodPost, "/logout", nil, nil, "", csrf, sid)
+	if err == nil {
+		err = decodeReply(http.MethodPost, "/logout", status, hdr, body, nil)
+	}
 	if err != nil {
 		return fmt.Errorf("logging out: %w", err)
 	}
 	return nil
 }
 
-// Do sends one request: method to path (e.g. "/api/pool/pool-1") with
-// query, body marshalled as JSON unless nil, and the reply decoded into out
-// unless nil. A non-2xx reply is returned as *Error.
+// Do sends one request: method (upper case, e.g. "GET") to path (absolute,
+// without query, e.g. "/api/pool/pool-1") with query, body marshalled as
+// JSON unless nil, and the reply decoded into out (a non-nil pointer) unless
+// nil. The tenant rule of the package doc applies: a write in "*" or in an
+// implausible tenant fails with ErrInvalidTenant before anything is sent.
+// A non-2xx reply is returned as *Error, a 2xx reply that does not decode
+// into out as *DecodeError.
 func (c *Client) Do(ctx context.Context, method, path string, query url.Values, body, out any) error {
+	if err := c.checkCall(ctx); err != nil {
+		return err
+	}
+	if err := checkMethodPath(method, path); err != nil {
+		return err
+	}
+	if err := checkTenant(method, c.tenant); err != nil {
+		return fmt.Errorf("%s %s: %w", method, path, err)
+	}
+	if err := checkOut(out); err != nil {
+		return fmt.Errorf("%s %s: %w", method, path, err)
+	}
 	var payload []byte
 	if body != nil {
 		var err error
 		if payload, err = json.Marshal(body); err != nil {
-			return fmt.Errorf("encoding %s %s body: %w", method, path, err)
+			return fmt.Errorf("%s %s: %w: encoding the body: %v", method, path, ErrInvalidArgument, err)
+		}
+		if string(payload) == "null" {
+			return fmt.Errorf("%s %s: %w: the body is a nil %T", method, path, ErrInvalidArgument, body)
 		}
 	}
 	return c.s.do(ctx, c.tenant, method, path, query, payload, out)
@@ -285,12 +352,31 @@ func (c *Client) Do(ctx context.Context, method, path string, query url.Values, 
 
 // Get reads the object of kind with uuid into out (refs carry #name).
 func (c *Client) Get(ctx context.Context, kind aviobj.Kind, uuid string, out any) error {
+	if err := c.checkCall(ctx); err != nil {
+		return err
+	}
+	if err := checkUUID(kind, uuid); err != nil {
+		return err
+	}
 	return c.Do(ctx, http.MethodGet, objectPath(kind, uuid), url.Values{"include_name": {"true"}}, nil, out)
 }
 
-// GetByName reads the object of kind named name into out. An absent object
-// is an error matching ErrNotFound.
+// GetByName reads the object of kind named name into out (unless nil). An
+// absent object is an error matching ErrNotFound; a reply whose objects all
+// have other names is a *DecodeError.
 func (c *Client) GetByName(ctx context.Context, kind aviobj.Kind, name string, out any) error {
+	if err := c.checkCall(ctx); err != nil {
+		return err
+	}
+	if err := checkKind(kind); err != nil {
+		return err
+	}
+	if name == "" {
+		return fmt.Errorf("%w: %s name is empty", ErrInvalidArgument, kind)
+	}
+	if err := checkOut(out); err != nil {
+		return err
+	}
 	var page listPage
 	q := url.Values{"name": {name}, "include_name": {"true"}}
 	if err := c.Do(ctx, http.MethodGet, collectionPath(kind), q, nil, &page); err != nil {
@@ -299,13 +385,33 @@ func (c *Client) GetByName(ctx context.Context, kind aviobj.Kind, name string, o
 	if len(page.Results) == 0 {
 		return fmt.Errorf("%s %q: %w", kind, name, ErrNotFound)
 	}
+	reqPath := collectionPath(kind) + "?" + q.Encode()
+	raw, err := pickByName(page.Results, name)
+	if err != nil {
+		return &DecodeError{StatusCode: http.StatusOK, Method: http.MethodGet, Path: reqPath, Reason: err.Error()}
+	}
 	if out == nil {
 		return nil
 	}
-	if err := json.Unmarshal(page.Results[0], out); err != nil {
-		return fmt.Errorf("decoding %s %q: %w", kind, name, err)
+	if err := json.Unmarshal(raw, out); err != nil {
+		return &DecodeError{StatusCode: http.StatusOK, Method: http.MethodGet, Path: reqPath,
+			Reason: fmt.Sprintf("%s %q does not decode into %T", kind, name, out), Err: err}
 	}
 	return nil
+}
+
+// pickByName returns the result named name: the controller's name filter is
+// exact, so another name means the query was not understood.
+func pickByName(results []json.RawMessage, name string) (json.RawMessage, error) {
+	for _, raw := range results {
+		var o struct {
+			Name string `json:"name"`
+		}
+		if json.Unmarshal(raw, &o) == nil && o.Name == name {
+			return raw, nil
+		}
+	}
+	return nil, fmt.Errorf("%d object(s) in the reply, none named %q", len(results), name)
 }
 
 // listPage is the envelope of a list reply.
@@ -315,10 +421,24 @@ type listPage struct {
 	Next    string            `json:"next,omitempty"`
 }
 
+// maxPages bounds the pages one List follows.
+const maxPages = 100000
+
 // List calls fn with every object of kind matching query, following the
 // controller's pages (page_size MaxPageSize and include_name unless query
-// sets them). The next links are followed on the Client's own base URL.
+// sets them). The next links are followed on the Client's own base URL and
+// must stay in the collection of kind; a link that leaves it, or repeats a
+// page, is a *DecodeError.
 func (c *Client) List(ctx context.Context, kind aviobj.Kind, query url.Values, fn func(json.RawMessage) error) error {
+	if err := c.checkCall(ctx); err != nil {
+		return err
+	}
+	if err := checkKind(kind); err != nil {
+		return err
+	}
+	if fn == nil {
+		return fmt.Errorf("%w: listing %s: nil callback", ErrInvalidArgument, kind)
+	}
 	q := url.Values{}
 	for k, v := range query {
 		q[k] = append([]string(nil), v...)
@@ -330,6 +450,7 @@ func (c *Client) List(ctx context.Context, kind aviobj.Kind, query url.Values, f
 		q.Set("include_name", "true")
 	}
 	path := collectionPath(kind)
+	seen := map[string]bool{}
 	for pages := 0; ; pages++ {
 		var page listPage
 		if err := c.Do(ctx, http.MethodGet, path, q, nil, &page); err != nil {
@@ -343,32 +464,81 @@ func (c *Client) List(ctx context.Context, kind aviobj.Kind, query url.Values, f
 		if page.Next == "" || len(page.Results) == 0 {
 			return nil
 		}
-		if pages > 100000 {
-			return fmt.Errorf("listing %s: too many pages", kind)
+		seen[path+"?"+q.Encode()] = true
+		next, nq, err := nextPage(kind, page.Next)
+		if err == nil && seen[next+"?"+nq.Encode()] {
+			err = errors.New("the next link repeats a page already read")
 		}
-		next, err := url.Parse(page.Next)
-		if err != nil || !strings.HasPrefix(next.Path, "/api/") {
-			return fmt.Errorf("listing %s: bad next link %q", kind, page.Next)
+		if err == nil && pages+1 >= maxPages {
+			err = fmt.Errorf("more than %d pages", maxPages)
 		}
-		path, q = next.Path, next.Query()
+		if err != nil {
+			return fmt.Errorf("listing %s: %w", kind, &DecodeError{StatusCode: http.StatusOK, Method: http.MethodGet,
+				Path: path + "?" + q.Encode(), Reason: oneLine(err.Error())})
+		}
+		path, q = next, nq
 	}
 }
 
-// Create POSTs body as a new object of kind and decodes the created object
-// (with uuid and url) into out unless nil. A retried POST whose first attempt
-// went through answers 409: callers that retry must re-read by name.
+// nextPage reads a list reply's next link: its path must be the collection
+// of kind (with or without a trailing slash); its scheme and host are
+// ignored, the Client's own are used.
+func nextPage(kind aviobj.Kind, next string) (string, url.Values, error) {
+	u, err := url.Parse(next)
+	if err != nil {
+		return "", nil, fmt.Errorf("bad next link: %v", errors.Unwrap(err))
+	}
+	if p := strings.TrimSuffix(u.Path, "/"); p != collectionPath(kind) {
+		return "", nil, fmt.Errorf("the next link %q leaves %s", truncate(u.Path, 200), collectionPath(kind))
+	}
+	q, err := url.ParseQuery(u.RawQuery)
+	if err != nil {
+		return "", nil, fmt.Errorf("bad query in the next link: %v", err)
+	}
+	return u.Path, q, nil
+}
+
+// Create POSTs body (not nil) as a new object of kind and decodes the
+// created object (with uuid and url) into out unless nil. A retried POST
+// whose first attempt went through answers 409: callers that retry must
+// re-read by name.
 func (c *Client) Create(ctx context.Context, kind aviobj.Kind, body, out any) error {
+	if err := c.checkCall(ctx); err != nil {
+		return err
+	}
+	if err := checkKind(kind); err != nil {
+		return err
+	}
+	if body == nil {
+		return fmt.Errorf("%w: creating a %s: nil body", ErrInvalidArgument, kind)
+	}
 	return c.Do(ctx, http.MethodPost, collectionPath(kind), nil, body, out)
 }
 
-// Update PUTs body, the whole object, over the object of kind with uuid.
+// Update PUTs body (not nil), the whole object, over the object of kind with
+// uuid.
 func (c *Client) Update(ctx context.Context, kind aviobj.Kind, uuid string, body, out any) error {
+	if err := c.checkCall(ctx); err != nil {
+		return err
+	}
+	if err := checkUUID(kind, uuid); err != nil {
+		return err
+	}
+	if body == nil {
+		return fmt.Errorf("%w: updating %s %s: nil body", ErrInvalidArgument, kind, uuid)
+	}
 	return c.Do(ctx, http.MethodPut, objectPath(kind, uuid), nil, body, out)
 }
 
 // Delete removes the object of kind with uuid. A missing object is an error
 // matching ErrNotFound; callers that only want it gone ignore it.
 func (c *Client) Delete(ctx context.Context, kind aviobj.Kind, uuid string) error {
+	if err := c.checkCall(ctx); err != nil {
+		return err
+	}
+	if err := checkUUID(kind, uuid); err != nil {
+		return err
+	}
 	return c.Do(ctx, http.MethodDelete, objectPath(kind, uuid), nil, nil, nil)
 }
 

@@ -347,39 +347,6 @@ func TestTLSVerification(t *testing.T) {
 	})
 }
 
-func TestNewValidation(t *testing.T) {
-	good := client.Options{URL: "https://avi.example.com", Username: "u", Password: "p"}
-	tests := []struct {
-		name    string
-		tweak   func(*client.Options)
-		wantErr string
-	}{
-		{"ok", func(*client.Options) {}, ""},
-		{"password-func", func(o *client.Options) {
-			o.Password = ""
-			o.PasswordFunc = func(context.Context) (client.Password, error) { return "p", nil }
-		}, ""},
-		{"no-scheme", func(o *client.Options) { o.URL = "avi.example.com" }, "want https://host"},
-		{"path", func(o *client.Options) { o.URL = "https://avi.example.com/api" }, "no path"},
-		{"no-user", func(o *client.Options) { o.Username = "" }, "username is required"},
-		{"no-password", func(o *client.Options) { o.Password = "" }, "password"},
-		{"http-client-and-ca", func(o *client.Options) {
-			o.HTTPClient = fakeHTTPClient()
-			o.InsecureSkipVerify = true
-		}, "mutually exclusive"},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			o := good
-			tc.tweak(&o)
-			_, err := client.New(o)
-			if (err == nil) != (tc.wantErr == "") || err != nil && !strings.Contains(err.Error(), tc.wantErr) {
-				t.Errorf("New = %v, want %q", err, tc.wantErr)
-			}
-		})
-	}
-}
-
 func TestErrors(t *testing.T) {
 	fake, c := newClient(t, nil, nil)
 	err := c.GetByName(ctx, aviobj.KindPool, "nope", nil)

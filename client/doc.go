@@ -6,7 +6,7 @@
 // # Session
 //
 // New checks the Options and returns a Client without contacting the
-// controller. The first call (or Login) posts the credentials to /login and
+// controller; its errors match ErrInvalidOptions. The first call (or Login) posts the credentials to /login and
 // keeps the csrftoken and sessionid (or avi-sessionid) cookies of the reply.
 // Every later request carries the cookies, the X-CSRFToken header and a
 // Referer (which the controller demands on writes), X-Avi-Version and
@@ -38,14 +38,42 @@
 // GetByName reports a missing object as ErrNotFound too (the controller
 // answers 200 with an empty list).
 //
+// The text kept from an error body is the "error" (or "detail") member of a
+// JSON reply, the plain text of one such as the CSRF 401 ("CSRF token
+// missing or incorrect."), or the title of an HTML page a proxy sent
+// instead; it is cut to about 1 KiB and cleaned to one line of valid UTF-8
+// without control characters, so it is safe in logs. A 2xx reply the client
+// cannot read (a body that is not the expected JSON, a list page whose next
+// link leaves the collection or repeats a page, a login reply without usable
+// session cookies or with a version that cannot be sent back) is a
+// *DecodeError.
+//
+// Calls refused before anything is sent match ErrInvalidClient (a nil or
+// zero Client), ErrInvalidArgument (a nil context or callback, an empty
+// kind, uuid or name, a nil body for Create or Update, an out that is not a
+// non-nil pointer) or ErrInvalidTenant (see Tenants). No exported function
+// or method panics on nil or zero arguments; those that return no error
+// return "" or false.
+//
 // # Lists
 //
 // List follows the controller's pages (page_size 200, the largest allowed)
 // and always asks for include_name, so refs read back carry their target's
 // name (https://host/api/pool/<uuid>#<name>). The absolute next links are
-// re-issued against the Client's own base URL, never another host.
+// re-issued against the Client's own base URL, never another host, and must
+// stay in the listed collection without repeating a page. GetByName uses the
+// object of the reply with exactly the name asked for.
 //
 // # Security
+//
+// The controller URL must be https://host[:port] and nothing more: New
+// refuses an empty URL, one without a host, with user info
+// (https://admin:pw@host: give Username and Password instead), with a path,
+// query or fragment, and any scheme but https. http:// is refused with
+// ErrInsecureURL unless Options.AllowInsecureHTTP is set, because the
+// password, the session cookies and the CSRF token would travel in clear
+// text; that option is for tests and loopback only. Errors about the URL
+// never quote it, since it might hold a password.
 //
 // TLS certificates are verified, against Options.CAPool or the system
 // roots; InsecureSkipVerify must be asked for. The password is a Password,
@@ -58,6 +86,22 @@
 //
 // A Client works in Options.Tenant ("admin" by default); WithTenant returns
 // a Client for another tenant sharing the same session.
+//
+// The tenant is sent as X-Avi-Tenant and checked before every request, so a
+// mistaken tenant never reaches the controller:
+//
+//   - "*" means all tenants to the controller. It is allowed on reads (GET,
+//     HEAD: listing across tenants, as AKO's cache does) and refused on
+//     every write (POST, PUT, PATCH, DELETE and any other method), which
+//     must name the one tenant it changes.
+//   - Any other tenant must be a plausible name: not empty or blank, no
+//     leading or trailing space, valid UTF-8, and none of the characters
+//     / ? # & , * nor control or format characters.
+//
+// A refused request fails with an error matching ErrInvalidTenant and sends
+// nothing, not even a login. New checks Options.Tenant the same way (and
+// accepts "*" for a Client that only reads); WithTenant, which returns no
+// error, leaves the check to the requests. Logout is sent without a tenant.
 //
 // For tests, package avitest runs an in-memory controller that speaks this
 // protocol.

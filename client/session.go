@@ -43,16 +43,7 @@ func (s *session) do(ctx context.Context, tenant, method, path string, query url
 		s.log.V(2).Info("request", "method", method, "path", reqPath, "tenant", tenant,
 			"status", status, "attempt", attempt, "duration", time.Since(start), "error", errString(err))
 		if err == nil {
-			switch {
-			case status >= 200 && status < 300:
-				if out == nil || len(bytes.TrimSpace(body)) == 0 {
-					return nil
-				}
-				if err := json.Unmarshal(body, out); err != nil {
-					return fmt.Errorf("decoding reply to %s %s: %w", method, reqPath, err)
-				}
-				return nil
-			case (status == http.StatusUnauthorized || status == 419) && !relogged:
+			if (status == http.StatusUnauthorized || status == 419) && !relogged {
 				// The session expired (or the CSRF token went stale): log
 				// in again once, without spending a retry.
 				relogged = true
@@ -63,11 +54,11 @@ func (s *session) do(ctx context.Context, tenant, method, path string, query url
 				attempt--
 				continue
 			}
-			apiErr := newError(status, method, reqPath, body)
-			if !retryableStatus(status) {
-				return apiErr
+			derr := decodeReply(method, reqPath, status, hdr, body, out)
+			if derr == nil || !retryableStatus(status) {
+				return derr
 			}
-			lastErr = apiErr
+			lastErr = derr
 		} else {
 			if !retryableTransport(err) {
 				return fmt.Errorf("%s %s: %w", method, reqPath, err)
@@ -86,6 +77,22 @@ func (s *session) do(ctx context.Context, tenant, method, path string, query url
 			return fmt.Errorf("%s %s: %w (last error: %v)", method, reqPath, err, lastErr)
 		}
 	}
+}
+
+// decodeReply reads a reply: a 2xx body into out (unless out is nil or the
+// body empty), any other status as an *Error. A 2xx body that does not
+// decode is a *DecodeError.
+func decodeReply(method, reqPath string, status int, hdr http.Header, body []byte, out any) error {
+	if status < 200 || status > 299 {
+		return newError(status, method, reqPath, hdr, body)
+	}
+	if out == nil || len(bytes.TrimSpace(body)) == 0 {
+		return nil
+	}
+	if err := json.Unmarshal(body, out); err != nil {
+		return &DecodeError{StatusCode: status, Method: method, Path: reqPath, Reason: describeBody(hdr, body), Err: err}
+	}
+	return nil
 }
 
 func errString(err error) string {
@@ -211,11 +218,71 @@ func (s *session) relogin(ctx context.Context, seen uint64, force bool) error {
 	return s.login(ctx)
 }
 
-// loginReply is the part of the /login reply the client reads.
-type loginReply struct {
-	Version struct {
-		Version string `json:"Version"`
-	} `json:"version"`
+// loginResult is what the client keeps of a /login reply.
+type loginResult struct {
+	csrf, sid, version string
+}
+
+// decodeLogin reads a /login reply: a 2xx status with a csrftoken cookie and
+// a sessionid (or avi-sessionid) cookie, both made of cookie octets, and
+// optionally the controller's version (version.Version of the JSON body),
+// which must be sendable as X-Avi-Version. Another status is an *Error; a
+// 2xx reply without usable cookies, or with an unsendable version, is a
+// *DecodeError. A body that is not the JSON expected only leaves the version
+// unknown.
+func decodeLogin(status int, hdr http.Header, body []byte) (loginResult, error) {
+	const path = "/login"
+	if status < 200 || status > 299 {
+		return loginResult{}, newError(status, http.MethodPost, path, hdr, body)
+	}
+	fail := func(reason string) (loginResult, error) {
+		return loginResult{}, &DecodeError{StatusCode: status, Method: http.MethodPost, Path: path, Reason: reason}
+	}
+	cookies := map[string]string{}
+	for _, c := range (&http.Response{Header: hdr}).Cookies() {
+		cookies[c.Name] = c.Value
+	}
+	r := loginResult{csrf: cookies["csrftoken"], sid: cookies["sessionid"]}
+	if r.sid == "" {
+		r.sid = cookies["avi-sessionid"]
+	}
+	if r.csrf == "" || r.sid == "" {
+		return fail("the reply carried no csrftoken and session cookies")
+	}
+	if !cookieOctets(r.csrf) || !cookieOctets(r.sid) {
+		return fail("the session cookies hold characters that cannot be sent back")
+	}
+	var reply struct {
+		Version struct {
+			Version *string `json:"Version"`
+		} `json:"version"`
+	}
+	if json.Unmarshal(body, &reply) == nil && reply.Version.Version != nil {
+		r.version = *reply.Version.Version
+		if p := versionProblem(r.version); p != "" {
+			return fail(oneLine(fmt.Sprintf("the controller version %q cannot be sent as X-Avi-Version: %s", r.version, p)))
+		}
+	}
+	return r, nil
+}
+
+// maxCookie bounds the size of a session cookie value.
+const maxCookie = 4096
+
+// cookieOctets reports whether v is a non-empty cookie value of RFC 6265
+// cookie-octets (printable ASCII but space, '"', ',', ';' and '\'), which
+// is also a valid X-CSRFToken header value.
+func cookieOctets(v string) bool {
+	if v == "" || len(v) > maxCookie {
+		return false
+	}
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if c <= ' ' || c >= 0x7f || c == '"' || c == ',' || c == ';' || c == '\\' {
+			return false
+		}
+	}
+	return true
 }
 
 // login runs POST /login with retries of transient failures.
@@ -229,7 +296,7 @@ func (s *session) login(ctx context.Context) error {
 		return fmt.Errorf("encoding login: %w", err)
 	}
 	for attempt := 1; ; attempt++ {
-		status, body, hdr, cookies, err := s.loginAttempt(ctx, payload)
+		status, body, hdr, err := s.loginAttempt(ctx, payload)
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return fmt.Errorf("logging in as %q: %w", s.username, ctxErr)
 		}
@@ -240,33 +307,25 @@ func (s *session) login(ctx context.Context) error {
 				return fmt.Errorf("logging in as %q: %w", s.username, err)
 			}
 			lastErr = err
-		case status == http.StatusOK:
-			csrf, sid := cookies["csrftoken"], cookies["sessionid"]
-			if sid == "" {
-				sid = cookies["avi-sessionid"]
-			}
-			if csrf == "" || sid == "" {
-				return fmt.Errorf("logging in as %q: reply carried no csrftoken and session cookies", s.username)
-			}
-			var r loginReply
-			_ = json.Unmarshal(body, &r) // the version is optional
-			s.mu.Lock()
-			s.csrf, s.sid = csrf, sid
-			s.gen++
-			s.ctlVersion = r.Version.Version
-			if s.version == "" {
-				s.version = r.Version.Version
-			}
-			version := s.version
-			s.mu.Unlock()
-			s.log.V(1).Info("logged in", "user", s.username, "controllerVersion", r.Version.Version, "apiVersion", version)
-			return nil
 		default:
-			apiErr := newError(status, http.MethodPost, "/login", body)
-			if !retryableStatus(status) {
-				return fmt.Errorf("logging in as %q: %w", s.username, apiErr)
+			lr, derr := decodeLogin(status, hdr, body)
+			if derr == nil {
+				s.mu.Lock()
+				s.csrf, s.sid = lr.csrf, lr.sid
+				s.gen++
+				s.ctlVersion = lr.version
+				if s.version == "" {
+					s.version = lr.version
+				}
+				version := s.version
+				s.mu.Unlock()
+				s.log.V(1).Info("logged in", "user", s.username, "controllerVersion", lr.version, "apiVersion", version)
+				return nil
 			}
-			lastErr = apiErr
+			if !retryableStatus(status) {
+				return fmt.Errorf("logging in as %q: %w", s.username, derr)
+			}
+			lastErr = derr
 		}
 		if attempt >= s.retry.MaxAttempts {
 			return fmt.Errorf("logging in as %q: giving up after %d attempts: %w", s.username, attempt, lastErr)
@@ -283,14 +342,14 @@ func (s *session) login(ctx context.Context) error {
 }
 
 // loginAttempt sends one POST /login.
-func (s *session) loginAttempt(ctx context.Context, payload []byte) (int, []byte, http.Header, map[string]string, error) {
+func (s *session) loginAttempt(ctx context.Context, payload []byte) (int, []byte, http.Header, error) {
 	actx, cancel := context.WithTimeout(ctx, s.timeout)
 	defer cancel()
 	u := *s.base
 	u.Path = "/login"
 	req, err := http.NewRequestWithContext(actx, http.MethodPost, u.String(), bytes.NewReader(payload))
 	if err != nil {
-		return 0, nil, nil, nil, err
+		return 0, nil, nil, err
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/json")
@@ -303,16 +362,12 @@ func (s *session) loginAttempt(ctx context.Context, payload []byte) (int, []byte
 	}
 	resp, err := s.http.Do(req)
 	if err != nil {
-		return 0, nil, nil, nil, err
+		return 0, nil, nil, err
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
 	if err != nil {
-		return 0, nil, nil, nil, fmt.Errorf("reading login reply: %w", err)
+		return 0, nil, nil, fmt.Errorf("reading login reply: %w", err)
 	}
-	cookies := map[string]string{}
-	for _, c := range resp.Cookies() {
-		cookies[c.Name] = c.Value
-	}
-	return resp.StatusCode, body, resp.Header, cookies, nil
+	return resp.StatusCode, body, resp.Header, nil
 }

@@ -58,7 +58,8 @@ type flags struct {
 	nodeCIDRs, bgpLabels            stringList
 	controllerURL, username, pwFile string
 	caFile, version                 string
-	insecure, fake, local           bool
+	insecure, insecureHTTP          bool
+	fake, local                     bool
 	metricsAddr, probeAddr          string
 	leaderElect                     bool
 	leaderElectionNamespace         string
@@ -98,6 +99,7 @@ func parseFlags(args []string) (*flags, error) {
 	fs.StringVar(&f.pwFile, "avi-password-file", "", "file holding the Avi password (read at every login; never logged)")
 	fs.StringVar(&f.caFile, "avi-ca-file", "", "PEM CA bundle for the controller's certificate (default: system roots)")
 	fs.BoolVar(&f.insecure, "avi-insecure-skip-verify", false, "do not verify the controller's certificate (labs only)")
+	fs.BoolVar(&f.insecureHTTP, "avi-insecure-http", false, "INSECURE: allow an http:// --avi-controller, sending the password and session cookies in clear text (tests on loopback only)")
 	fs.StringVar(&f.version, "avi-version", "", "X-Avi-Version to send (default: the controller's own)")
 	fs.BoolVar(&f.fake, "fake-controller", false, "run against an embedded fake Avi controller (no Avi needed)")
 	fs.BoolVar(&f.local, "local-apiserver", false, "start a throw-away kube-apiserver and etcd (envtest binaries) instead of using a kubeconfig")
@@ -170,6 +172,7 @@ func aviClient(f *flags, m *reconciler.Metrics, log logr.Logger) (*client.Client
 	pwFile := f.pwFile
 	c, err := client.New(client.Options{
 		URL: f.controllerURL, Username: f.username, Version: f.version, Tenant: f.opts.Tenant,
+		AllowInsecureHTTP: f.insecureHTTP,
 		PasswordFunc: func(context.Context) (client.Password, error) {
 			b, err := os.ReadFile(pwFile)
 			if err != nil {

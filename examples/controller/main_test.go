@@ -1,8 +1,17 @@
 package main
 
 import (
+	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/go-logr/logr"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/avil4/avil4/client"
+	"github.com/avil4/avil4/examples/controller/reconciler"
 )
 
 func TestParseFlags(t *testing.T) {
@@ -26,6 +35,38 @@ func TestParseFlags(t *testing.T) {
 				t.Fatalf("error %v, want one containing %q", err, tc.wantErr)
 			case tc.wantErr == "" && (f.opts.ClusterName != "cluster" || f.opts.DefaultLBController == nil || !*f.opts.DefaultLBController):
 				t.Fatalf("defaults not applied: %+v", f.opts)
+			}
+		})
+	}
+}
+
+// TestInsecureHTTPFlag: an http:// --avi-controller is refused unless
+// --avi-insecure-http is given.
+func TestInsecureHTTPFlag(t *testing.T) {
+	pw := filepath.Join(t.TempDir(), "password")
+	if err := os.WriteFile(pw, []byte("secret"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	base := []string{"--avi-controller", "http://127.0.0.1:1", "--avi-username", "admin", "--avi-password-file", pw}
+	for _, tc := range []struct {
+		name    string
+		args    []string
+		wantErr error
+	}{
+		{"http-refused", base, client.ErrInsecureURL},
+		{"http-opted-in", append(append([]string(nil), base...), "--avi-insecure-http"), nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f, err := parseFlags(tc.args)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c, closeAvi, err := aviClient(f, reconciler.NewMetrics(prometheus.NewRegistry()), logr.Discard())
+			if !errors.Is(err, tc.wantErr) || (err == nil) != (tc.wantErr == nil) || (err == nil) != (c != nil) {
+				t.Fatalf("aviClient = %v, %v; want %v", c, err, tc.wantErr)
+			}
+			if closeAvi != nil {
+				closeAvi()
 			}
 		})
 	}

@@ -7,11 +7,11 @@
 //	go run ./examples/fakecontroller -o json --dir /tmp/avi
 //	go run ./examples/fakecontroller --fault-rate 0.05 --seed 7 -v
 //
-// It serves HTTPS on a free loopback port (127.0.0.1) with a self-signed
-// certificate, accepts one user (admin) with a random password, writes that
-// password (mode 0600, no newline) and the certificate (PEM) to the files
-// "password" and "ca.pem" of --dir (default: a new temporary directory,
-// removed on exit), and prints how to reach it on stdout:
+// It serves HTTPS on a free loopback port (127.0.0.1) with a certificate of
+// its own CA (see TLS below), accepts one user (admin) with a random
+// password, writes that password (mode 0600, no newline) to the file
+// "password" of --dir (default: a new temporary directory, removed on exit)
+// beside the CA certificate "ca.pem", and prints how to reach it on stdout:
 //
 //	export AVI_CONTROLLER=https://127.0.0.1:41235
 //	export AVI_USERNAME=admin
@@ -36,13 +36,42 @@
 //	go run ./examples/translate --controller "$AVI_CONTROLLER" --username "$AVI_USERNAME" \
 //	  --password-file "$AVI_PASSWORD_FILE" --ca-file "$AVI_CA_FILE"
 //
+// # TLS
+//
+// The fake never serves httptest's built-in certificate, whose private key
+// is published in Go's source (trusting it would let anyone impersonate any
+// TLS server to you). Instead, per --dir, it makes:
+//
+//   - a CA: an ECDSA P-256 key, CA:TRUE with path length 0, key usage
+//     certSign, named "avil4 fake Avi controller CA", valid one year, and
+//     name-constrained to the names below, so that even trusted it vouches
+//     for nothing else. Its certificate is "ca.pem" (mode 0644): trust that
+//     file, e.g. curl --cacert, --ca-file of the translate command,
+//     --avi-ca-file of the example operator.
+//   - a serving certificate it signs: CA:FALSE, extended key usage
+//     serverAuth, for localhost, 127.0.0.1 and ::1 plus every --cert-host,
+//     as long as the CA: "server.pem" (0644) with its key "server-key.pem"
+//     (0600).
+//
+// The CA's private key is never written: it signs the serving certificate
+// and is dropped, so no file of --dir can mint another certificate. A
+// restart with the same --dir reuses the three files when ca.pem is a CA
+// this command made, the key file is a regular file readable by its owner
+// only, the key matches server.pem, and server.pem verifies against ca.pem
+// for every host for at least another 7 days. Otherwise it makes a new CA
+// and serving certificate (and says why on stderr), and ca.pem must be
+// trusted anew. All files are written to a temporary file and renamed, with
+// their modes set exactly.
+//
 // With -o json the same facts are one JSON object on stdout (url, username,
 // passwordFile, caFile, version, tenants, dir) and the example commands go
 // to stderr.
 //
 // Flags:
 //
-//	--dir DIR          where to write password and ca.pem (created 0700 if missing; kept on exit)
+//	--dir DIR          where to write password, ca.pem, server.pem and server-key.pem
+//	                   (created 0700 if missing; kept on exit and reused by the next run)
+//	--cert-host H      an extra DNS name or IP the serving certificate covers (repeatable)
 //	--vip-range CIDR   range auto-allocated VIPs come from (default 10.50.0.0/24); repeat for IPv6
 //	--version V        controller version reported at login, newest X-Avi-Version accepted
 //	--tenant NAME      an extra tenant besides admin (repeatable)

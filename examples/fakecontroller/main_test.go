@@ -180,6 +180,7 @@ func TestBadFlags(t *testing.T) {
 		{"--fault-rate", "2"},
 		{"-o", "yaml"},
 		{"--tenant", "admin"},
+		{"--cert-host", "*.avi.test"},
 		{"extra"},
 	} {
 		err := run(context.Background(), args, io.Discard, io.Discard)

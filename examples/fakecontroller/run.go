@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net/netip"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -30,7 +31,8 @@ type Info struct {
 	Username string `json:"username"`
 	// PasswordFile holds the password (mode 0600, no trailing newline).
 	PasswordFile string `json:"passwordFile"`
-	// CAFile holds the server's self-signed certificate in PEM form.
+	// CAFile holds, in PEM form, the certificate of the CA this command made
+	// for --dir, which issued the server's certificate: trust it (only it).
 	CAFile string `json:"caFile"`
 	// Version is the controller version, to send as X-Avi-Version.
 	Version string `json:"version"`
@@ -55,15 +57,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var (
 		dir, version, output string
 		vipRanges, tenants   stringList
+		certHosts            stringList
 		seed                 uint64
 		faultRate            float64
 		latency              time.Duration
 		verbose              bool
 	)
-	fl.StringVar(&dir, "dir", "", "directory for the password and ca.pem files (default: a new temporary directory, removed on exit)")
+	fl.StringVar(&dir, "dir", "", "directory for the password, the CA (ca.pem) and the serving certificate, reused by later runs (default: a new temporary directory, removed on exit)")
 	fl.Var(&vipRanges, "vip-range", "CIDR auto-allocated VIPs come from, per address family (repeatable; default 10.50.0.0/24)")
 	fl.StringVar(&version, "version", "", "controller version to report (default: the embedded schema's)")
 	fl.Var(&tenants, "tenant", "extra tenant besides admin (repeatable)")
+	fl.Var(&certHosts, "cert-host", "extra DNS name or IP address the serving certificate covers besides localhost, 127.0.0.1 and ::1 (repeatable)")
 	fl.Uint64Var(&seed, "seed", 1, "seed of uuids, session ids and random faults")
 	fl.Float64Var(&faultRate, "fault-rate", 0, "probability (0..1) that an /api/ request gets a random fault")
 	fl.DurationVar(&latency, "latency", 0, "delay of every /api/ request")
@@ -97,6 +101,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if t == "" || t == "admin" || t == "*" {
 			return fmt.Errorf("%w: --tenant %q: give a new tenant name", errUsage, t)
 		}
+	}
+	for i, h := range certHosts {
+		n, err := certHost(h)
+		if err != nil {
+			return fmt.Errorf("%w: --cert-host %q: %v", errUsage, h, err)
+		}
+		certHosts[i] = n
 	}
 
 	// The fake derives its default password from the seed, which is fine in
@@ -138,8 +149,24 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 
+	// The fake serves with a certificate of a CA made for dir, never with
+	// httptest's, whose private key is published in Go's source.
+	tm, err := ensureTLS(dir, certHosts, time.Now())
+	if err != nil {
+		return err
+	}
+	if tm.reused {
+		fmt.Fprintf(stderr, "fakecontroller: reusing the CA and serving certificate of %s\n", dir)
+	} else {
+		fmt.Fprintf(stderr, "fakecontroller: made a new CA (%s) and serving certificate: %s\n", filepath.Join(dir, caFileName), tm.reason)
+	}
+	opts = append(opts, avitest.WithTLSCertificate(tm.cert))
+
 	fake := avitest.New(opts...)
 	defer fake.Close()
+	if err := coveredURL(tm, fake.URL()); err != nil {
+		return err
+	}
 
 	info := Info{
 		URL:          fake.URL(),
@@ -151,9 +178,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		Dir:          dir,
 	}
 	if err := writeFile(info.PasswordFile, []byte(fake.Password()), 0o600); err != nil {
-		return err
-	}
-	if err := writeFile(info.CAFile, fake.CertificatePEM(), 0o644); err != nil {
 		return err
 	}
 
@@ -170,10 +194,44 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// writeFile writes data to a new file (replacing an old one) with mode perm.
+// writeFile replaces name by a file holding data with mode perm exactly
+// (whatever the umask): written to a temporary file of the same directory,
+// then renamed over name, so a reader never sees a partial file and an old
+// file's mode (or a symlink in its place) is not kept.
 func writeFile(name string, data []byte, perm os.FileMode) error {
-	_ = os.Remove(name) // WriteFile keeps the mode of an existing file
-	return os.WriteFile(name, data, perm)
+	f, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	_, err = f.Write(data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(tmp, perm)
+	}
+	if err == nil {
+		err = os.Rename(tmp, name)
+	}
+	if err != nil {
+		_ = os.Remove(tmp)
+		return fmt.Errorf("writing %s: %w", name, err)
+	}
+	return nil
+}
+
+// coveredURL checks that the serving certificate covers the host of the
+// URL the fake listens on.
+func coveredURL(tm *tlsMaterial, rawURL string) error {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return err
+	}
+	if err := tm.leaf.VerifyHostname(u.Hostname()); err != nil {
+		return fmt.Errorf("the serving certificate does not cover the listen address: %w", err)
+	}
+	return nil
 }
 
 // exports renders info as shell export lines.

@@ -26,6 +26,7 @@ type applyFlags struct {
 	tenant       string
 	caFile       string
 	insecure     bool
+	insecureHTTP bool // allow an http:// --controller: password in clear text
 	dryRun       bool
 	noApply      bool
 	stats        bool
@@ -86,6 +87,7 @@ func (f applyFlags) connect(sets []*aviobj.Set) (*target, error) {
 		return nil, errors.New("--controller needs --username and --password-file")
 	}
 	opts := client.Options{URL: f.controller, Username: f.username, Tenant: f.tenant, InsecureSkipVerify: f.insecure,
+		AllowInsecureHTTP: f.insecureHTTP,
 		// The password is read at every login, never kept in a flag.
 		PasswordFunc: func(context.Context) (client.Password, error) {
 			b, err := os.ReadFile(f.passwordFile)

@@ -2,12 +2,14 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/avil4/avil4/avitest"
+	"github.com/avil4/avil4/client"
 )
 
 // statsLines returns the --stats records printed on stderr.
@@ -122,5 +124,40 @@ func TestRealControllerFlags(t *testing.T) {
 	_, stderr, code = runCLI(t, "", args[:len(args)-2]...)
 	if code != exitApply || fake.Calls().Writes() != 0 {
 		t.Errorf("exit %d, writes %d without the CA file; want %d and none:\n%s", code, fake.Calls().Writes(), exitApply, stderr)
+	}
+}
+
+// TestInsecureHTTPFlag: an http:// --controller is refused unless
+// --insecure-http is given.
+func TestInsecureHTTPFlag(t *testing.T) {
+	pw := filepath.Join(t.TempDir(), "password")
+	if err := os.WriteFile(pw, []byte("secret"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name         string
+		url          string
+		insecureHTTP bool
+		wantErr      error
+	}{
+		{"http-refused", "http://127.0.0.1:1", false, client.ErrInsecureURL},
+		{"http-opted-in", "http://127.0.0.1:1", true, nil},
+		{"https", "https://127.0.0.1:1", false, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := applyFlags{controller: tc.url, username: "admin", passwordFile: pw, insecureHTTP: tc.insecureHTTP}
+			target, err := f.connect(nil)
+			if !errors.Is(err, tc.wantErr) || (err == nil) != (tc.wantErr == nil) {
+				t.Fatalf("connect = %v, want %v", err, tc.wantErr)
+			}
+			if target != nil {
+				target.close()
+			}
+		})
+	}
+	// The flag exists and says it is insecure.
+	_, stderr, code := runCLI(t, "", "-h")
+	if !strings.Contains(stderr, "-insecure-http") || !strings.Contains(stderr, "INSECURE") {
+		t.Errorf("-h (exit %d) does not show --insecure-http as insecure:\n%s", code, stderr)
 	}
 }
