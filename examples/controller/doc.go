@@ -25,7 +25,7 @@
 // --ip-family, --t1lr, --enable-rhi, --bgp-peer-label, --auto-fqdn,
 // --fqdn-subdomain, --healthz-monitor, --gateway-controller), the Avi
 // connection (--avi-controller, --avi-username, --avi-password-file,
-// --avi-ca-file, --avi-insecure-skip-verify, --avi-version) and the manager
+// --avi-ca-file, --avi-insecure-skip-verify, --avi-insecure-http, --avi-version) and the manager
 // (--leader-elect, --metrics-bind-address, --health-probe-bind-address).
 // The password is read from its file at every login and never logged.
 package main

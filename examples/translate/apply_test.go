@@ -155,8 +155,15 @@ func TestInsecureHTTPFlag(t *testing.T) {
 			}
 		})
 	}
+	// On the command line, an http:// controller is a usage error (exit 2)
+	// and nothing is sent.
+	manifest := filepath.Join("..", "manifests", "sctp-loadbalancer.yaml")
+	_, stderr, code := runCLI(t, "", "-f", manifest, "--controller", "http://127.0.0.1:1", "--username", "admin", "--password-file", pw)
+	if code != exitUsage || !strings.Contains(stderr, "insecure") {
+		t.Errorf("http:// controller: exit %d, want %d with the reason:\n%s", code, exitUsage, stderr)
+	}
 	// The flag exists and says it is insecure.
-	_, stderr, code := runCLI(t, "", "-h")
+	_, stderr, code = runCLI(t, "", "-h")
 	if !strings.Contains(stderr, "-insecure-http") || !strings.Contains(stderr, "INSECURE") {
 		t.Errorf("-h (exit %d) does not show --insecure-http as insecure:\n%s", code, stderr)
 	}

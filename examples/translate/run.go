@@ -21,6 +21,7 @@ import (
 
 	"github.com/avil4/avil4/aviobj"
 	"github.com/avil4/avil4/avitest"
+	"github.com/avil4/avil4/client"
 	"github.com/avil4/avil4/examples/manifests"
 	"github.com/avil4/avil4/internal/manifest"
 	"github.com/avil4/avil4/l4"
@@ -276,6 +277,9 @@ func runWith(args []string, stdin io.Reader, stdout, stderr io.Writer, h hooks) 
 	if werr := write(stdout, out, format); werr != nil {
 		fmt.Fprintf(stderr, "translate: %v\n", werr)
 		return exitUsage
+	}
+	if errors.Is(err, client.ErrInvalidOptions) {
+		return exitUsage // a bad or insecure --controller URL is a usage error
 	}
 	if err != nil {
 		return exitApply
