@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"net/url"
 	"reflect"
-		"slices"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
