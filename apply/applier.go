@@ -626,12 +626,12 @@ func (a *Applier) deleteWith(ctx context.Context, c *client.Client, k Key, set *
 		}
 		seen[o.uuid] = true
 		if err := w.judge(ctx, v, o, n.desired); err != nil {
-			var ce *CollisionError
-			if i == 0 && errors.As(err, &ce) {
-				// Another Kubernetes object holds the name: what cannot be
-				// told from it is its.
-				h := aviobj.IdentityOf(o.obj)
-				w.holder = &h
+			if i == 0 && errors.Is(err, ErrForeignObject) {
+				// Someone else holds the name: what it refers to, and
+				// what cannot be told from it, is its.
+				if herr := w.hold(ctx, v, o); herr != nil {
+					return nil, herr
+				}
 			}
 			if errors.Is(err, ErrForeignObject) {
 				log.V(1).Info("leaving an object of someone else alone", "kind", o.kind, "name", o.name, "reason", err.Error())
@@ -836,7 +836,10 @@ func crossCollisions(sets []*aviobj.Set, keys []Key, errs []error) {
 		if errs[i] != nil {
 			continue
 		}
-		for _, o := range set.Objects() {
+		objs := set.Objects()
+		// The VirtualService first, as Plan judges it.
+		objs = append(objs[len(objs)-1:], objs[:len(objs)-1]...)
+		for _, o := range objs {
 			id := keys[i].Tenant + "/" + string(o.AviKind()) + "/" + o.AviName()
 			f, dup := seen[id]
 			if !dup {

@@ -25,10 +25,15 @@ type claim struct {
 	// liveVS is the live VirtualService of the Set's name, once judged
 	// ours.
 	liveVS *liveObj
-	// holder is the identity of the live VirtualService holding the Set's
-	// name for another Kubernetes object of the same owner (a collision),
-	// when deleting: objects whose markers cannot tell that object from
-	// the Set's are left to it.
+	// holderVS is the live VirtualService holding the Set's name for
+	// someone else (another owner or another Kubernetes object), when
+	// deleting; held are the uuids of the objects it refers to
+	// (transitively), which are left to it.
+	holderVS *liveObj
+	held     map[string]bool
+	// holder is the identity of holderVS when it has the Set's owner (a
+	// collision): objects whose markers cannot tell that Kubernetes object
+	// from the Set's are left to it too.
 	holder *aviobj.Identity
 }
 
@@ -91,6 +96,9 @@ func (w *claim) ownedBy(o aviobj.Object) bool {
 // Kubernetes object holding the Set's VirtualService name (a shared-VIP
 // group and a Gateway of one name and namespace) is left to the holder.
 func (w *claim) judge(ctx context.Context, v view, live *liveObj, desired aviobj.Object) error {
+	if w.held[live.uuid] {
+		return w.collision(live, w.holderVS.obj, w.holderVia(), desired)
+	}
 	if !w.ownedBy(live.obj) {
 		return &ForeignObjectError{Kind: live.kind, Name: live.name, Tenant: w.tenant, UUID: live.uuid, Owner: ownerOf(live.obj)}
 	}
@@ -109,8 +117,45 @@ func (w *claim) judge(ctx context.Context, v view, live *liveObj, desired aviobj
 	if !ok {
 		return w.collision(live, live.obj, "", desired)
 	}
-	if w.held(aviobj.IdentityOf(live.obj)) {
+	if w.ambiguous(aviobj.IdentityOf(live.obj)) {
 		return w.collision(live, nil, w.holderVia(), desired)
+	}
+	return nil
+}
+
+// hold records vs, the live VirtualService of the Set's name, as held by
+// someone else, and reads what it refers to (transitively), which is then
+// never taken for the Set's.
+func (w *claim) hold(ctx context.Context, v view, vs *liveObj) error {
+	w.holderVS = vs
+	w.held = map[string]bool{}
+	if w.ownedBy(vs.obj) {
+		id := aviobj.IdentityOf(vs.obj)
+		w.holder = &id
+	}
+	queue := []*liveObj{vs}
+	for len(queue) > 0 {
+		o := queue[0]
+		queue = queue[1:]
+		for _, ref := range outgoingRefs(o.obj) {
+			r, err := aviobj.ParseRef(ref)
+			if err != nil || kindRank(r.Kind) < 0 || strings.HasPrefix(r.Name, "System-") {
+				continue
+			}
+			var t *liveObj
+			if r.UUID != "" {
+				t, err = v.byUUID(ctx, r.Kind, r.UUID)
+			} else {
+				t, err = v.byName(ctx, r.Kind, r.Name)
+			}
+			if err != nil {
+				return err
+			}
+			if t != nil && !w.held[t.uuid] {
+				w.held[t.uuid] = true
+				queue = append(queue, t)
+			}
+		}
 	}
 	return nil
 }
@@ -128,9 +173,9 @@ func (w *claim) fits(id aviobj.Identity) bool {
 	return id.Matches(w.id)
 }
 
-// held reports whether an object with identity id could be the holder's
+// ambiguous reports whether an object with identity id could be the holder's
 // as well as the Set's.
-func (w *claim) held(id aviobj.Identity) bool {
+func (w *claim) ambiguous(id aviobj.Identity) bool {
 	return w.holder != nil && !id.IsZero() && id.Matches(*w.holder)
 }
 
@@ -172,7 +217,7 @@ func (w *claim) referrerFits(r *liveObj) bool {
 		return true
 	}
 	id := aviobj.IdentityOf(r.obj)
-	if w.held(id) {
+	if w.ambiguous(id) {
 		return false
 	}
 	if r.kind == aviobj.KindVirtualService && w.vs != nil {
@@ -262,7 +307,7 @@ func strayPools(ctx context.Context, v view, w *claim) ([]*liveObj, error) {
 			if !poolSuffix.MatchString(strings.TrimPrefix(o.name, w.name+"-")) || !w.fits(id) {
 				continue
 			}
-		case !id.Matches(w.id) || w.held(id):
+		case !id.Matches(w.id) || w.ambiguous(id):
 			continue
 		}
 		out = append(out, o)
