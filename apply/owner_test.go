@@ -142,9 +142,11 @@ func TestOwnershipRules(t *testing.T) {
 		},
 		wantErr: "collision", wantObj: "virtualservice c1--ns-grp", wantMsg: "belongs to Gateway ns/grp, not to shared-VIP group ns/grp",
 	}, {
-		name:    "vs-of-another-owner",
-		set:     svcSet,
-		change:  func(t *testing.T, f *avitest.Server) { editField(t, f, "virtualservice", "c1--ns-svc", "created_by", "ako-c2") },
+		name: "vs-of-another-owner",
+		set:  svcSet,
+		change: func(t *testing.T, f *avitest.Server) {
+			editField(t, f, "virtualservice", "c1--ns-svc", "created_by", "ako-c2")
+		},
 		wantErr: "foreign", wantObj: "virtualservice c1--ns-svc",
 	}, {
 		// Port and Protocol of a policy set list what it serves.
@@ -169,9 +171,11 @@ func TestOwnershipRules(t *testing.T) {
 		change:  setMarkers("pool", "c1--ns-svc-TCP-80", "clustername=c1", "Namespace=ns", "ServiceName=svc", "Port=80", "Protocol=TCP", "GatewayName=svc"),
 		wantErr: "collision", wantObj: "pool c1--ns-svc-TCP-80", wantMsg: "belongs to Gateway or shared-VIP group ns/svc, not to Service ns/svc",
 	}, {
-		name:    "pool-of-another-owner",
-		set:     svcSet,
-		change:  func(t *testing.T, f *avitest.Server) { editField(t, f, "pool", "c1--ns-svc-TCP-80", "created_by", "ako-c2") },
+		name: "pool-of-another-owner",
+		set:  svcSet,
+		change: func(t *testing.T, f *avitest.Server) {
+			editField(t, f, "pool", "c1--ns-svc-TCP-80", "created_by", "ako-c2")
+		},
 		wantErr: "foreign", wantObj: "pool c1--ns-svc-TCP-80",
 	}, {
 		// A run stopped after the VsVip: nothing refers to it, it is adopted.
