@@ -269,16 +269,11 @@ func (a *Applier) plan(ctx context.Context, set *aviobj.Set, k Key, v view) (*Ch
 			w.liveVS = live
 		}
 	}
-	// One list reads all the Set's pools (and stray ones): by name prefix
-	// for a dedicated Service, by marker for a group.
-	if len(set.Pools) > 0 {
-		var err error
-		if isGroup(w.id) {
-			_, err = v.withMarker(ctx, aviobj.KindPool, aviobj.MarkerGatewayName, w.id.Name, groupPoolPrefix(w.cluster, w.id))
-		} else if strings.HasPrefix(set.Pools[0].Name, k.Name+"-") {
-			_, err = v.withPrefix(ctx, aviobj.KindPool, k.Name+"-")
-		}
-		if err != nil {
+	// One list per kind reads all the Set's pools and custom monitors (and
+	// stray ones): by name prefix for a dedicated Service, by marker for a
+	// group.
+	for _, kind := range []aviobj.Kind{aviobj.KindHealthMonitor, aviobj.KindPool} {
+		if _, err := prefetch(ctx, v, w, kind); err != nil {
 			return nil, err
 		}
 	}
@@ -364,13 +359,15 @@ func (a *Applier) staleObjects(ctx context.Context, v view, w *claim, lives []*l
 		queue = append(queue, o)
 		return nil
 	}
-	strays, err := strayPools(ctx, v, w)
-	if err != nil {
-		return nil, err
-	}
-	for _, o := range strays {
-		if err := add(o); err != nil {
+	for _, kind := range []aviobj.Kind{aviobj.KindPool, aviobj.KindHealthMonitor} {
+		found, err := strays(ctx, v, w, kind)
+		if err != nil {
 			return nil, err
+		}
+		for _, o := range found {
+			if err := add(o); err != nil {
+				return nil, err
+			}
 		}
 	}
 	for len(queue) > 0 {
@@ -913,7 +910,7 @@ func FailedSets(err error) []*SetError {
 // has some), in parallel, filtered by the longest name prefix the Sets
 // share.
 func (a *Applier) index(ctx context.Context, c *client.Client, sets []*aviobj.Set, keys []Key) (*indexView, error) {
-	kinds := []aviobj.Kind{aviobj.KindVsVip, aviobj.KindPool, aviobj.KindL4PolicySet, aviobj.KindVirtualService}
+	kinds := []aviobj.Kind{aviobj.KindHealthMonitor, aviobj.KindVsVip, aviobj.KindPool, aviobj.KindL4PolicySet, aviobj.KindVirtualService}
 	var names []string
 	for i, s := range sets {
 		if isGroup(keys[i].Identity) {
@@ -922,9 +919,6 @@ func (a *Applier) index(ctx context.Context, c *client.Client, sets []*aviobj.Se
 			names = append(names, groupPoolPrefix(keys[i].ClusterName, keys[i].Identity))
 		}
 		for _, o := range s.Objects() {
-			if o.AviKind() == aviobj.KindHealthMonitor && !slices.Contains(kinds, aviobj.KindHealthMonitor) {
-				kinds = append(kinds, aviobj.KindHealthMonitor)
-			}
 			names = append(names, o.AviName())
 		}
 	}

@@ -261,38 +261,45 @@ func (w *claim) collision(live *liveObj, holderObj aviobj.Object, via string, de
 	return e
 }
 
-// poolSuffix is what follows "<set name>-" in the name of a dedicated
-// Service's pool.
-var poolSuffix = regexp.MustCompile(`^(TCP|UDP|SCTP)-[0-9]+$`)
+// strayNames are what follows "<set name>-" in the names of a dedicated
+// Service's pools and custom monitors.
+var strayNames = map[aviobj.Kind]*regexp.Regexp{
+	aviobj.KindPool:          regexp.MustCompile(`^(TCP|UDP|SCTP)-[0-9]+$`),
+	aviobj.KindHealthMonitor: regexp.MustCompile(`^((TCP|UDP|SCTP)-[0-9]+-hm|healthz)$`),
+}
 
 // isGroup reports whether id is a shared-VIP group's or a Gateway's.
 func isGroup(id aviobj.Identity) bool {
 	return id.Origin == aviobj.OriginSharedVIP || id.Origin == aviobj.OriginGateway || id.Origin == aviobj.OriginGroup
 }
 
-// strayPools returns the pools of the Set that nothing may refer to any
-// more (a run that stopped between dropping a port's rule and deleting its
-// pool leaves one), by owner and identity:
+// prefetch reads, with one list, the pools or custom monitors of the Set
+// (and stray ones): by name prefix for a dedicated Service, by marker for a
+// group. Later reads of the Set's objects of that kind are answered from it.
+func prefetch(ctx context.Context, v view, w *claim, kind aviobj.Kind) ([]*liveObj, error) {
+	if isGroup(w.id) {
+		return v.withMarker(ctx, kind, aviobj.MarkerGatewayName, w.id.Name, groupPoolPrefix(w.cluster, w.id))
+	}
+	return v.withPrefix(ctx, kind, w.name+"-")
+}
+
+// strays returns the pools or custom monitors of the Set that nothing may
+// refer to any more (a run that stopped between dropping a port's rule or a
+// pool's monitor and deleting it leaves one), by owner and identity:
 //
-//   - a dedicated Service's: the pools named "<set name>-..." whose
-//     identity is the Service (one list by name, which also answers the
-//     reads of the Set's pools);
+//   - a dedicated Service's: those named "<set name>-..." whose identity is
+//     the Service;
 //   - a shared-VIP group's or Gateway's, whose pools are named after their
-//     backend Services: the pools with the group's GatewayName marker (one
-//     list by marker) whose identity is the group;
-//   - a Key without identity: the pools named "<set name>-<PROTOCOL>-<port>"
-//     whose markers name no other Kubernetes object.
-func strayPools(ctx context.Context, v view, w *claim) ([]*liveObj, error) {
+//     backend Services: those with the group's GatewayName marker whose
+//     identity is the group;
+//   - a Key without identity: those named "<set name>-<PROTOCOL>-<port>"
+//     (monitors "...-hm" or "<set name>-healthz") whose markers name no
+//     other Kubernetes object.
+func strays(ctx context.Context, v view, w *claim, kind aviobj.Kind) ([]*liveObj, error) {
 	if w.name == "" {
 		return nil, nil
 	}
-	var cands []*liveObj
-	var err error
-	if isGroup(w.id) {
-		cands, err = v.withMarker(ctx, aviobj.KindPool, aviobj.MarkerGatewayName, w.id.Name, groupPoolPrefix(w.cluster, w.id))
-	} else {
-		cands, err = v.withPrefix(ctx, aviobj.KindPool, w.name+"-")
-	}
+	cands, err := prefetch(ctx, v, w, kind)
 	if err != nil {
 		return nil, err
 	}
@@ -304,7 +311,7 @@ func strayPools(ctx context.Context, v view, w *claim) ([]*liveObj, error) {
 		id := aviobj.IdentityOf(o.obj)
 		switch {
 		case w.id.IsZero():
-			if !poolSuffix.MatchString(strings.TrimPrefix(o.name, w.name+"-")) || !w.fits(id) {
+			if !strings.HasPrefix(o.name, w.name+"-") || !strayNames[kind].MatchString(o.name[len(w.name)+1:]) || !w.fits(id) {
 				continue
 			}
 		case !id.Matches(w.id) || w.ambiguous(id):
