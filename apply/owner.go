@@ -108,7 +108,7 @@ func (w *claim) judge(ctx context.Context, v view, live *liveObj, desired aviobj
 	case live.kind == aviobj.KindHealthMonitor && len(aviobj.IdentityMarkers(live.obj)) == 0:
 		return w.judgeByReferrers(ctx, v, live, aviobj.KindPool, desired)
 	}
-	ok := false
+	var ok bool
 	if desired != nil {
 		ok = aviobj.SameIdentity(desired, live.obj)
 	} else {
