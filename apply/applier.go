@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/url"
 	"reflect"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -33,7 +32,8 @@ type Options struct {
 
 // Applier makes the controller hold what Sets describe. It is safe for
 // concurrent use; two Applies of the same Set at once converge (the loser of
-// a create race re-reads the winner's object).
+// a create race re-reads the winner's object). A zero or nil Applier, or one
+// made by New with a nil client, returns ErrNoClient from every method.
 type Applier struct {
 	c    *client.Client
 	log  logr.Logger
@@ -52,9 +52,28 @@ func New(c *client.Client, opts Options) *Applier {
 	return a
 }
 
+// ready returns ErrNoClient when a cannot talk to a controller.
+func (a *Applier) ready() error {
+	if a == nil || a.c == nil {
+		return ErrNoClient
+	}
+	return nil
+}
+
+// logger is a's logger (a zero Applier's discards).
+func (a *Applier) logger() logr.Logger {
+	if a.log.GetSink() == nil {
+		return logr.Discard()
+	}
+	return a.log
+}
+
 // Key identifies the objects of a Set on the controller when the Set itself
 // is gone (its Service was deleted): the name shared by its VirtualService,
-// VsVip and L4PolicySet, its tenant and its owner.
+// VsVip and L4PolicySet, its tenant, its owner and the Kubernetes object it
+// was made for. Keys are comparable and marshal to JSON, to be recorded
+// (e.g. in an annotation) before the first write; compare them with
+// SameSet.
 type Key struct {
 	// Tenant of the objects ("" means "admin").
 	Tenant string `json:"tenant"`
@@ -65,32 +84,90 @@ type Key struct {
 	// CreatedBy is the owner's created_by ("" means
 	// aviobj.CreatedBy(ClusterName)).
 	CreatedBy string `json:"createdBy"`
+	// Identity is the Service, shared-VIP group or Gateway the Set is made
+	// for (aviobj.IdentityOf its VirtualService), so that DeleteKey removes
+	// only that object's objects, never those of another Kubernetes object
+	// whose names coincide. The zero Identity (a Key recorded by an earlier
+	// version, or built by hand without one) makes DeleteKey cautious: it
+	// deletes only objects named after the Key (and what they refer to)
+	// whose identity markers are absent or name a Kubernetes object whose
+	// VirtualService carries the Key's Name; it cannot tell apart two
+	// Kubernetes objects whose names coincide. Record KeyOf(set) again to
+	// give an old Key its identity.
+	Identity aviobj.Identity `json:"identity,omitzero"`
 }
 
-// KeyOf returns the Key of a Set.
+// KeyOf returns the Key of a Set; the zero Key for nil.
 func KeyOf(set *aviobj.Set) Key {
-	return Key{Tenant: set.Tenant, Name: set.Name(), ClusterName: set.ClusterName, CreatedBy: set.CreatedBy}
+	if set == nil {
+		return Key{}
+	}
+	return Key{Tenant: set.Tenant, Name: set.Name(), ClusterName: set.ClusterName, CreatedBy: set.CreatedBy,
+		Identity: aviobj.IdentityOf(set.VirtualService)}
 }
 
-func (k Key) normalised() (Key, error) {
+// SameSet reports whether k and o name the same objects: the same tenant,
+// name and owner once defaults are applied ("" tenant is "admin", ""
+// CreatedBy is aviobj.CreatedBy(ClusterName)), and the same Identity when
+// both have one. Use it, not ==, to decide whether the objects recorded
+// under an old Key must go: a Key recorded by an earlier version has no
+// Identity and names the same objects as KeyOf of the same Set.
+func (k Key) SameSet(o Key) bool {
+	a, b := k.withDefaults(), o.withDefaults()
+	if a.Tenant != b.Tenant || a.Name != b.Name || a.ClusterName != b.ClusterName || a.CreatedBy != b.CreatedBy {
+		return false
+	}
+	return a.Identity.IsZero() || b.Identity.IsZero() || a.Identity == b.Identity
+}
+
+func (k Key) withDefaults() Key {
 	if k.Tenant == "" {
 		k.Tenant = client.DefaultTenant
 	}
+	if k.CreatedBy == "" && k.ClusterName != "" {
+		k.CreatedBy = aviobj.CreatedBy(k.ClusterName)
+	}
+	return k
+}
+
+func (k Key) normalised() (Key, error) {
 	if k.ClusterName == "" {
 		return k, fmt.Errorf("%w: no cluster name", ErrInvalidSet)
 	}
-	if k.CreatedBy == "" {
-		k.CreatedBy = aviobj.CreatedBy(k.ClusterName)
+	if k.Name == "" {
+		return k, fmt.Errorf("%w: no name (a Set is named by its VirtualService)", ErrInvalidSet)
 	}
-	return k, nil
+	return k.withDefaults(), nil
+}
+
+// preflight returns the Key of a Set that may be applied, or an
+// *InvalidSetError listing every reason it may not: aviobj.Check, and
+// objects whose identity markers name another Kubernetes object than the
+// Set's VirtualService. It reads nothing.
+func preflight(set *aviobj.Set) (Key, error) {
+	problems := aviobj.Check(set)
+	problems = append(problems, identityProblems(set)...)
+	if len(problems) > 0 {
+		var tenant string
+		if set != nil {
+			tenant = set.Tenant
+		}
+		return Key{}, &InvalidSetError{Tenant: tenant, Set: set.Name(), Problems: problems}
+	}
+	return KeyOf(set).normalised()
 }
 
 // Plan reads the live state of the Set's objects and returns the writes
-// that Apply would make, writing nothing: the library's dry run. A
-// same-named object of another owner is a *ForeignObjectError.
+// that Apply would make, writing nothing: the library's dry run. A Set that
+// fails the pre-flight check is an *InvalidSetError (nothing read); a
+// same-named object of another owner a *ForeignObjectError, of another
+// Kubernetes object of the same owner a *CollisionError.
 func (a *Applier) Plan(ctx context.Context, set *aviobj.Set) (*Changes, error) {
-	k, err := KeyOf(set).normalised()
+	k, err := preflight(set)
 	if err != nil {
+		return nil, err
+	}
+	if err := a.ready(); err != nil {
 		return nil, err
 	}
 	ch, err := a.plan(ctx, set, k, newGetView(a.c.WithTenant(k.Tenant)))
@@ -107,11 +184,18 @@ func (a *Applier) Plan(ctx context.Context, set *aviobj.Set) (*Changes, error) {
 // port...) once nothing refers to them. A converged Set costs reads only.
 // The Result says what was done and holds the live VIPs.
 //
-// On error the objects already written stay: they carry the Set's names and
-// owner, so the next Apply adopts them and Delete finds them.
+// A Set that fails the pre-flight check (aviobj.Check) is refused with an
+// *InvalidSetError before any read or write; an object of another owner or
+// another Kubernetes object under one of its names stops it with a
+// *ForeignObjectError or *CollisionError before any write. On a later
+// error the objects already written stay: they carry the Set's names, owner
+// and identity, so the next Apply adopts them and Delete finds them.
 func (a *Applier) Apply(ctx context.Context, set *aviobj.Set) (*Result, error) {
-	k, err := KeyOf(set).normalised()
+	k, err := preflight(set)
 	if err != nil {
+		return nil, err
+	}
+	if err := a.ready(); err != nil {
 		return nil, err
 	}
 	c := a.c.WithTenant(k.Tenant)
@@ -119,32 +203,42 @@ func (a *Applier) Apply(ctx context.Context, set *aviobj.Set) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("planning %s/%s: %w", k.Tenant, k.Name, err)
 	}
-	res, err := a.execute(ctx, c, k, ch)
+	res, err := a.execute(ctx, c, k, set, ch)
 	if err != nil {
 		return res, fmt.Errorf("applying %s/%s: %w", k.Tenant, k.Name, err)
 	}
 	return res, nil
 }
 
-// Delete removes every owned object of the Set (those it names and those its
-// live objects refer to), in reverse dependency order. Absent objects are
-// fine; same-named objects of other owners are left alone.
+// Delete removes every object of the Set (those it names and those its
+// live objects refer to, owned and made for the Set's Kubernetes object),
+// in reverse dependency order. Absent objects are fine; same-named objects
+// of other owners or other Kubernetes objects are left alone. The Set need
+// not pass the pre-flight check, but it must have a cluster name and a
+// VirtualService (its name); a nil Set is an ErrInvalidSet error.
 func (a *Applier) Delete(ctx context.Context, set *aviobj.Set) (*Result, error) {
+	if set == nil {
+		return nil, fmt.Errorf("%w: no Set", ErrInvalidSet)
+	}
 	k, err := KeyOf(set).normalised()
 	if err != nil {
+		return nil, err
+	}
+	if err := a.ready(); err != nil {
 		return nil, err
 	}
 	return a.deleteSet(ctx, k, set)
 }
 
-// DeleteKey is Delete for a Set known only by its Key.
+// DeleteKey is Delete for a Set known only by its Key; see Key.Identity for
+// what a Key without identity deletes.
 func (a *Applier) DeleteKey(ctx context.Context, key Key) (*Result, error) {
 	k, err := key.normalised()
 	if err != nil {
 		return nil, err
 	}
-	if k.Name == "" {
-		return nil, fmt.Errorf("%w: no name", ErrInvalidSet)
+	if err := a.ready(); err != nil {
+		return nil, err
 	}
 	return a.deleteSet(ctx, k, nil)
 }
@@ -156,97 +250,58 @@ var kindOrder = []aviobj.Kind{
 
 func kindRank(k aviobj.Kind) int { return slices.Index(kindOrder, k) }
 
-// identityMarkers are the markers of the Set's VirtualService that its pools
-// share (Port and Protocol set pools apart).
-func identityMarkers(vs aviobj.Object) []aviobj.Marker {
-	var out []aviobj.Marker
-	for _, m := range markersOf(vs) {
-		if m.Key != aviobj.MarkerPort && m.Key != aviobj.MarkerProtocol {
-			out = append(out, m)
-		}
-	}
-	return out
-}
-
-func hasMarkers(o aviobj.Object, want []aviobj.Marker) bool {
-	have := markersOf(o)
-	for _, w := range want {
-		found := false
-		for _, h := range have {
-			if h.Key == w.Key && slices.Equal(h.Values, w.Values) {
-				found = true
-				break
-			}
-		}
-		if !found {
-			return false
-		}
-	}
-	return true
-}
-
-// strayPools returns the owned pools named "<set name>-..." that belong to
-// the Set although nothing may refer to them any more (a run that stopped
-// between dropping a port's rule and deleting its pool leaves one). A pool
-// belongs to the Set when it carries the identity markers of the Set's
-// VirtualService (all but Port and Protocol); without a VirtualService to
-// take them from, when its name is "<set name>-<PROTOCOL>-<port>".
-func strayPools(ctx context.Context, v view, k Key, w owner, vs aviobj.Object) ([]*liveObj, error) {
-	if k.Name == "" {
-		return nil, nil
-	}
-	var ident []aviobj.Marker
-	if vs != nil {
-		ident = identityMarkers(vs)
-	}
-	prefix := k.Name + "-"
-	cands, err := v.withPrefix(ctx, aviobj.KindPool, prefix)
-	if err != nil {
-		return nil, err
-	}
-	var out []*liveObj
-	for _, o := range cands {
-		if !w.owns(o.obj) {
-			continue
-		}
-		if len(ident) > 0 && hasMarkers(o.obj, ident) || len(ident) == 0 && poolSuffix.MatchString(o.name[len(prefix):]) {
-			out = append(out, o)
-		}
-	}
-	return out, nil
-}
-
-// poolSuffix is what follows "<set name>-" in the name of a Set's pool.
-var poolSuffix = regexp.MustCompile(`^(TCP|UDP|SCTP)-[0-9]+$`)
-
-// plan works out the Changes of a Set from a view of the live state.
+// plan works out the Changes of a Set from a view of the live state. The
+// VirtualService is read and judged first: when its name is held by another
+// owner or another Kubernetes object, that is the error, whatever else
+// collides.
 func (a *Applier) plan(ctx context.Context, set *aviobj.Set, k Key, v view) (*Changes, error) {
-	w := owner{createdBy: k.CreatedBy, cluster: k.ClusterName}
+	w := newClaim(k, set)
 	ch := newChanges(k)
+	if set.VirtualService != nil {
+		live, err := v.byName(ctx, aviobj.KindVirtualService, set.VirtualService.Name)
+		if err != nil {
+			return nil, err
+		}
+		if live != nil {
+			if err := w.judge(ctx, v, live, set.VirtualService); err != nil {
+				return nil, err
+			}
+			w.liveVS = live
+		}
+	}
+	// One list per kind reads all the Set's pools and custom monitors (and
+	// stray ones): by name prefix for a dedicated Service, by marker for a
+	// group.
+	for _, kind := range []aviobj.Kind{aviobj.KindHealthMonitor, aviobj.KindPool} {
+		if _, err := prefetch(ctx, v, w, kind); err != nil {
+			return nil, err
+		}
+	}
 	desired := map[string]bool{}
 	var lives []*liveObj
 	for _, obj := range set.Objects() {
 		kind, name := obj.AviKind(), obj.AviName()
 		desired[string(kind)+"/"+name] = true
 		ch.order = append(ch.order, string(kind)+" "+name)
-		if kind == aviobj.KindPool && k.Name != "" && strings.HasPrefix(name, k.Name+"-") {
-			// One list reads all the Set's pools (and stray ones).
-			if _, err := v.withPrefix(ctx, kind, k.Name+"-"); err != nil {
+		var live *liveObj
+		if kind == aviobj.KindVirtualService {
+			live = w.liveVS
+		} else {
+			var err error
+			if live, err = v.byName(ctx, kind, name); err != nil {
 				return nil, err
 			}
-		}
-		live, err := v.byName(ctx, kind, name)
-		if err != nil {
-			return nil, err
+			if live != nil {
+				if err := w.judge(ctx, v, live, obj); err != nil {
+					return nil, err
+				}
+			}
 		}
 		if live == nil {
 			c := Change{Action: ActionCreate, Kind: kind, Name: name, desired: obj}
 			ch.Create = append(ch.Create, c)
 			ch.writes = append(ch.writes, c)
 			continue
-		}
-		if !w.owns(live.obj) {
-			return nil, &ForeignObjectError{Kind: kind, Name: name, Tenant: k.Tenant, UUID: live.uuid, Owner: ownerOf(live.obj)}
 		}
 		lives = append(lives, live)
 		if kind == aviobj.KindVsVip {
@@ -261,11 +316,7 @@ func (a *Applier) plan(ctx context.Context, set *aviobj.Set, k Key, v view) (*Ch
 			ch.uuids[string(kind)+" "+name] = live.uuid
 		}
 	}
-	var vs aviobj.Object
-	if set.VirtualService != nil {
-		vs = set.VirtualService
-	}
-	stale, err := staleObjects(ctx, v, k, w, lives, vs, func(kind aviobj.Kind, name string) bool {
+	stale, err := a.staleObjects(ctx, v, w, lives, func(kind aviobj.Kind, name string) bool {
 		return desired[string(kind)+"/"+name]
 	})
 	if err != nil {
@@ -277,34 +328,47 @@ func (a *Applier) plan(ctx context.Context, set *aviobj.Set, k Key, v view) (*Ch
 	return ch, nil
 }
 
-// staleObjects finds the owned objects that belong to the Set but that it
+// staleObjects finds the objects that belong to the Set (judge) but that it
 // no longer needs: targets of the refs of its live objects (followed
 // transitively) and stray pools, minus the desired ones. They are returned
-// in delete order.
-func staleObjects(ctx context.Context, v view, k Key, w owner, lives []*liveObj, vs aviobj.Object, isDesired func(aviobj.Kind, string) bool) ([]*liveObj, error) {
+// in delete order. Objects of other owners or other Kubernetes objects are
+// neither returned nor followed.
+func (a *Applier) staleObjects(ctx context.Context, v view, w *claim, lives []*liveObj, isDesired func(aviobj.Kind, string) bool) ([]*liveObj, error) {
 	seen := map[string]bool{}
 	for _, l := range lives {
 		seen[l.uuid] = true
 	}
 	var stale []*liveObj
 	queue := slices.Clone(lives)
-	add := func(o *liveObj) {
+	add := func(o *liveObj) error {
 		if o == nil || seen[o.uuid] {
-			return
+			return nil
 		}
 		seen[o.uuid] = true
-		if isDesired(o.kind, o.name) || !w.owns(o.obj) {
-			return
+		if isDesired(o.kind, o.name) {
+			return nil
+		}
+		if err := w.judge(ctx, v, o, nil); err != nil {
+			if errors.Is(err, ErrForeignObject) {
+				a.logger().V(1).Info("leaving an object of someone else alone", "kind", o.kind, "name", o.name, "reason", err.Error())
+				return nil
+			}
+			return err
 		}
 		stale = append(stale, o)
 		queue = append(queue, o)
+		return nil
 	}
-	strays, err := strayPools(ctx, v, k, w, vs)
-	if err != nil {
-		return nil, err
-	}
-	for _, o := range strays {
-		add(o)
+	for _, kind := range []aviobj.Kind{aviobj.KindPool, aviobj.KindHealthMonitor} {
+		found, err := strays(ctx, v, w, kind)
+		if err != nil {
+			return nil, err
+		}
+		for _, o := range found {
+			if err := add(o); err != nil {
+				return nil, err
+			}
+		}
 	}
 	for len(queue) > 0 {
 		o := queue[0]
@@ -326,7 +390,9 @@ func staleObjects(ctx context.Context, v view, k Key, w owner, lives []*liveObj,
 			if err != nil {
 				return nil, err
 			}
-			add(t)
+			if err := add(t); err != nil {
+				return nil, err
+			}
 		}
 	}
 	sort.SliceStable(stale, func(i, j int) bool { return kindRank(stale[i].kind) > kindRank(stale[j].kind) })
@@ -335,10 +401,10 @@ func staleObjects(ctx context.Context, v view, k Key, w owner, lives []*liveObj,
 
 // execute carries out a plan: creates and updates in dependency order, then
 // deletes in reverse order.
-func (a *Applier) execute(ctx context.Context, c *client.Client, k Key, ch *Changes) (*Result, error) {
+func (a *Applier) execute(ctx context.Context, c *client.Client, k Key, set *aviobj.Set, ch *Changes) (*Result, error) {
 	res := &Result{Tenant: k.Tenant, Set: k.Name, Changes: ch}
-	w := owner{createdBy: k.CreatedBy, cluster: k.ClusterName}
-	log := a.log.WithValues("tenant", k.Tenant, "set", k.Name)
+	w := newClaim(k, set)
+	log := a.logger().WithValues("tenant", k.Tenant, "set", k.Name)
 	vsvip := ch.vsvip
 	done := map[string]ObjectResult{}
 	for _, wr := range ch.writes {
@@ -349,7 +415,7 @@ func (a *Applier) execute(ctx context.Context, c *client.Client, k Key, ch *Chan
 		)
 		switch wr.Action {
 		case ActionCreate:
-			live, outcome, err = a.create(ctx, c, w, k, wr)
+			live, outcome, err = a.create(ctx, c, w, wr)
 		case ActionUpdate:
 			live, outcome, err = a.update(ctx, c, wr)
 		}
@@ -394,8 +460,8 @@ func orderedResults(ch *Changes, done map[string]ObjectResult) []ObjectResult {
 
 // create POSTs a new object. A 409 means the name was taken meanwhile (or
 // an earlier attempt of this POST went through): the object is re-read and,
-// if it is ours, converged like an update.
-func (a *Applier) create(ctx context.Context, c *client.Client, w owner, k Key, wr Change) (*liveObj, Outcome, error) {
+// if it is the Set's (judge), converged like an update.
+func (a *Applier) create(ctx context.Context, c *client.Client, w *claim, wr Change) (*liveObj, Outcome, error) {
 	var raw json.RawMessage
 	err := c.Create(ctx, wr.Kind, wireBody(wr.desired), &raw)
 	if err == nil {
@@ -416,8 +482,11 @@ func (a *Applier) create(ctx context.Context, c *client.Client, w owner, k Key, 
 	if err != nil {
 		return nil, "", err
 	}
-	if !w.owns(live.obj) {
-		return nil, "", &ForeignObjectError{Kind: wr.Kind, Name: wr.Name, Tenant: k.Tenant, UUID: live.uuid, Owner: ownerOf(live.obj)}
+	if err := w.judge(ctx, newGetView(c), live, wr.desired); err != nil {
+		return nil, "", err
+	}
+	if wr.Kind == aviobj.KindVirtualService {
+		w.liveVS = live
 	}
 	if diffObjects(wr.desired, live.obj) == "" {
 		return live, Created, nil
@@ -509,7 +578,7 @@ func vipAddresses(v *aviobj.VsVip) []string {
 	return append(v4, v6...)
 }
 
-// deleteSet removes the owned objects of a Set (set may be nil: by key).
+// deleteSet removes the objects of a Set (set may be nil: by key).
 func (a *Applier) deleteSet(ctx context.Context, k Key, set *aviobj.Set) (*Result, error) {
 	c := a.c.WithTenant(k.Tenant)
 	res, err := a.deleteWith(ctx, c, k, set, newGetView(c))
@@ -520,32 +589,31 @@ func (a *Applier) deleteSet(ctx context.Context, k Key, set *aviobj.Set) (*Resul
 }
 
 func (a *Applier) deleteWith(ctx context.Context, c *client.Client, k Key, set *aviobj.Set, v view) (*Result, error) {
-	w := owner{createdBy: k.CreatedBy, cluster: k.ClusterName}
-	// The named objects: those of the Set, or the Key's name for each kind.
+	w := newClaim(k, set)
+	log := a.logger()
+	// The named objects: those of the Set, or the Key's name for each
+	// kind; the VirtualService first, as it decides the rest.
 	type named struct {
-		kind aviobj.Kind
-		name string
+		kind    aviobj.Kind
+		name    string
+		desired aviobj.Object
 	}
-	var names []named
+	names := []named{{aviobj.KindVirtualService, k.Name, w.vs}}
 	if set != nil {
 		for _, o := range set.Objects() {
-			names = append(names, named{o.AviKind(), o.AviName()})
+			if o.AviKind() != aviobj.KindVirtualService || o.AviName() != k.Name {
+				names = append(names, named{o.AviKind(), o.AviName(), o})
+			}
 		}
 	}
-	if k.Name != "" {
-		for _, kind := range []aviobj.Kind{aviobj.KindVsVip, aviobj.KindL4PolicySet, aviobj.KindVirtualService} {
-			names = append(names, named{kind, k.Name})
-		}
+	for _, kind := range []aviobj.Kind{aviobj.KindVsVip, aviobj.KindL4PolicySet} {
+		names = append(names, named{kind, k.Name, nil})
 	}
 	var (
 		lives []*liveObj
 		seen  = map[string]bool{}
-		vs    aviobj.Object
 	)
-	if set != nil && set.VirtualService != nil {
-		vs = set.VirtualService
-	}
-	for _, n := range names {
+	for i, n := range names {
 		o, err := v.byName(ctx, n.kind, n.name)
 		if err != nil {
 			return nil, err
@@ -554,16 +622,26 @@ func (a *Applier) deleteWith(ctx context.Context, c *client.Client, k Key, set *
 			continue
 		}
 		seen[o.uuid] = true
-		if !w.owns(o.obj) {
-			a.log.V(1).Info("leaving foreign object alone", "kind", o.kind, "name", o.name, "owner", ownerOf(o.obj))
-			continue
+		if err := w.judge(ctx, v, o, n.desired); err != nil {
+			if i == 0 && errors.Is(err, ErrForeignObject) {
+				// Someone else holds the name: what it refers to, and
+				// what cannot be told from it, is its.
+				if herr := w.hold(ctx, v, o); herr != nil {
+					return nil, herr
+				}
+			}
+			if errors.Is(err, ErrForeignObject) {
+				log.V(1).Info("leaving an object of someone else alone", "kind", o.kind, "name", o.name, "reason", err.Error())
+				continue
+			}
+			return nil, err
+		}
+		if i == 0 {
+			w.liveVS = o
 		}
 		lives = append(lives, o)
-		if o.kind == aviobj.KindVirtualService && vs == nil {
-			vs = o.obj
-		}
 	}
-	more, err := staleObjects(ctx, v, k, w, lives, vs, func(aviobj.Kind, string) bool { return false })
+	more, err := a.staleObjects(ctx, v, w, lives, func(aviobj.Kind, string) bool { return false })
 	if err != nil {
 		return nil, err
 	}
@@ -577,7 +655,7 @@ func (a *Applier) deleteWith(ctx context.Context, c *client.Client, k Key, set *
 		if err := c.Delete(ctx, o.kind, o.uuid); err != nil && !client.IsNotFound(err) {
 			return res, fmt.Errorf("deleting %s %q: %w", o.kind, o.name, err)
 		}
-		a.log.V(1).Info("object deleted", "tenant", k.Tenant, "kind", o.kind, "name", o.name, "uuid", o.uuid)
+		log.V(1).Info("object deleted", "tenant", k.Tenant, "kind", o.kind, "name", o.name, "uuid", o.uuid)
 		res.Objects = append(res.Objects, ObjectResult{Kind: o.kind, Name: o.name, UUID: o.uuid, Outcome: Deleted})
 	}
 	return res, nil
@@ -590,14 +668,17 @@ func (a *Applier) deleteWith(ctx context.Context, c *client.Client, k Key, set *
 // applies the Sets with at most Options.Concurrency at once. results[i]
 // belongs to sets[i] and is nil when that Set failed; the error then joins
 // a *SetError per failed Set (see FailedSets). A failed Set does not stop
-// the others.
+// the others: a Set that fails the pre-flight check (a nil one included)
+// fails alone with an *InvalidSetError and nothing read or written for it,
+// and of two Sets naming the same object for different Kubernetes objects
+// the later one fails with a *CollisionError before any write.
 func (a *Applier) ApplyAll(ctx context.Context, sets []*aviobj.Set) ([]*Result, error) {
-	return a.bulk(ctx, sets, func(ctx context.Context, c *client.Client, set *aviobj.Set, k Key, v view) (*Result, error) {
+	return a.bulk(ctx, sets, true, func(ctx context.Context, c *client.Client, set *aviobj.Set, k Key, v view) (*Result, error) {
 		ch, err := a.plan(ctx, set, k, v)
 		if err != nil {
 			return nil, fmt.Errorf("planning %s/%s: %w", k.Tenant, k.Name, err)
 		}
-		res, err := a.execute(ctx, c, k, ch)
+		res, err := a.execute(ctx, c, k, set, ch)
 		if err != nil {
 			return res, fmt.Errorf("applying %s/%s: %w", k.Tenant, k.Name, err)
 		}
@@ -605,10 +686,10 @@ func (a *Applier) ApplyAll(ctx context.Context, sets []*aviobj.Set) ([]*Result, 
 	})
 }
 
-// PlanAll is Plan for many Sets, reading like ApplyAll. The Result of each
-// Set holds only its Changes.
+// PlanAll is Plan for many Sets, reading and refusing like ApplyAll. The
+// Result of each Set holds only its Changes.
 func (a *Applier) PlanAll(ctx context.Context, sets []*aviobj.Set) ([]*Changes, error) {
-	results, err := a.bulk(ctx, sets, func(ctx context.Context, _ *client.Client, set *aviobj.Set, k Key, v view) (*Result, error) {
+	results, err := a.bulk(ctx, sets, true, func(ctx context.Context, _ *client.Client, set *aviobj.Set, k Key, v view) (*Result, error) {
 		ch, err := a.plan(ctx, set, k, v)
 		if err != nil {
 			return nil, fmt.Errorf("planning %s/%s: %w", k.Tenant, k.Name, err)
@@ -624,9 +705,10 @@ func (a *Applier) PlanAll(ctx context.Context, sets []*aviobj.Set) ([]*Changes, 
 	return out, err
 }
 
-// DeleteAll is Delete for many Sets, reading like ApplyAll.
+// DeleteAll is Delete for many Sets, reading like ApplyAll. A nil or
+// nameless Set fails alone.
 func (a *Applier) DeleteAll(ctx context.Context, sets []*aviobj.Set) ([]*Result, error) {
-	return a.bulk(ctx, sets, func(ctx context.Context, c *client.Client, set *aviobj.Set, k Key, v view) (*Result, error) {
+	return a.bulk(ctx, sets, false, func(ctx context.Context, c *client.Client, set *aviobj.Set, k Key, v view) (*Result, error) {
 		res, err := a.deleteWith(ctx, c, k, set, v)
 		if err != nil {
 			return res, fmt.Errorf("deleting %s/%s: %w", k.Tenant, k.Name, err)
@@ -637,19 +719,37 @@ func (a *Applier) DeleteAll(ctx context.Context, sets []*aviobj.Set) ([]*Result,
 
 type setFunc func(ctx context.Context, c *client.Client, set *aviobj.Set, k Key, v view) (*Result, error)
 
-func (a *Applier) bulk(ctx context.Context, sets []*aviobj.Set, fn setFunc) ([]*Result, error) {
+// bulk runs fn on every Set that passes the pre-flight check (apply) or has
+// a Key (delete).
+func (a *Applier) bulk(ctx context.Context, sets []*aviobj.Set, apply bool, fn setFunc) ([]*Result, error) {
 	results := make([]*Result, len(sets))
+	if err := a.ready(); err != nil {
+		return results, err
+	}
 	errs := make([]error, len(sets))
 	keys := make([]Key, len(sets))
 	byTenant := map[string][]int{}
 	for i, set := range sets {
-		k, err := KeyOf(set).normalised()
+		var k Key
+		var err error
+		switch {
+		case apply:
+			k, err = preflight(set)
+		case set == nil:
+			err = fmt.Errorf("%w: no Set", ErrInvalidSet)
+		default:
+			k, err = KeyOf(set).normalised()
+		}
 		if err != nil {
 			errs[i] = fmt.Errorf("set %d (%s): %w", i, set.Name(), err)
+			keys[i] = KeyOf(set).withDefaults()
 			continue
 		}
 		keys[i] = k
 		byTenant[k.Tenant] = append(byTenant[k.Tenant], i)
+	}
+	if apply {
+		crossCollisions(sets, keys, errs)
 	}
 	views := map[string]view{}
 	tenants := make([]string, 0, len(byTenant))
@@ -659,19 +759,31 @@ func (a *Applier) bulk(ctx context.Context, sets []*aviobj.Set, fn setFunc) ([]*
 	sort.Strings(tenants)
 	for _, t := range tenants {
 		var tsets []*aviobj.Set
+		var tkeys []Key
 		for _, i := range byTenant[t] {
-			tsets = append(tsets, sets[i])
+			if errs[i] == nil {
+				tsets, tkeys = append(tsets, sets[i]), append(tkeys, keys[i])
+			}
 		}
-		v, err := a.index(ctx, a.c.WithTenant(t), tsets)
+		if len(tsets) == 0 {
+			continue
+		}
+		v, err := a.index(ctx, a.c.WithTenant(t), tsets, tkeys)
 		if err != nil {
 			for _, i := range byTenant[t] {
-				errs[i] = fmt.Errorf("reading tenant %s: %w", t, err)
+				if errs[i] == nil {
+					errs[i] = fmt.Errorf("reading tenant %s: %w", t, err)
+				}
 			}
 			continue
 		}
 		views[t] = v
 	}
-	sem := make(chan struct{}, a.conc)
+	conc := a.conc
+	if conc <= 0 {
+		conc = DefaultConcurrency
+	}
+	sem := make(chan struct{}, conc)
 	var wg sync.WaitGroup
 	for _, t := range tenants {
 		v := views[t]
@@ -680,6 +792,9 @@ func (a *Applier) bulk(ctx context.Context, sets []*aviobj.Set, fn setFunc) ([]*
 		}
 		c := a.c.WithTenant(t)
 		for _, i := range byTenant[t] {
+			if errs[i] != nil {
+				continue
+			}
 			select {
 			case sem <- struct{}{}:
 			case <-ctx.Done():
@@ -705,6 +820,43 @@ func (a *Applier) bulk(ctx context.Context, sets []*aviobj.Set, fn setFunc) ([]*
 	return results, errors.Join(all...)
 }
 
+// crossCollisions fails each Set that names an object of an earlier Set of
+// the same call made for another Kubernetes object (or with other identity
+// markers), before anything is read: the earlier Set goes first.
+func crossCollisions(sets []*aviobj.Set, keys []Key, errs []error) {
+	type first struct {
+		index int
+		obj   aviobj.Object
+	}
+	seen := map[string]first{}
+	for i, set := range sets {
+		if errs[i] != nil {
+			continue
+		}
+		objs := set.Objects()
+		// The VirtualService first, as Plan judges it.
+		objs = append(objs[len(objs)-1:], objs[:len(objs)-1]...)
+		for _, o := range objs {
+			id := keys[i].Tenant + "/" + string(o.AviKind()) + "/" + o.AviName()
+			f, dup := seen[id]
+			if !dup {
+				seen[id] = first{i, o}
+				continue
+			}
+			if keys[f.index].Identity == keys[i].Identity && (o.AviKind() == aviobj.KindVsVip || aviobj.SameIdentity(f.obj, o)) {
+				continue
+			}
+			errs[i] = fmt.Errorf("set %d (%s): %w", i, set.Name(), &CollisionError{
+				Kind: o.AviKind(), Name: o.AviName(), Tenant: keys[i].Tenant,
+				Holder: keys[f.index].Identity, HolderMarkers: aviobj.IdentityMarkers(f.obj),
+				Via:    fmt.Sprintf("set %d of this call", f.index),
+				Wanted: keys[i].Identity, WantedMarkers: aviobj.IdentityMarkers(o),
+			})
+			break
+		}
+	}
+}
+
 // SetError is the failure of one Set of ApplyAll, PlanAll or DeleteAll;
 // the error they return joins one per failed Set (see FailedSets).
 type SetError struct {
@@ -717,10 +869,20 @@ type SetError struct {
 }
 
 // Error implements error; Err already names the Set.
-func (e *SetError) Error() string { return e.Err.Error() }
+func (e *SetError) Error() string {
+	if e == nil || e.Err == nil {
+		return "<nil>"
+	}
+	return e.Err.Error()
+}
 
-// Unwrap returns Err.
-func (e *SetError) Unwrap() error { return e.Err }
+// Unwrap returns Err (nil for a nil *SetError).
+func (e *SetError) Unwrap() error {
+	if e == nil {
+		return nil
+	}
+	return e.Err
+}
 
 // FailedSets returns the *SetError of every failed Set in an error returned
 // by ApplyAll, PlanAll or DeleteAll.
@@ -747,14 +909,16 @@ func FailedSets(err error) []*SetError {
 // index lists every object type the Sets use (HealthMonitors only when a Set
 // has some), in parallel, filtered by the longest name prefix the Sets
 // share.
-func (a *Applier) index(ctx context.Context, c *client.Client, sets []*aviobj.Set) (*indexView, error) {
-	kinds := []aviobj.Kind{aviobj.KindVsVip, aviobj.KindPool, aviobj.KindL4PolicySet, aviobj.KindVirtualService}
+func (a *Applier) index(ctx context.Context, c *client.Client, sets []*aviobj.Set, keys []Key) (*indexView, error) {
+	kinds := []aviobj.Kind{aviobj.KindHealthMonitor, aviobj.KindVsVip, aviobj.KindPool, aviobj.KindL4PolicySet, aviobj.KindVirtualService}
 	var names []string
-	for _, s := range sets {
+	for i, s := range sets {
+		if isGroup(keys[i].Identity) {
+			// Stray pools of a group are found by marker among the
+			// names of its namespace.
+			names = append(names, groupPoolPrefix(keys[i].ClusterName, keys[i].Identity))
+		}
 		for _, o := range s.Objects() {
-			if o.AviKind() == aviobj.KindHealthMonitor && !slices.Contains(kinds, aviobj.KindHealthMonitor) {
-				kinds = append(kinds, aviobj.KindHealthMonitor)
-			}
 			names = append(names, o.AviName())
 		}
 	}

@@ -145,9 +145,10 @@ func TestApplySecondRoundNoWrites(t *testing.T) {
 	if calls.Writes() != 0 {
 		t.Errorf("second Apply made writes: %v", calls)
 	}
-	// One GET by name per singleton object and one list for the pools.
-	if got := calls.Total(); got != 4 {
-		t.Errorf("second Apply made %d reads, want 4: %v", got, calls)
+	// One GET by name per singleton object and one list each for the
+	// pools and the custom monitors (which finds stray ones).
+	if got := calls.Total(); got != 5 {
+		t.Errorf("second Apply made %d reads, want 5: %v", got, calls)
 	}
 	if second.Writes() != 0 || second.Changes.HasChanges() {
 		t.Errorf("second Result reports writes:\n%s", second)
@@ -702,6 +703,7 @@ func TestApplyAll(t *testing.T) {
 	}
 	calls = e.fake.Calls()
 	want := avitest.Calls{
+		{Method: "GET", Kind: "healthmonitor", List: true}:  1,
 		{Method: "GET", Kind: "vsvip", List: true}:          1,
 		{Method: "GET", Kind: "pool", List: true}:           1,
 		{Method: "GET", Kind: "l4policyset", List: true}:    1,

@@ -70,12 +70,13 @@ func newChanges(k Key) *Changes {
 	return &Changes{Tenant: k.Tenant, Set: k.Name, Create: []Change{}, Update: []Change{}, Delete: []Change{}, uuids: map[string]string{}}
 }
 
-// HasChanges reports whether applying the plan writes anything.
+// HasChanges reports whether applying the plan writes anything (false for
+// nil).
 func (c *Changes) HasChanges() bool {
 	return c != nil && len(c.Create)+len(c.Update)+len(c.Delete) > 0
 }
 
-// Len is the number of writes.
+// Len is the number of writes (0 for nil).
 func (c *Changes) Len() int {
 	if c == nil {
 		return 0
@@ -84,8 +85,12 @@ func (c *Changes) Len() int {
 }
 
 // String renders the plan as a dry run, one write per line ("+" create, "~"
-// update followed by its diff, "-" delete), or "no changes".
+// update followed by its diff, "-" delete), or "no changes" ("<nil>" for
+// nil).
 func (c *Changes) String() string {
+	if c == nil {
+		return "<nil>"
+	}
 	if !c.HasChanges() {
 		return fmt.Sprintf("%s/%s: no changes", c.Tenant, c.Set)
 	}

@@ -25,38 +25,122 @@
 // (HealthMonitors, VsVip, Pools, L4PolicySet, VirtualService), then deletes
 // in reverse order the owned objects the Set no longer needs (the pool of a
 // removed port, a dropped health monitor), once their referrers have been
-// updated. A converged Set costs reads only (four for a Service: the VsVip,
-// the L4PolicySet and the VirtualService by name and one list of its pools)
-// and zero writes. Updating a VsVip sends the allocated addresses back, so a
-// VIP never moves. The Result lists every object with its outcome (created,
+// updated. A converged Set costs reads only (five for a Service: the VsVip,
+// the L4PolicySet and the VirtualService by name, one list of its pools and
+// one of its custom monitors, which also find stray ones) and zero writes.
+// Updating a VsVip sends the allocated addresses back, so a VIP never
+// moves. The Result lists every object with its outcome (created,
 // updated, unchanged, deleted) and the live VIP addresses, for the Service's
 // status.
 //
+// # Pre-flight: all or nothing
+//
+// Apply, Plan, ApplyAll and PlanAll first run aviobj.Check on the Set (the
+// controller's schema facts and limits, names, tenant, owner, refs within
+// the Set) and check that every object's identity markers name the Set's
+// Kubernetes object. A Set that fails is refused with an *InvalidSetError
+// (ErrInvalidSet) listing every problem, before any request: nothing is
+// read or written, and the objects of an earlier Apply stay as they were.
+// A nil Set is refused the same way; in ApplyAll it fails alone. Delete
+// needs only a cluster name and a VirtualService name.
+//
 // # Ownership
 //
-// Objects with created_by (VirtualService, Pool, L4PolicySet) are ours when
-// it equals the Set's CreatedBy; VsVip and HealthMonitor, which have no
-// created_by, when their clustername marker equals the Set's ClusterName.
-// Only owned objects are updated or deleted. An object with a Set's name and
-// another owner stops that Set with a *ForeignObjectError
-// (ErrForeignObject) naming it, before any write: it is never adopted, and
-// retrying does not help until someone renames one of them.
+// An object is the Set's only when two things match.
+//
+// Its owner: created_by equals the Set's CreatedBy (VirtualService, Pool,
+// L4PolicySet); for VsVip and HealthMonitor, which have no created_by, the
+// clustername marker equals the Set's ClusterName. Another owner's object
+// under one of the Set's names is a *ForeignObjectError.
+//
+// Its identity: the Kubernetes object it is made for (aviobj.IdentityOf,
+// aviobj.IdentityMarkers). Two Kubernetes objects of one cluster can map to
+// the same Avi names: the Services a-b/c and a/b-c both give
+// <cluster>--a-b-c, a Service web and a shared-VIP key web of one namespace
+// both give <cluster>--<ns>-web, and so do a Gateway and a shared-VIP key
+// of one name. So the applier compares, per kind:
+//
+//   - VirtualService and L4PolicySet: the identity markers Namespace with
+//     ServiceName (a dedicated Service) or GatewayName (a Gateway or a
+//     shared-VIP group) must equal the desired object's; a VirtualService's
+//     service_metadata must also agree on Gateway ({"gateway":"ns/name"})
+//     versus shared-VIP group. Port and Protocol markers of a policy set
+//     list what it serves and are not identity, nor is InfrasettingName.
+//   - Pool: Namespace, ServiceName, Port, and Protocol and GatewayName when
+//     present, must equal the desired pool's (a missing or extra marker is
+//     a difference).
+//   - HealthMonitor: the same, when it has identity markers (the monitors
+//     l4 builds carry their pool's or Service's); one without them is
+//     judged like a VsVip, by the pools that refer to it.
+//   - VsVip: it carries only clustername (as with AKO), so it is the Set's
+//     when the VirtualServices referring to it are: the Set's own live
+//     VirtualService referring to it settles it with no read; otherwise one
+//     refers_to list finds the referrers. A VsVip (or markerless monitor)
+//     of the Set's owner that nothing refers to is an orphan left by a run
+//     that stopped before its VirtualService was written, and is adopted,
+//     as AKO does; one that another Kubernetes object's VirtualService uses
+//     is not.
+//
+// A same-named object of the Set's owner made for another Kubernetes
+// object is a *CollisionError, matching both ErrCollision and
+// ErrForeignObject, found before any write; its message names both:
+//
+//	virtualservice "c1--a-b-c" belongs to Service a-b/c, not to Service a/b-c: rename one of them: name collision
+//
+// A Gateway and a shared-VIP group of one namespace and name carry the same
+// markers on every object but the VirtualService; the applier judges the
+// VirtualService first, so the collision is reported there. Objects whose
+// markers an admin edited by hand are judged by what the markers now say:
+// a VirtualService whose ServiceName was changed belongs to that Service.
+//
+// Nothing is ever taken over: Apply, Plan and ApplyAll stop with the error
+// (ApplyAll for that Set only; of two Sets of one call naming the same
+// object for different Kubernetes objects, the later one fails), and
+// Delete, DeleteKey and DeleteAll leave the object alone, together with
+// everything a VirtualService that is not the Set's refers to and, when it
+// has the Set's owner, every object whose markers cannot tell its
+// Kubernetes object from the Set's. Retrying does not help. To resolve a
+// collision, rename one of the two Kubernetes objects — the Service (or
+// move it to another namespace), the shared-VIP key in the annotation
+// ako.vmware.com/enable-shared-vip, or the Gateway — then delete the old
+// one's objects (the operator does that when the old name goes away); the
+// other keeps its objects and VIP untouched throughout.
+//
+// A Key carries the identity of its Set (KeyOf), so DeleteKey, once the
+// VirtualService is gone, still removes only that Kubernetes object's
+// pools. A Key recorded without identity (by an earlier version, or built
+// by hand) is handled cautiously: DeleteKey removes only the objects named
+// after it (the VirtualService, VsVip and L4PolicySet of its name, the
+// pools "<name>-<PROTOCOL>-<port>" and what its live objects refer to)
+// whose identity markers are absent or name a Kubernetes object whose
+// VirtualService carries the Key's name; a same-prefix pool of another
+// Service, or an object whose markers were pointed elsewhere, stays. Such
+// a Key cannot tell apart two Kubernetes objects whose names coincide:
+// record KeyOf(set) again, and compare Keys with Key.SameSet, not ==.
 //
 // # Failures
 //
 // The client retries transient failures; what still fails stops Apply with
-// the objects written so far left in place. They carry the Set's names and
-// owner, so the next Apply adopts them (a POST whose reply was lost answers
-// 409 on retry and is re-read) and converges, and Delete finds and removes
-// them. Pools left behind by a run that stopped between dropping a port's
-// rule and deleting its pool are found again by name prefix and markers.
+// the objects written so far left in place. Writes go in dependency order
+// (monitors, VsVip, pools, policy set, VirtualService, then deletes), so
+// every prefix of a run leaves objects that carry the Set's names, owner
+// and identity and that nothing of another Set refers to: the next Apply
+// adopts them (a POST whose reply was lost answers 409 on retry and is
+// re-read and judged) and converges, and Delete finds and removes them.
+// Pools and custom monitors left behind by a run that stopped between
+// dropping a reference and deleting its target are found again: for a
+// dedicated Service by name prefix, for a shared-VIP group or Gateway by
+// its GatewayName marker, and kept only when their owner and identity are
+// the Set's. The fault-injection tests fail every write of several changes
+// in turn and check that a re-run leaves exactly the desired objects.
 //
 // # Delete
 //
 // Delete (by Set) and DeleteKey (by Key, when the Service is gone) remove
-// the owned objects in reverse dependency order: VirtualService,
-// L4PolicySet, Pools, VsVip, HealthMonitors. An object already gone (404)
-// is fine; same-named objects of other owners are left alone.
+// the Set's objects (owner and identity, as above) in reverse dependency
+// order: VirtualService, L4PolicySet, Pools, VsVip, HealthMonitors. An
+// object already gone (404) is fine; same-named objects of other owners or
+// other Kubernetes objects are left alone.
 //
 // # Many Sets
 //
@@ -68,8 +152,16 @@
 //
 // # Limits
 //
-// A Set's objects must live in one tenant. Two Sets of one bulk call must not
-// name the same object. A Set whose pools are not named "<set name>-..."
-// (gateway groups) relies on refs alone to find stale pools. Fields aviobj
-// does not model are not compared, and a PUT resets them to their defaults.
+// A Set's objects must live in one tenant. Fields aviobj does not model are
+// not compared, and a PUT resets them to their defaults. Objects without
+// identity markers are the Set's only as its own desired objects (same
+// name, no markers either), as orphans (VsVip, monitors) or under a Key
+// without identity; a stray pool must carry them to be found.
+//
+// # Zero values
+//
+// No exported function or method panics on zero or nil input: a nil or
+// zero Applier (or New(nil, ...)) returns ErrNoClient, KeyOf(nil) is the
+// zero Key, nil *Result and *Changes report nothing, and FailedSets(nil)
+// is empty.
 package apply

@@ -68,5 +68,5 @@ func Example() {
 	// L4PolicySet c1--telco-sig has been created
 	// VirtualService c1--telco-sig has been created
 	// VIPs: 10.50.0.1
-	// second Apply: 0 writes, 4 reads
+	// second Apply: 0 writes, 5 reads
 }

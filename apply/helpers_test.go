@@ -11,6 +11,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	discoveryv1 "k8s.io/api/discovery/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 
 	"github.com/avil4/avil4/apply"
 	"github.com/avil4/avil4/aviobj"
@@ -102,3 +103,60 @@ func newEnv(t testing.TB, opts ...avitest.Option) *env {
 }
 
 func asForeign(err error, target **apply.ForeignObjectError) bool { return errors.As(err, target) }
+
+// backend is a Service of a shared-VIP group or a Gateway with its ports.
+type backend struct {
+	name  string
+	ports []port
+}
+
+// groupSet translates the shared-VIP group ns/key of the members.
+func groupSet(t testing.TB, ns, key string, members ...backend) *aviobj.Set {
+	t.Helper()
+	in := l4.SharedVIPInput{Group: l4.SharedVIPGroup{Namespace: ns, Key: key}}
+	for _, m := range members {
+		si := serviceInput(ns, m.name, 2, m.ports...)
+		si.Service.Annotations = map[string]string{l4.AnnotationSharedVIP: key}
+		in.Services = append(in.Services, *si.Service)
+		in.EndpointSlices = append(in.EndpointSlices, si.EndpointSlices...)
+	}
+	res := l4.TranslateSharedVIP(in, l4.Options{ClusterName: cluster, License: "ENTERPRISE"})
+	if res.Set == nil {
+		t.Fatalf("translating group %s/%s: %v", ns, key, res.Errors)
+	}
+	return res.Set
+}
+
+// gatewaySet translates the Gateway ns/name with one listener per port of
+// the backends, which are labelled for it.
+func gatewaySet(t testing.TB, ns, name string, backends ...backend) *aviobj.Set {
+	t.Helper()
+	cls := &gatewayv1.GatewayClass{
+		ObjectMeta: metav1.ObjectMeta{Name: "avi-lb"},
+		Spec:       gatewayv1.GatewayClassSpec{ControllerName: l4.GatewayControllerName},
+	}
+	gw := &gatewayv1.Gateway{
+		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns, Generation: 1},
+		Spec:       gatewayv1.GatewaySpec{GatewayClassName: "avi-lb"},
+	}
+	in := l4.GatewayInput{Gateway: gw, GatewayClass: cls}
+	for _, b := range backends {
+		si := serviceInput(ns, b.name, 2, b.ports...)
+		si.Service.Spec.Type = corev1.ServiceTypeClusterIP
+		si.Service.Labels = map[string]string{l4.LabelGatewayName: name, l4.LabelGatewayNamespace: ns}
+		in.Services = append(in.Services, *si.Service)
+		in.EndpointSlices = append(in.EndpointSlices, si.EndpointSlices...)
+		for _, p := range b.ports {
+			gw.Spec.Listeners = append(gw.Spec.Listeners, gatewayv1.Listener{
+				Name:     gatewayv1.SectionName(fmt.Sprintf("%s-%s-%d", b.name, strings.ToLower(string(p.proto)), p.port)),
+				Port:     gatewayv1.PortNumber(p.port),
+				Protocol: gatewayv1.ProtocolType(p.proto),
+			})
+		}
+	}
+	res := l4.TranslateGateway(in, l4.Options{ClusterName: cluster, License: "ENTERPRISE"})
+	if res.Set == nil {
+		t.Fatalf("translating Gateway %s/%s: %v", ns, name, res.Errors)
+	}
+	return res.Set
+}

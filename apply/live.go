@@ -67,40 +67,6 @@ func uuidOf(o aviobj.Object) string {
 	return ""
 }
 
-// owner identifies the objects of one cluster.
-type owner struct {
-	createdBy, cluster string
-}
-
-// ownerOf returns how o is marked: created_by, or the clustername marker of
-// the types without created_by.
-func ownerOf(o aviobj.Object) string {
-	switch t := o.(type) {
-	case *aviobj.VirtualService:
-		return t.CreatedBy
-	case *aviobj.Pool:
-		return t.CreatedBy
-	case *aviobj.L4PolicySet:
-		return t.CreatedBy
-	case *aviobj.VsVip:
-		v, _ := aviobj.MarkerValue(t.Markers, aviobj.MarkerClusterName)
-		return v
-	case *aviobj.HealthMonitor:
-		v, _ := aviobj.MarkerValue(t.Markers, aviobj.MarkerClusterName)
-		return v
-	}
-	return ""
-}
-
-// owns reports whether o belongs to the owner.
-func (w owner) owns(o aviobj.Object) bool {
-	switch o.AviKind() {
-	case aviobj.KindVsVip, aviobj.KindHealthMonitor:
-		return w.cluster != "" && ownerOf(o) == w.cluster
-	}
-	return w.createdBy != "" && ownerOf(o) == w.createdBy
-}
-
 // markersOf returns the markers of o.
 func markersOf(o aviobj.Object) []aviobj.Marker {
 	switch t := o.(type) {
@@ -155,8 +121,14 @@ func outgoingRefs(o aviobj.Object) []string {
 type view interface {
 	byName(ctx context.Context, kind aviobj.Kind, name string) (*liveObj, error)
 	byUUID(ctx context.Context, kind aviobj.Kind, uuid string) (*liveObj, error)
-	// withPrefix returns the pools whose names start with prefix.
+	// withPrefix returns the objects whose names start with prefix.
 	withPrefix(ctx context.Context, kind aviobj.Kind, prefix string) ([]*liveObj, error)
+	// withMarker returns the objects carrying the marker key with value;
+	// all those the applier looks for have names starting with
+	// namePrefix.
+	withMarker(ctx context.Context, kind aviobj.Kind, key, value, namePrefix string) ([]*liveObj, error)
+	// referrers returns the objects of kind that refer to target.
+	referrers(ctx context.Context, kind aviobj.Kind, target *liveObj) ([]*liveObj, error)
 }
 
 // getView reads objects one request at a time (GET by name, one filtered
@@ -166,11 +138,13 @@ type getView struct {
 	mu      sync.Mutex
 	cache   map[string]*liveObj            // kind/name -> obj (nil: absent)
 	lists   map[string]map[string]*liveObj // kind/prefix -> name -> obj
+	marked  map[string][]*liveObj          // kind/key=value -> objs
 	byUUIDs map[string]*liveObj
 }
 
 func newGetView(c *client.Client) *getView {
-	return &getView{c: c, cache: map[string]*liveObj{}, lists: map[string]map[string]*liveObj{}, byUUIDs: map[string]*liveObj{}}
+	return &getView{c: c, cache: map[string]*liveObj{}, lists: map[string]map[string]*liveObj{},
+		marked: map[string][]*liveObj{}, byUUIDs: map[string]*liveObj{}}
 }
 
 func (v *getView) byName(ctx context.Context, kind aviobj.Kind, name string) (*liveObj, error) {
@@ -274,6 +248,86 @@ func (v *getView) withPrefix(ctx context.Context, kind aviobj.Kind, prefix strin
 	return out, nil
 }
 
+// withMarker lists the objects with the marker key=value (label_key,
+// label_value) whose names start with namePrefix. They answer later byName
+// calls for their names (a name not among them may still exist without the
+// marker).
+func (v *getView) withMarker(ctx context.Context, kind aviobj.Kind, key, value, namePrefix string) ([]*liveObj, error) {
+	mk := string(kind) + "/" + key + "=" + value + "/" + namePrefix
+	v.mu.Lock()
+	objs, ok := v.marked[mk]
+	v.mu.Unlock()
+	if ok {
+		return objs, nil
+	}
+	q := url.Values{"label_key": {key}, "label_value": {value}}
+	if namePrefix != "" {
+		q.Set("name.contains", namePrefix)
+	}
+	objs, err := v.list(ctx, kind, q, func(o *liveObj) bool {
+		return strings.HasPrefix(o.name, namePrefix) && hasMarker(o.obj, key, value)
+	})
+	if err != nil {
+		return nil, err
+	}
+	v.mu.Lock()
+	v.marked[mk] = objs
+	for _, o := range objs {
+		if _, known := v.cache[string(kind)+"/"+o.name]; !known {
+			v.cache[string(kind)+"/"+o.name] = o
+		}
+	}
+	v.mu.Unlock()
+	return objs, nil
+}
+
+// referrers lists the objects of kind that refer to target (refers_to).
+func (v *getView) referrers(ctx context.Context, kind aviobj.Kind, target *liveObj) ([]*liveObj, error) {
+	q := url.Values{"refers_to": {string(target.kind) + ":" + target.uuid}}
+	objs, err := v.list(ctx, kind, q, func(o *liveObj) bool { return refersTo(o.obj, target) })
+	if err != nil {
+		return nil, fmt.Errorf("reading what refers to %s %q: %w", target.kind, target.name, err)
+	}
+	return objs, nil
+}
+
+// list reads the objects of kind matching query and keep, sorted by name,
+// and remembers their uuids.
+func (v *getView) list(ctx context.Context, kind aviobj.Kind, q url.Values, keep func(*liveObj) bool) ([]*liveObj, error) {
+	var out []*liveObj
+	err := v.c.List(ctx, kind, q, func(raw json.RawMessage) error {
+		o, err := decodeLive(kind, raw)
+		if err != nil {
+			return err
+		}
+		if keep(o) {
+			out = append(out, o)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	slices.SortFunc(out, func(a, b *liveObj) int { return strings.Compare(a.name, b.name) })
+	v.mu.Lock()
+	for _, o := range out {
+		v.byUUIDs[o.uuid] = o
+	}
+	v.mu.Unlock()
+	return out, nil
+}
+
+// hasMarker reports whether o carries the marker key with value among its
+// values.
+func hasMarker(o aviobj.Object, key, value string) bool {
+	for _, m := range markersOf(o) {
+		if m.Key == key && slices.Contains(m.Values, value) {
+			return true
+		}
+	}
+	return false
+}
+
 // indexView answers from paged lists of whole kinds read once for many Sets
 // (ApplyAll), filtered by a name fragment all the Sets' names share. It
 // falls back to a getView for kinds it did not list, names outside the
@@ -303,6 +357,26 @@ func (v *indexView) byUUID(ctx context.Context, kind aviobj.Kind, uuid string) (
 		return o, nil
 	}
 	return v.fallback.byUUID(ctx, kind, uuid)
+}
+
+// withMarker answers from the listed objects when every name starting with
+// namePrefix contains the filter of the lists.
+func (v *indexView) withMarker(ctx context.Context, kind aviobj.Kind, key, value, namePrefix string) ([]*liveObj, error) {
+	if !v.listed[kind] || !strings.HasPrefix(namePrefix, v.filter) {
+		return v.fallback.withMarker(ctx, kind, key, value, namePrefix)
+	}
+	var out []*liveObj
+	for _, o := range v.sorted[kind] {
+		if strings.HasPrefix(o.name, namePrefix) && hasMarker(o.obj, key, value) {
+			out = append(out, o)
+		}
+	}
+	return out, nil
+}
+
+// referrers asks the controller: a referrer may have any name.
+func (v *indexView) referrers(ctx context.Context, kind aviobj.Kind, target *liveObj) ([]*liveObj, error) {
+	return v.fallback.referrers(ctx, kind, target)
 }
 
 func (v *indexView) withPrefix(ctx context.Context, kind aviobj.Kind, prefix string) ([]*liveObj, error) {

@@ -56,8 +56,11 @@ type Result struct {
 	VIPs []string `json:"vips,omitempty"`
 }
 
-// Writes is the number of objects created, updated or deleted.
+// Writes is the number of objects created, updated or deleted (0 for nil).
 func (r *Result) Writes() int {
+	if r == nil {
+		return 0
+	}
 	n := 0
 	for _, o := range r.Objects {
 		if o.Outcome != Unchanged {
@@ -67,8 +70,11 @@ func (r *Result) Writes() int {
 	return n
 }
 
-// Count is the number of objects with the outcome.
+// Count is the number of objects with the outcome (0 for nil).
 func (r *Result) Count(o Outcome) int {
+	if r == nil {
+		return 0
+	}
 	n := 0
 	for _, x := range r.Objects {
 		if x.Outcome == o {
@@ -78,8 +84,11 @@ func (r *Result) Count(o Outcome) int {
 	return n
 }
 
-// String renders one sentence per object, then the VIPs.
+// String renders one sentence per object, then the VIPs ("<nil>" for nil).
 func (r *Result) String() string {
+	if r == nil {
+		return "<nil>"
+	}
 	var b strings.Builder
 	for _, o := range r.Objects {
 		b.WriteString(o.String())

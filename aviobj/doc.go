@@ -28,12 +28,27 @@
 // field; VsVip and HealthMonitor have none, so their clustername marker
 // (Markers.List) says who owns them.
 //
+// The owner is a cluster; the identity markers (IdentityMarkers: Namespace
+// with ServiceName or GatewayName, plus Port and Protocol on pools and
+// monitors) say which Kubernetes object of that cluster an object is made
+// for. IdentityOf reads them as an Identity (a Service, a shared-VIP group
+// or a Gateway, by namespace and name; only a VirtualService's
+// service_metadata tells a Gateway from a shared-VIP group), and
+// SameIdentity compares two objects. Two Kubernetes objects can map to the
+// same Avi names (the Services a-b/c and a/b-c both give <cluster>--a-b-c):
+// package apply uses identities to refuse such a collision instead of
+// taking the other's objects over.
+//
 // # Sets and comparison
 //
 // A Set lists its objects in creation order (Objects). Equal, Diff and
 // CmpOptions compare objects semantically — server-filled fields ignored,
 // refs by target, nil and empty slices alike — for the applier and for
 // users' own tests.
+//
+// Every exported function and method accepts zero and nil values without
+// panicking (AviName of a nil object is "", Objects and DeepCopy of a nil
+// Set are nil, IdentityOf(nil) is the zero Identity).
 //
 // The package is pure: no I/O, no globals beyond constants.
 package aviobj

@@ -92,3 +92,17 @@ func ExampleMarkers_List() {
 	// ServiceName [svc]
 	// Port [9000]
 }
+
+// Two Services whose Avi names coincide are told apart by their identity
+// markers.
+func ExampleIdentityOf() {
+	a := &aviobj.VirtualService{Name: aviobj.VirtualServiceName("c1", "a-b", "c"),
+		Markers: aviobj.Markers{ClusterName: "c1", Namespace: "a-b", ServiceName: "c"}.List()}
+	b := &aviobj.VirtualService{Name: aviobj.VirtualServiceName("c1", "a", "b-c"),
+		Markers: aviobj.Markers{ClusterName: "c1", Namespace: "a", ServiceName: "b-c"}.List()}
+	fmt.Println(a.Name == b.Name, aviobj.SameIdentity(a, b))
+	fmt.Println(aviobj.IdentityOf(a), "/", aviobj.IdentityOf(b))
+	// Output:
+	// true false
+	// Service a-b/c / Service a/b-c
+}

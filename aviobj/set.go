@@ -1,6 +1,6 @@
 package aviobj
 
-import "encoding/json"
+import "reflect"
 
 // Object is an Avi object avil4 manages. The pointer types *VirtualService,
 // *VsVip, *Pool, *L4PolicySet and *HealthMonitor implement it.
@@ -14,32 +14,57 @@ type Object interface {
 // AviKind implements Object.
 func (*VirtualService) AviKind() Kind { return KindVirtualService }
 
-// AviName implements Object.
-func (o *VirtualService) AviName() string { return o.Name }
+// AviName implements Object ("" for nil).
+func (o *VirtualService) AviName() string {
+	if o == nil {
+		return ""
+	}
+	return o.Name
+}
 
 // AviKind implements Object.
 func (*VsVip) AviKind() Kind { return KindVsVip }
 
-// AviName implements Object.
-func (o *VsVip) AviName() string { return o.Name }
+// AviName implements Object ("" for nil).
+func (o *VsVip) AviName() string {
+	if o == nil {
+		return ""
+	}
+	return o.Name
+}
 
 // AviKind implements Object.
 func (*Pool) AviKind() Kind { return KindPool }
 
-// AviName implements Object.
-func (o *Pool) AviName() string { return o.Name }
+// AviName implements Object ("" for nil).
+func (o *Pool) AviName() string {
+	if o == nil {
+		return ""
+	}
+	return o.Name
+}
 
 // AviKind implements Object.
 func (*L4PolicySet) AviKind() Kind { return KindL4PolicySet }
 
-// AviName implements Object.
-func (o *L4PolicySet) AviName() string { return o.Name }
+// AviName implements Object ("" for nil).
+func (o *L4PolicySet) AviName() string {
+	if o == nil {
+		return ""
+	}
+	return o.Name
+}
 
 // AviKind implements Object.
 func (*HealthMonitor) AviKind() Kind { return KindHealthMonitor }
 
-// AviName implements Object.
-func (o *HealthMonitor) AviName() string { return o.Name }
+// AviName implements Object ("" for nil).
+func (o *HealthMonitor) AviName() string {
+	if o == nil {
+		return ""
+	}
+	return o.Name
+}
 
 // Set is everything one LoadBalancer Service, shared-VIP group or Gateway
 // needs on the controller: one VirtualService with its VsVip and L4PolicySet,
@@ -98,21 +123,55 @@ func (s *Set) Objects() []Object {
 	return out
 }
 
-// DeepCopy returns an independent copy of s.
+// DeepCopy returns an independent copy of s (nil for nil): every pointer,
+// slice and nested struct is copied, so changing the copy never changes s.
 func (s *Set) DeepCopy() *Set {
 	if s == nil {
 		return nil
 	}
-	b, err := json.Marshal(s)
-	if err != nil {
-		// Every field of Set marshals; this is unreachable.
-		panic("aviobj: marshalling a Set: " + err.Error())
+	return copyValue(reflect.ValueOf(s)).Interface().(*Set)
+}
+
+// copyValue deep-copies the pointers, structs, slices, maps and scalars the
+// aviobj types are made of; nil stays nil and empty stays empty.
+func copyValue(v reflect.Value) reflect.Value {
+	switch v.Kind() {
+	case reflect.Pointer:
+		if v.IsNil() {
+			return reflect.Zero(v.Type())
+		}
+		out := reflect.New(v.Type().Elem())
+		out.Elem().Set(copyValue(v.Elem()))
+		return out
+	case reflect.Struct:
+		out := reflect.New(v.Type()).Elem()
+		out.Set(v) // unexported fields (none today) keep their value
+		for i := range v.NumField() {
+			if out.Field(i).CanSet() {
+				out.Field(i).Set(copyValue(v.Field(i)))
+			}
+		}
+		return out
+	case reflect.Slice:
+		if v.IsNil() {
+			return reflect.Zero(v.Type())
+		}
+		out := reflect.MakeSlice(v.Type(), v.Len(), v.Len())
+		for i := range v.Len() {
+			out.Index(i).Set(copyValue(v.Index(i)))
+		}
+		return out
+	case reflect.Map:
+		if v.IsNil() {
+			return reflect.Zero(v.Type())
+		}
+		out := reflect.MakeMapWithSize(v.Type(), v.Len())
+		for it := v.MapRange(); it.Next(); {
+			out.SetMapIndex(it.Key(), copyValue(it.Value()))
+		}
+		return out
 	}
-	out := new(Set)
-	if err := json.Unmarshal(b, out); err != nil {
-		panic("aviobj: unmarshalling a Set: " + err.Error())
-	}
-	return out
+	return v
 }
 
 // Bool returns a pointer to b, for the optional boolean fields.

@@ -92,6 +92,13 @@
 //     static address, which a real controller may refuse with 400.
 //   - Message texts other than those quoted above are approximations.
 //
+// # Zero values
+//
+// New panics on an invalid option, as httptest.NewServer does when it
+// cannot listen; Start returns those failures as errors. The methods of a
+// nil or zero Server (one not made by New) do not panic: they return zero
+// results, and Seed, Edit and Remove an error.
+//
 // When in doubt, test against a real controller as well: the fake is for fast,
 // deterministic tests of the client and applier logic.
 package avitest

@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"encoding/json"
 	"encoding/pem"
+	"errors"
 	"fmt"
 	"io"
 	"log"
@@ -174,13 +175,16 @@ type session struct {
 	user, csrf string
 }
 
-// New starts a fake controller. It panics if an option is invalid (a bad
-// CIDR), as httptest.NewServer does when it cannot listen. Close it when
-// done.
+// New starts a fake controller, for tests. It panics if an option is
+// invalid (a bad CIDR), as httptest.NewServer does when it cannot listen;
+// Start returns those as errors instead. Nil options are ignored, and no
+// option at all gives the defaults. Close it when done.
 func New(opts ...Option) *Server {
 	c := config{seed: 1, pageSize: DefaultPageSize, version: avischema.Embedded().Version()}
 	for _, o := range opts {
-		o(&c)
+		if o != nil {
+			o(&c)
+		}
 	}
 	s := &Server{
 		done:          make(chan struct{}),
@@ -354,27 +358,63 @@ func (s *Server) randomString(n int) string {
 	return string(b)
 }
 
-// URL is the base URL of the fake, "https://127.0.0.1:<port>".
-func (s *Server) URL() string { return s.base }
+// errNotStarted is the error of the methods of a Server not made by New.
+var errNotStarted = errors.New("avitest: the Server was not made by New")
+
+// started reports whether s was made by New (the methods of a nil or zero
+// Server return zero results or errNotStarted).
+func (s *Server) started() bool { return s != nil && s.ts != nil }
+
+// URL is the base URL of the fake, "https://127.0.0.1:<port>" ("" for a
+// Server not made by New).
+func (s *Server) URL() string {
+	if !s.started() {
+		return ""
+	}
+	return s.base
+}
 
 // Username is a user that can log in (the first by name).
-func (s *Server) Username() string { return s.username }
+func (s *Server) Username() string {
+	if !s.started() {
+		return ""
+	}
+	return s.username
+}
 
 // Password is the password of Username.
-func (s *Server) Password() string { return s.users[s.username] }
+func (s *Server) Password() string {
+	if !s.started() {
+		return ""
+	}
+	return s.users[s.username]
+}
 
 // Version is the controller version the fake reports.
-func (s *Server) Version() string { return s.version }
+func (s *Server) Version() string {
+	if !s.started() {
+		return ""
+	}
+	return s.version
+}
 
 // CertPool holds the fake's serving certificate, to verify it: httptest's
-// self-signed one, or the leaf given to WithTLSCertificate.
+// self-signed one, or the leaf given to WithTLSCertificate (nil for a Server
+// not made by New).
 func (s *Server) CertPool() *x509.CertPool {
+	if !s.started() {
+		return nil
+	}
 	return s.certPool()
 }
 
 // CertificatePEM returns the server's serving certificate (see CertPool) in
-// PEM form, for clients configured with a CA file.
+// PEM form, for clients configured with a CA file (nil for a Server not made
+// by New).
 func (s *Server) CertificatePEM() []byte {
+	if !s.started() {
+		return nil
+	}
 	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: s.ts.Certificate().Raw})
 }
 
@@ -384,11 +424,21 @@ func (s *Server) certPool() *x509.CertPool {
 	return pool
 }
 
-// HTTPClient returns an *http.Client that trusts the fake.
-func (s *Server) HTTPClient() *http.Client { return s.ts.Client() }
+// HTTPClient returns an *http.Client that trusts the fake (nil for a
+// Server not made by New).
+func (s *Server) HTTPClient() *http.Client {
+	if !s.started() {
+		return nil
+	}
+	return s.ts.Client()
+}
 
-// Close shuts the fake down, ending hanging requests.
+// Close shuts the fake down, ending hanging requests. Closing again, or
+// closing a Server not made by New, does nothing.
 func (s *Server) Close() {
+	if !s.started() {
+		return
+	}
 	s.closeOnce.Do(func() {
 		close(s.done)
 		s.ts.CloseClientConnections()
@@ -398,6 +448,9 @@ func (s *Server) Close() {
 
 // SetFault replaces every fault rule by f (nil: no faults).
 func (s *Server) SetFault(f FaultFunc) {
+	if !s.started() {
+		return
+	}
 	s.faultMu.Lock()
 	defer s.faultMu.Unlock()
 	s.fault = f
@@ -405,6 +458,9 @@ func (s *Server) SetFault(f FaultFunc) {
 
 // Calls returns a copy of the request counts.
 func (s *Server) Calls() Calls {
+	if !s.started() {
+		return Calls{}
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	out := make(Calls, len(s.calls))
@@ -416,6 +472,9 @@ func (s *Server) Calls() Calls {
 
 // ResetCalls zeroes the request counts (and the login and fault counts).
 func (s *Server) ResetCalls() {
+	if !s.started() {
+		return
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.calls = Calls{}
@@ -425,6 +484,9 @@ func (s *Server) ResetCalls() {
 
 // Faults is the number of requests a fault rule acted on.
 func (s *Server) Faults() int {
+	if !s.started() {
+		return 0
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.faults
@@ -432,6 +494,9 @@ func (s *Server) Faults() int {
 
 // Logins is the number of successful logins.
 func (s *Server) Logins() int {
+	if !s.started() {
+		return 0
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.logins
@@ -440,6 +505,9 @@ func (s *Server) Logins() int {
 // ExpireSessions ends every session, as an idle timeout or a controller
 // restart would: the next request of each client gets 401.
 func (s *Server) ExpireSessions() {
+	if !s.started() {
+		return
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.sessions = map[string]*session{}
@@ -450,6 +518,9 @@ func (s *Server) ExpireSessions() {
 // consulting faults. body is anything that marshals to the object's JSON.
 // It returns the uuid.
 func (s *Server) Seed(tenant, kind string, body any) (string, error) {
+	if !s.started() {
+		return "", errNotStarted
+	}
 	raw, err := json.Marshal(body)
 	if err != nil {
 		return "", fmt.Errorf("seeding %s: %w", kind, err)
@@ -475,6 +546,9 @@ func (s *Server) Seed(tenant, kind string, body any) (string, error) {
 // Object returns the object of kind named name in tenant as a GET with
 // include_name shows it, and whether it exists. The map is a copy.
 func (s *Server) Object(tenant, kind, name string) (map[string]any, bool) {
+	if !s.started() {
+		return nil, false
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if tenant == "" {
@@ -494,6 +568,9 @@ func (s *Server) Decode(tenant, kind, name string, out any) (bool, error) {
 	if !ok {
 		return false, nil
 	}
+	if out == nil {
+		return true, fmt.Errorf("decoding %s %q: nil destination", kind, name)
+	}
 	raw, err := json.Marshal(obj)
 	if err == nil {
 		err = json.Unmarshal(raw, out)
@@ -507,6 +584,9 @@ func (s *Server) Decode(tenant, kind, name string, out any) (bool, error) {
 // Names lists, sorted, the names of the non-system objects of kind in
 // tenant ("*": every tenant, as "tenant/name").
 func (s *Server) Names(tenant, kind string) []string {
+	if !s.started() {
+		return nil
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if tenant == "" {
@@ -535,6 +615,12 @@ func (s *Server) Count(kind string) int { return len(s.Names("*", kind)) }
 // would: fn gets the object as GET shows it and edits it in place, and the
 // result replaces the object (validated like a PUT, without counting a call).
 func (s *Server) Edit(tenant, kind, name string, fn func(obj map[string]any)) error {
+	if !s.started() {
+		return errNotStarted
+	}
+	if fn == nil {
+		return fmt.Errorf("editing %s %q: no edit function", kind, name)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if tenant == "" {
@@ -560,6 +646,9 @@ func (s *Server) Edit(tenant, kind, name string, fn func(obj map[string]any)) er
 // Remove deletes an object out of band (refused, like DELETE, while other
 // objects refer to it).
 func (s *Server) Remove(tenant, kind, name string) error {
+	if !s.started() {
+		return errNotStarted
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if tenant == "" {
@@ -577,6 +666,9 @@ func (s *Server) Remove(tenant, kind, name string) error {
 
 // VIPs returns the addresses allocated to the VsVip named name in tenant.
 func (s *Server) VIPs(tenant, name string) []string {
+	if !s.started() {
+		return nil
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if tenant == "" {

@@ -116,7 +116,7 @@ func (r *GatewayReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ct
 		r.Recorder.Eventf(&gw, nil, corev1.EventTypeWarning, ReasonSyncFailed, "Sync", "Applying %s: %v", key.Name, err)
 		return ctrl.Result{}, err
 	}
-	if hadOld && old != key {
+	if hadOld && !old.SameSet(key) {
 		if err := r.deleteKey(ctx, old); err != nil {
 			return ctrl.Result{}, err
 		}

@@ -70,7 +70,7 @@ func (r *ServiceReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ct
 		r.Recorder.Eventf(&svc, nil, corev1.EventTypeWarning, ReasonSyncFailed, "Sync", "Applying %s: %v", key.Name, err)
 		return ctrl.Result{}, err
 	}
-	if hadOld && old != key {
+	if hadOld && !old.SameSet(key) {
 		// Renamed or moved to another tenant: the old objects go.
 		if err := r.deleteKey(ctx, old); err != nil {
 			return ctrl.Result{}, err

@@ -172,7 +172,8 @@ func (r *SharedVIPReconciler) groupKey(ctx context.Context, g l4.SharedVIPGroup)
 		tenant = l4.DefaultTenant
 	}
 	return apply.Key{Tenant: tenant, Name: aviobj.VirtualServiceName(r.Options.ClusterName, g.Namespace, g.Key),
-		ClusterName: r.Options.ClusterName, CreatedBy: r.Options.CreatedBy}
+		ClusterName: r.Options.ClusterName, CreatedBy: r.Options.CreatedBy,
+		Identity: aviobj.Identity{Origin: aviobj.OriginSharedVIP, Namespace: g.Namespace, Name: g.Key}}
 }
 
 // claimMember records the finalizer and the group on a member.
