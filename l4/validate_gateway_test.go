@@ -47,7 +47,9 @@ func checkErrs(t *testing.T, errs field.ErrorList, want []wantErr) {
 	}
 }
 
-func gwOptions() l4.Options { return l4.Options{ClusterName: "c1", License: profiles.LicenseEnterprise} }
+func gwOptions() l4.Options {
+	return l4.Options{ClusterName: "c1", License: profiles.LicenseEnterprise}
+}
 
 func gwPtr[T any](v T) *T { return &v }
 
@@ -336,8 +338,10 @@ func TestTranslateGatewayRefusals(t *testing.T) {
 			listeners: map[int]gatewayv1.ListenerConditionReason{0: gatewayv1.ListenerReasonAccepted, 1: gatewayv1.ListenerReasonUnsupportedValue},
 		},
 		{
-			name:   "a hostname on a UDP listener refuses that listener (CEL)",
-			tweak:  func(in *l4.GatewayInput) { in.Gateway.Spec.Listeners[2].Hostname = gwPtr(gatewayv1.Hostname("gtp.example.com")) },
+			name: "a hostname on a UDP listener refuses that listener (CEL)",
+			tweak: func(in *l4.GatewayInput) {
+				in.Gateway.Spec.Listeners[2].Hostname = gwPtr(gatewayv1.Hostname("gtp.example.com"))
+			},
 			want:   []wantErr{{field.ErrorTypeForbidden, ls.Index(2).Child("hostname").String(), "no hostname on TCP and UDP"}},
 			served: true, reason: gatewayv1.GatewayReasonListenersNotValid,
 			listeners: map[int]gatewayv1.ListenerConditionReason{2: gatewayv1.ListenerReasonUnsupportedValue},
@@ -413,19 +417,25 @@ func TestTranslateGatewayRefusals(t *testing.T) {
 			reason: gatewayv1.GatewayReasonInvalidParameters,
 		},
 		{
-			name:   "Gateway parameters are refused as InvalidParameters",
-			tweak:  func(in *l4.GatewayInput) { in.Gateway.Spec.Infrastructure = &gatewayv1.GatewayInfrastructure{ParametersRef: &gatewayv1.LocalParametersReference{Group: "", Kind: "ConfigMap", Name: "p"}} },
+			name: "Gateway parameters are refused as InvalidParameters",
+			tweak: func(in *l4.GatewayInput) {
+				in.Gateway.Spec.Infrastructure = &gatewayv1.GatewayInfrastructure{ParametersRef: &gatewayv1.LocalParametersReference{Group: "", Kind: "ConfigMap", Name: "p"}}
+			},
 			want:   []wantErr{{field.ErrorTypeForbidden, "spec.infrastructure.parametersRef", "not supported"}},
 			reason: gatewayv1.GatewayReasonInvalidParameters,
 		},
 		{
-			name:   "an address without a value is assigned one",
-			tweak:  func(in *l4.GatewayInput) { in.Gateway.Spec.Addresses = []gatewayv1.GatewaySpecAddress{{Type: gwPtr(gatewayv1.IPAddressType)}} },
+			name: "an address without a value is assigned one",
+			tweak: func(in *l4.GatewayInput) {
+				in.Gateway.Spec.Addresses = []gatewayv1.GatewaySpecAddress{{Type: gwPtr(gatewayv1.IPAddressType)}}
+			},
 			served: true, reason: gatewayv1.GatewayReasonAccepted,
 		},
 		{
-			name:   "a Hostname address is valid but unsupported",
-			tweak:  func(in *l4.GatewayInput) { in.Gateway.Spec.Addresses = []gatewayv1.GatewaySpecAddress{{Type: gwPtr(gatewayv1.HostnameAddressType), Value: "lb.example.com"}} },
+			name: "a Hostname address is valid but unsupported",
+			tweak: func(in *l4.GatewayInput) {
+				in.Gateway.Spec.Addresses = []gatewayv1.GatewaySpecAddress{{Type: gwPtr(gatewayv1.HostnameAddressType), Value: "lb.example.com"}}
+			},
 			want:   []wantErr{{field.ErrorTypeNotSupported, "spec.addresses[0].type", "IPAddress"}},
 			reason: gatewayv1.GatewayReasonUnsupportedAddress,
 		},
@@ -535,9 +545,11 @@ func TestValidateTCPRoute(t *testing.T) {
 	}{
 		{name: "valid"},
 		{
-			name:  "wrong kind",
-			tweak: func(r *gatewayv1.TCPRoute) { r.TypeMeta = metav1.TypeMeta{APIVersion: "gateway.networking.k8s.io/v1", Kind: "UDPRoute"} },
-			want:  []wantErr{{field.ErrorTypeNotSupported, "kind", "TCPRoute"}},
+			name: "wrong kind",
+			tweak: func(r *gatewayv1.TCPRoute) {
+				r.TypeMeta = metav1.TypeMeta{APIVersion: "gateway.networking.k8s.io/v1", Kind: "UDPRoute"}
+			},
+			want: []wantErr{{field.ErrorTypeNotSupported, "kind", "TCPRoute"}},
 		},
 		{
 			name:  "no rules",
@@ -707,8 +719,10 @@ func TestTranslateGatewayRoutes(t *testing.T) {
 			message: "label the backend Service",
 		},
 		{
-			name:    "a TCPRoute on the SCTP listener's port",
-			tweak:   func(r *gatewayv1.TCPRoute) { r.Spec.ParentRefs[0].SectionName, r.Spec.ParentRefs[0].Port = nil, gwPtr(gatewayv1.PortNumber(38412)) },
+			name: "a TCPRoute on the SCTP listener's port",
+			tweak: func(r *gatewayv1.TCPRoute) {
+				r.Spec.ParentRefs[0].SectionName, r.Spec.ParentRefs[0].Port = nil, gwPtr(gatewayv1.PortNumber(38412))
+			},
 			want:    []wantErr{{field.ErrorTypeInvalid, "spec.parentRefs[0]", "is SCTP"}},
 			reason:  gatewayv1.RouteReasonNotAllowedByListeners,
 			message: "SCTP",
