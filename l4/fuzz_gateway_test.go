@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/avil4/avil4/aviobj"
@@ -16,7 +17,10 @@ import (
 // FuzzTranslateGateway decodes arbitrary multi-document YAML (both Gateway
 // API versions, classes, routes, grants, Services) and translates every
 // Gateway in every backend mode. It must never panic, NotOurs must exclude
-// a Set and errors, and every Set must pass the controller's schema.
+// a Set and errors, every Set must pass the controller's schema and
+// aviobj.Check, and the pre-flight safety net must never fire: input the
+// controller would refuse must be refused by the translator's own
+// validation, with a precise error.
 //
 //	go test ./l4 -run '^$' -fuzz FuzzTranslateGateway -fuzztime 60s -fuzzminimizetime 0
 func FuzzTranslateGateway(f *testing.F) {
@@ -42,6 +46,21 @@ func FuzzTranslateGateway(f *testing.F) {
 				t.Fatalf("a NotOurs result has a Set or errors")
 			}
 			checkSet(t, schema, res.Set)
+			if res.Set != nil {
+				if probs := aviobj.Check(res.Set); len(probs) > 0 {
+					t.Fatalf("a returned Set fails aviobj.Check: %v", probs)
+				}
+			}
+			for _, e := range res.Errors {
+				if strings.Contains(e.Detail, preflightDetail) {
+					t.Fatalf("the pre-flight check caught what validation missed: %v", e)
+				}
+			}
+			for _, c := range res.Conditions {
+				if strings.Contains(c.Message, "The Avi Controller would refuse the translated objects") {
+					t.Fatalf("the pre-flight check caught what validation missed: %s", c.Message)
+				}
+			}
 		}
 		for i := range b.Gateways {
 			res := l4.TranslateGateway(b.GatewayInput(i), opts)
@@ -55,6 +74,10 @@ func FuzzTranslateGateway(f *testing.F) {
 		}
 	})
 }
+
+// preflightDetail starts the detail of the errors of l4's pre-flight check
+// (l4/preflight.go).
+const preflightDetail = "the Avi Controller would refuse the translated objects"
 
 func checkSet(t *testing.T, schema *avischema.Schema, set *aviobj.Set) {
 	t.Helper()

@@ -72,8 +72,16 @@ func TranslateLegacyGateway(in LegacyGatewayInput, opts Options) GatewayResult {
 	}
 	classErrs := reroot("gatewayClass", ValidateLegacyGatewayClass(cls))
 	var paramErrs field.ErrorList
+	paramMsg := ""
 	if p := cls.Spec.ParametersRef; p != nil && len(classErrs) == 0 {
-		o, paramErrs = classOptions(o, p.Group, p.Kind, p.Name, in.InfraSetting)
+		if o, paramErrs = classOptions(o, p.Group, p.Kind, p.Name, in.InfraSetting); len(paramErrs) > 0 {
+			paramMsg = fmt.Sprintf("GatewayClass %s: %s.", cls.Name, paramErrs[0].Error())
+		}
+	}
+	if len(paramErrs) == 0 {
+		if err := tenantError(opts, o); err != nil {
+			paramErrs, paramMsg = field.ErrorList{err}, err.Error()
+		}
 	}
 
 	// AKO's rule: every listener selects the Gateway's labelled Services.
@@ -121,7 +129,7 @@ func TranslateLegacyGateway(in LegacyGatewayInput, opts Options) GatewayResult {
 		case len(probs.listenerSet) > 0:
 			reason, msg = string(gatewayv1.GatewayReasonListenersNotValid), fmt.Sprintf("Listeners are invalid: %s.", probs.listenerSet[0].Error())
 		case len(paramErrs) > 0:
-			reason, msg = string(gatewayv1.GatewayReasonInvalidParameters), fmt.Sprintf("GatewayClass %s: %s.", cls.Name, paramErrs[0].Error())
+			reason, msg = string(gatewayv1.GatewayReasonInvalidParameters), paramMsg
 		case len(labelErrs) > 0:
 			reason, msg = ReasonInvalidMatchLabels, "Every listener's routes.selector.matchLabels must select "+
 				LabelGatewayName+"="+gw.Name+" and "+LabelGatewayNamespace+"="+gw.Namespace+"."

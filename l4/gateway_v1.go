@@ -11,6 +11,8 @@ import (
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
+
+	"github.com/avil4/avil4/aviobj"
 )
 
 // routeKind returns the route kind that attaches to a listener protocol.
@@ -86,6 +88,11 @@ func TranslateGateway(in GatewayInput, opts Options) GatewayResult {
 			paramMsg = paramErrs[0].Error()
 		}
 	}
+	if len(paramErrs) == 0 {
+		if err := tenantError(opts, o); err != nil {
+			paramErrs, paramMsg = field.ErrorList{err}, err.Error()
+		}
+	}
 	o.IPFamily = gatewayFamily(o, gw)
 	var addrs []gwAddress
 	for i, a := range gw.Spec.Addresses {
@@ -139,6 +146,20 @@ func TranslateGateway(in GatewayInput, opts Options) GatewayResult {
 	e.bindRoutes(in)
 	e.finish(gw.Generation, vips)
 	return res
+}
+
+// tenantError returns why the tenant the objects would go to cannot be an
+// Avi tenant (aviobj.TenantNameProblem), at the field it came from: the
+// Namespace's ako.vmware.com/tenant-name annotation or options.tenant.
+func tenantError(opts, o Options) *field.Error {
+	msg := aviobj.TenantNameProblem(o.Tenant)
+	switch {
+	case msg == "":
+		return nil
+	case o.Tenant == opts.Tenant:
+		return field.Invalid(field.NewPath("options", "tenant"), o.Tenant, msg)
+	}
+	return field.Invalid(field.NewPath("namespace", "metadata", "annotations").Key(AnnotationTenant), o.Tenant, "is not a valid Avi tenant name: "+msg)
 }
 
 func findNamespace(nss []corev1.Namespace, name string) *corev1.Namespace {

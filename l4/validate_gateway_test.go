@@ -425,6 +425,14 @@ func TestTranslateGatewayRefusals(t *testing.T) {
 			reason: gatewayv1.GatewayReasonInvalidParameters,
 		},
 		{
+			name: "a Namespace tenant the controller cannot hold",
+			tweak: func(in *l4.GatewayInput) {
+				in.Namespaces = []corev1.Namespace{{ObjectMeta: metav1.ObjectMeta{Name: "ns", Annotations: map[string]string{l4.AnnotationTenant: "a/b"}}}}
+			},
+			want:   []wantErr{{field.ErrorTypeInvalid, "namespace.metadata.annotations[ako.vmware.com/tenant-name]", "not a valid Avi tenant name"}},
+			reason: gatewayv1.GatewayReasonInvalidParameters,
+		},
+		{
 			name: "an address without a value is assigned one",
 			tweak: func(in *l4.GatewayInput) {
 				in.Gateway.Spec.Addresses = []gatewayv1.GatewaySpecAddress{{Type: gwPtr(gatewayv1.IPAddressType)}}
