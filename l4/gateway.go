@@ -225,7 +225,13 @@ func (e *engine) validateListeners() {
 		}
 	}
 	conflict := func(prev, l *gwListener) {
-		errs[l.Index] = append(errs[l.Index], field.Duplicate(l.path, l.Port.String()))
+		d := field.Duplicate(l.path, l.Port.String())
+		if l.dup == prev {
+			d.Detail = fmt.Sprintf("%s has the same port, protocol and hostname: the Gateway API requires each listener's to be unique", prev.path)
+		} else {
+			d.Detail = fmt.Sprintf("%s has the same protocol and port: one port of the Avi VirtualService serves one listener", prev.path)
+		}
+		errs[l.Index] = append(errs[l.Index], d)
 		msg := fmt.Sprintf("Listeners %s and %s both use %s.", listenerName(prev), listenerName(l), l.Port)
 		for _, x := range []*gwListener{prev, l} {
 			x.set(gatewayv1.ListenerConditionConflicted, metav1.ConditionTrue, gatewayv1.ListenerReasonHostnameConflict, msg)

@@ -193,6 +193,8 @@ func LegacyGatewayStatus(gw *svcapi.Gateway, res GatewayResult, vips []string) s
 		rc.Status, rc.Reason, rc.Message = metav1.ConditionTrue, svcapi.GatewayReasonReady, "Gateway is ready."
 	case res.Set != nil:
 		rc.Status, rc.Reason, rc.Message = metav1.ConditionFalse, svcapi.GatewayReasonAddressNotAssigned, "Waiting for the controller to assign a VIP."
+	case accepted.Reason == string(gatewayv1.GatewayReasonUnsupportedAddress):
+		rc.Status, rc.Reason, rc.Message = metav1.ConditionFalse, svcapi.GatewayReasonAddressNotAssigned, accepted.Message
 	default:
 		rc.Status, rc.Reason, rc.Message = metav1.ConditionFalse, svcapi.GatewayReasonListenersNotValid, accepted.Message
 	}

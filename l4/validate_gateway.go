@@ -209,7 +209,9 @@ func (g gatewayProblems) all(listeners []*gwListener) field.ErrorList {
 	for i := range g.listeners {
 		errs = append(errs, g.listeners[i]...)
 		if j := g.duplicates[i]; j >= 0 && i < len(listeners) {
-			errs = append(errs, field.Duplicate(listeners[i].path, listeners[i].Port.String()))
+			d := field.Duplicate(listeners[i].path, listeners[i].Port.String())
+			d.Detail = fmt.Sprintf("%s has the same port, protocol and hostname: the Gateway API requires each listener's to be unique", listeners[j].path)
+			errs = append(errs, d)
 		}
 	}
 	errs = append(errs, g.addresses...)
