@@ -289,6 +289,19 @@ func (e *engine) unservable(l *gwListener) (*field.Error, gatewayv1.ListenerCond
 				fmt.Sprintf("Hostname %q cannot be served on %s listener: %s.", l.hostname, article(l.protocol), errs[0].Detail)
 		}
 	}
+	if a := l.allowed; a != nil && a.Namespaces != nil && a.Namespaces.From != nil && *a.Namespaces.From == gatewayv1.NamespacesFromSelector {
+		// The API (not its CRD) says the selector must be set with From
+		// Selector; without a usable one no route could ever be allowed.
+		sp := l.path.Child("allowedRoutes", "namespaces", "selector")
+		if a.Namespaces.Selector == nil {
+			return field.Required(sp, "a selector is required when from is Selector"),
+				gatewayv1.ListenerReasonUnsupportedValue, "allowedRoutes.namespaces.selector is required when from is Selector."
+		}
+		if _, err := metav1.LabelSelectorAsSelector(a.Namespaces.Selector); err != nil {
+			return field.Invalid(sp, a.Namespaces.Selector.String(), err.Error()),
+				gatewayv1.ListenerReasonUnsupportedValue, fmt.Sprintf("allowedRoutes.namespaces.selector is invalid: %v.", err)
+		}
+	}
 	if l.tls {
 		return field.Forbidden(l.path.Child("tls"), "may not be set on an L4 listener"),
 			gatewayv1.ListenerReasonUnsupportedValue, fmt.Sprintf("TLS is not supported on %s listener.", article(l.protocol))

@@ -356,6 +356,21 @@ func TestTranslateGatewayRefusals(t *testing.T) {
 			listeners: map[int]gatewayv1.ListenerConditionReason{0: gatewayv1.ListenerReasonAccepted, 1: gatewayv1.ListenerReasonPortUnavailable, 3: gatewayv1.ListenerReasonPortUnavailable},
 		},
 		{
+			name: "routes from selected namespaces, without a usable selector",
+			tweak: func(in *l4.GatewayInput) {
+				sel := gatewayv1.NamespacesFromSelector
+				in.Gateway.Spec.Listeners[1].AllowedRoutes = &gatewayv1.AllowedRoutes{Namespaces: &gatewayv1.RouteNamespaces{From: &sel}}
+				in.Gateway.Spec.Listeners[2].AllowedRoutes = &gatewayv1.AllowedRoutes{Namespaces: &gatewayv1.RouteNamespaces{From: &sel,
+					Selector: &metav1.LabelSelector{MatchExpressions: []metav1.LabelSelectorRequirement{{Key: "team", Operator: "Near"}}}}}
+			},
+			want: []wantErr{
+				{field.ErrorTypeRequired, ls.Index(1).Child("allowedRoutes", "namespaces", "selector").String(), "required when from is Selector"},
+				{field.ErrorTypeInvalid, ls.Index(2).Child("allowedRoutes", "namespaces", "selector").String(), "not a valid label selector operator"},
+			},
+			served: true, reason: gatewayv1.GatewayReasonListenersNotValid,
+			listeners: map[int]gatewayv1.ListenerConditionReason{0: gatewayv1.ListenerReasonAccepted, 1: gatewayv1.ListenerReasonUnsupportedValue, 2: gatewayv1.ListenerReasonUnsupportedValue},
+		},
+		{
 			name: "a duplicate listener name refuses the Gateway",
 			tweak: func(in *l4.GatewayInput) {
 				in.Gateway.Spec.Listeners[1].Name = "sctp"
