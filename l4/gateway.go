@@ -138,6 +138,11 @@ type gwListener struct {
 	// bindings are the Services (and ports) claiming the listener.
 	bindings []binding
 	refused  bool
+	// schema are the API server's objections to the listener's own
+	// fields; dup is the earlier listener with its port, protocol and
+	// hostname (the CRD's uniqueness rule), or nil.
+	schema field.ErrorList
+	dup    *gwListener
 }
 
 // binding is one backend Service port bound to a listener by a claimant (a
@@ -194,52 +199,114 @@ func l4Protocols() []string {
 }
 
 // validateListeners sets Accepted/Conflicted on every listener from its own
-// spec and the other listeners.
+// spec and the other listeners, and records its errors, listener by
+// listener:
+//
+//  1. what the API server would refuse in the listener's own fields
+//     (l.schema): Accepted=False UnsupportedValue;
+//  2. a listener repeating an earlier one's port, protocol and hostname
+//     (the CRD's CEL rule; l.dup): both Conflicted, Accepted=False
+//     PortUnavailable;
+//  3. what this translator cannot serve: another protocol
+//     (UnsupportedProtocol), SCTP in NodePortLocal mode, a hostname or TLS
+//     (UnsupportedValue);
+//  4. two accepted listeners on one (protocol, port), which one
+//     VirtualService port cannot tell apart (SCTP listeners with different
+//     hostnames; any repeated port of a legacy Gateway): both Conflicted.
 func (e *engine) validateListeners() {
-	seen := map[Port]*gwListener{}
-	for _, l := range e.listeners {
+	errs := make([]field.ErrorList, len(e.listeners))
+	for i, l := range e.listeners {
 		l.set(gatewayv1.ListenerConditionAccepted, metav1.ConditionTrue, gatewayv1.ListenerReasonAccepted, "Listener is accepted.")
 		l.set(gatewayv1.ListenerConditionConflicted, metav1.ConditionFalse, gatewayv1.ListenerReasonNoConflicts, "No conflicts.")
 		l.set(gatewayv1.ListenerConditionResolvedRefs, metav1.ConditionTrue, gatewayv1.ListenerReasonResolvedRefs, "References are resolved.")
-		if !slices.Contains(l4Protocols(), l.protocol) {
-			e.res.Errors = append(e.res.Errors, field.NotSupported(l.path.Child("protocol"), l.protocol, l4Protocols()))
-			l.refuse(gatewayv1.ListenerReasonUnsupportedProtocol, fmt.Sprintf("Protocol %s is unsupported, must be TCP, UDP or SCTP.", l.protocol))
+		if len(l.schema) > 0 {
+			errs[i] = append(errs[i], l.schema...)
+			l.refuse(gatewayv1.ListenerReasonUnsupportedValue, fmt.Sprintf("Listener is invalid: %s.", l.schema[0].Error()))
+		}
+	}
+	conflict := func(prev, l *gwListener) {
+		d := field.Duplicate(l.path, l.Port.String())
+		if l.dup == prev {
+			d.Detail = fmt.Sprintf("%s has the same port, protocol and hostname: the Gateway API requires each listener's to be unique", prev.path)
+		} else {
+			d.Detail = fmt.Sprintf("%s has the same protocol and port: one port of the Avi VirtualService serves one listener", prev.path)
+		}
+		errs[l.Index] = append(errs[l.Index], d)
+		msg := fmt.Sprintf("Listeners %s and %s both use %s.", listenerName(prev), listenerName(l), l.Port)
+		for _, x := range []*gwListener{prev, l} {
+			x.set(gatewayv1.ListenerConditionConflicted, metav1.ConditionTrue, gatewayv1.ListenerReasonHostnameConflict, msg)
+			x.refuse(gatewayv1.ListenerReasonPortUnavailable, msg)
+		}
+	}
+	for _, l := range e.listeners {
+		if l.dup != nil {
+			conflict(l.dup, l)
+		}
+	}
+	for i, l := range e.listeners {
+		if len(l.schema) > 0 {
 			continue
 		}
-		if l.protocol == string(corev1.ProtocolSCTP) && e.o.BackendMode == BackendNodePortLocal {
-			e.res.Errors = append(e.res.Errors, field.Forbidden(l.path.Child("protocol"),
-				"SCTP may not be used when the backend mode is NodePortLocal: Antrea NodePortLocal does not map SCTP ports"))
-			l.refuse(gatewayv1.ListenerReasonUnsupportedProtocol, "Protocol SCTP is unsupported when the backend mode is NodePortLocal.")
-			continue
+		if err, reason, msg := e.unservable(l); err != nil {
+			errs[i] = append(errs[i], err)
+			l.refuse(reason, msg)
 		}
-		if msgs := validationPort(l.Port.Port); msgs != "" {
-			e.res.Errors = append(e.res.Errors, field.Invalid(l.path.Child("port"), l.Port.Port, msgs))
-			l.refuse(gatewayv1.ListenerReasonUnsupportedValue, fmt.Sprintf("Port %d is invalid: %s.", l.Port.Port, msgs))
-			continue
-		}
-		if l.hostname != "" {
-			if errs := validateListenerHostname(l.hostname, l.path.Child("hostname")); len(errs) > 0 {
-				e.res.Errors = append(e.res.Errors, errs...)
-				l.refuse(gatewayv1.ListenerReasonUnsupportedValue, fmt.Sprintf("Hostname %q cannot be served on %s listener: %s.", l.hostname, article(l.protocol), errs[0].Detail))
-				continue
-			}
-		}
-		if l.tls {
-			e.res.Errors = append(e.res.Errors, field.Forbidden(l.path.Child("tls"), "may not be set on an L4 listener"))
-			l.refuse(gatewayv1.ListenerReasonUnsupportedValue, fmt.Sprintf("TLS is not supported on %s listener.", article(l.protocol)))
+	}
+	seen := map[Port]*gwListener{}
+	for _, l := range e.listeners {
+		if l.refused {
 			continue
 		}
 		if prev, dup := seen[l.Port]; dup {
-			e.res.Errors = append(e.res.Errors, field.Duplicate(l.path, l.Port.String()))
-			msg := fmt.Sprintf("Listeners %s and %s both use %s.", listenerName(prev), listenerName(l), l.Port)
-			for _, x := range []*gwListener{prev, l} {
-				x.set(gatewayv1.ListenerConditionConflicted, metav1.ConditionTrue, gatewayv1.ListenerReasonHostnameConflict, msg)
-				x.refuse(gatewayv1.ListenerReasonPortUnavailable, msg)
-			}
+			conflict(prev, l)
 			continue
 		}
 		seen[l.Port] = l
 	}
+	for _, le := range errs {
+		e.res.Errors = append(e.res.Errors, le...)
+	}
+}
+
+// unservable returns why this translator cannot serve a listener the API
+// accepts, or a nil error.
+func (e *engine) unservable(l *gwListener) (*field.Error, gatewayv1.ListenerConditionReason, string) {
+	if !slices.Contains(l4Protocols(), l.protocol) {
+		return field.NotSupported(l.path.Child("protocol"), l.protocol, l4Protocols()),
+			gatewayv1.ListenerReasonUnsupportedProtocol, fmt.Sprintf("Protocol %s is unsupported, must be TCP, UDP or SCTP.", l.protocol)
+	}
+	if l.protocol == string(corev1.ProtocolSCTP) && e.o.BackendMode == BackendNodePortLocal {
+		return field.Forbidden(l.path.Child("protocol"), "SCTP may not be used when the backend mode is NodePortLocal: Antrea NodePortLocal does not map SCTP ports"),
+			gatewayv1.ListenerReasonUnsupportedProtocol, "Protocol SCTP is unsupported when the backend mode is NodePortLocal."
+	}
+	if msgs := validationPort(l.Port.Port); msgs != "" {
+		return field.Invalid(l.path.Child("port"), l.Port.Port, msgs),
+			gatewayv1.ListenerReasonUnsupportedValue, fmt.Sprintf("Port %d is invalid: %s.", l.Port.Port, msgs)
+	}
+	if l.hostname != "" {
+		if errs := validateListenerHostname(l.hostname, l.path.Child("hostname")); len(errs) > 0 {
+			return errs[0], gatewayv1.ListenerReasonUnsupportedValue,
+				fmt.Sprintf("Hostname %q cannot be served on %s listener: %s.", l.hostname, article(l.protocol), errs[0].Detail)
+		}
+	}
+	if a := l.allowed; a != nil && a.Namespaces != nil && a.Namespaces.From != nil && *a.Namespaces.From == gatewayv1.NamespacesFromSelector {
+		// The API (not its CRD) says the selector must be set with From
+		// Selector; without a usable one no route could ever be allowed.
+		sp := l.path.Child("allowedRoutes", "namespaces", "selector")
+		if a.Namespaces.Selector == nil {
+			return field.Required(sp, "a selector is required when from is Selector"),
+				gatewayv1.ListenerReasonUnsupportedValue, "allowedRoutes.namespaces.selector is required when from is Selector."
+		}
+		if _, err := metav1.LabelSelectorAsSelector(a.Namespaces.Selector); err != nil {
+			return field.Invalid(sp, a.Namespaces.Selector.String(), err.Error()),
+				gatewayv1.ListenerReasonUnsupportedValue, fmt.Sprintf("allowedRoutes.namespaces.selector is invalid: %v.", err)
+		}
+	}
+	if l.tls {
+		return field.Forbidden(l.path.Child("tls"), "may not be set on an L4 listener"),
+			gatewayv1.ListenerReasonUnsupportedValue, fmt.Sprintf("TLS is not supported on %s listener.", article(l.protocol))
+	}
+	return nil, "", ""
 }
 
 // article prefixes a protocol name with its indefinite article: "an SCTP",
@@ -464,29 +531,41 @@ func (e *engine) acceptedCondition(generation int64) (metav1.Condition, bool) {
 	return c, ok > 0
 }
 
-// gatewayAddresses validates requested static addresses: IPAddress only,
-// at most one per family allowed by the options.
-func gatewayAddresses(values []string, types []string, o Options, p *field.Path) ([]netip.Addr, field.ErrorList) {
+// gwAddress is one requested address of either API version: its index in
+// spec.addresses, its type ("" means IPAddress) and value.
+type gwAddress struct {
+	index      int
+	typ, value string
+}
+
+// gatewayAddresses checks the requested static addresses the API accepts
+// against what this translator serves: IPAddress only, at most one per
+// family allowed by the options. An IPAddress without a value asks for an
+// address to be assigned, which the VIP's auto-allocation does.
+func gatewayAddresses(as []gwAddress, o Options, p *field.Path) ([]netip.Addr, field.ErrorList) {
 	var out []netip.Addr
 	var errs field.ErrorList
-	for i, v := range values {
-		vp := p.Index(i)
-		if types[i] != "" && types[i] != string(gatewayv1.IPAddressType) {
-			errs = append(errs, field.NotSupported(vp.Child("type"), types[i], []string{string(gatewayv1.IPAddressType)}))
+	for _, ad := range as {
+		vp := p.Index(ad.index)
+		if ad.typ != "" && ad.typ != string(gatewayv1.IPAddressType) {
+			errs = append(errs, field.NotSupported(vp.Child("type"), ad.typ, []string{string(gatewayv1.IPAddressType)}))
 			continue
 		}
-		a, err := netip.ParseAddr(v)
+		if ad.value == "" {
+			continue
+		}
+		a, err := netip.ParseAddr(ad.value)
 		if err != nil || a.Zone() != "" {
-			errs = append(errs, field.Invalid(vp.Child("value"), v, "must be a valid IP address"))
+			errs = append(errs, field.Invalid(vp.Child("value"), ad.value, "must be a valid IP address"))
 			continue
 		}
 		a = a.Unmap()
 		if (a.Is4() && !o.v4()) || (a.Is6() && !o.v6()) {
-			errs = append(errs, field.Invalid(vp.Child("value"), v, fmt.Sprintf("is not of the VIP IP family %s", o.IPFamily)))
+			errs = append(errs, field.Invalid(vp.Child("value"), ad.value, fmt.Sprintf("is not of the VIP IP family %s", o.IPFamily)))
 			continue
 		}
 		if slices.ContainsFunc(out, func(b netip.Addr) bool { return b.Is4() == a.Is4() }) {
-			errs = append(errs, field.TooMany(p, len(values), 1))
+			errs = append(errs, field.TooMany(p, len(as), 1))
 			continue
 		}
 		out = append(out, a)

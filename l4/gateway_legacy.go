@@ -38,6 +38,11 @@ type LegacyGatewayInput struct {
 // labelled Service whose (protocol, port) equals the listener's. Listener
 // results use the v1 condition vocabulary; LegacyGatewayStatus renders them
 // in this API version's.
+//
+// As in TranslateGateway, what the API server would refuse
+// (ValidateLegacyGateway, ValidateLegacyGatewayClass) is refused first: a
+// listener's own fields refuse that listener, the rest refuse the Gateway.
+// A zero LegacyGatewayInput is an error, not a panic.
 func TranslateLegacyGateway(in LegacyGatewayInput, opts Options) GatewayResult {
 	var res GatewayResult
 	if errs := opts.Validate(); len(errs) > 0 {
@@ -50,6 +55,12 @@ func TranslateLegacyGateway(in LegacyGatewayInput, opts Options) GatewayResult {
 		res.Errors = field.ErrorList{field.Required(field.NewPath("gateway"), "no Gateway to translate")}
 		return res
 	}
+	probs := validateLegacyGateway(gw)
+	if gw.Spec.GatewayClassName == "" {
+		errs := probs.all(nil)
+		res.refuse(gw.Generation, string(gatewayv1.GatewayReasonInvalid), fmt.Sprintf("Gateway is invalid: %s.", errs[0].Error()), errs...)
+		return res
+	}
 	cls := in.GatewayClass
 	switch {
 	case cls == nil || gw.Spec.GatewayClassName != cls.Name:
@@ -59,14 +70,17 @@ func TranslateLegacyGateway(in LegacyGatewayInput, opts Options) GatewayResult {
 		res.NotOurs = &NotOurs{Reason: OtherController, Message: fmt.Sprintf("GatewayClass %q is for controller %q, not %q", cls.Name, cls.Spec.Controller, o.GatewayController)}
 		return res
 	}
-	refuse := func(reason, msg string, errs ...*field.Error) GatewayResult {
-		res.refuse(gw.Generation, reason, msg, errs...)
-		return res
+	classErrs := reroot("gatewayClass", ValidateLegacyGatewayClass(cls))
+	var paramErrs field.ErrorList
+	paramMsg := ""
+	if p := cls.Spec.ParametersRef; p != nil && len(classErrs) == 0 {
+		if o, paramErrs = classOptions(o, p.Group, p.Kind, p.Name, in.InfraSetting); len(paramErrs) > 0 {
+			paramMsg = fmt.Sprintf("GatewayClass %s: %s.", cls.Name, paramErrs[0].Error())
+		}
 	}
-	if p := cls.Spec.ParametersRef; p != nil {
-		var errs field.ErrorList
-		if o, errs = classOptions(o, p.Group, p.Kind, p.Name, in.InfraSetting); len(errs) > 0 {
-			return refuse(string(gatewayv1.GatewayReasonInvalidParameters), fmt.Sprintf("GatewayClass %s: %s.", cls.Name, errs[0].Error()), errs...)
+	if len(paramErrs) == 0 {
+		if err := tenantError(opts, o); err != nil {
+			paramErrs, paramMsg = field.ErrorList{err}, err.Error()
 		}
 	}
 
@@ -76,35 +90,55 @@ func TranslateLegacyGateway(in LegacyGatewayInput, opts Options) GatewayResult {
 		ml := l.Routes.Selector.MatchLabels
 		p := field.NewPath("spec", "listeners").Index(i).Child("routes", "selector", "matchLabels")
 		for _, kv := range [][2]string{{LabelGatewayName, gw.Name}, {LabelGatewayNamespace, gw.Namespace}} {
-			if v, ok := ml[kv[0]]; !ok {
+			switch v, ok := ml[kv[0]]; {
+			case !ok:
 				labelErrs = append(labelErrs, field.Required(p.Key(kv[0]), fmt.Sprintf("must be %q", kv[1])))
-			} else if v != kv[1] {
+			case v != kv[1]:
 				labelErrs = append(labelErrs, field.Invalid(p.Key(kv[0]), v, fmt.Sprintf("must be %q", kv[1])))
+			case len(gwLabelValue.check(p.Key(kv[0]), v)) > 0:
+				// A label value has at most 63 characters: no Service can
+				// carry this one, so nothing could ever be selected.
+				labelErrs = append(labelErrs, field.Invalid(p.Key(kv[0]), v, "is not a valid label value (at most 63 letters, digits, '-', '_' and '.'), so no Service can carry it"))
 			}
 		}
-	}
-	if len(gw.Spec.Listeners) == 0 {
-		labelErrs = append(labelErrs, field.Required(field.NewPath("spec", "listeners"), "a Gateway needs at least one listener"))
-	}
-	if len(labelErrs) > 0 {
-		return refuse(ReasonInvalidMatchLabels, "Every listener's routes.selector.matchLabels must select "+
-			LabelGatewayName+"="+gw.Name+" and "+LabelGatewayNamespace+"="+gw.Namespace+".", labelErrs...)
-	}
-	var values, types []string
-	for _, a := range gw.Spec.Addresses {
-		values = append(values, a.Value)
-		t := ""
-		if a.Type != nil {
-			t = *a.Type
-		}
-		types = append(types, t)
 	}
 	if o.IPFamily == "" {
 		o.IPFamily = IPFamilyV4 // AKO: a single IPv4 static address
 	}
-	vips, errs := gatewayAddresses(values, types, o, field.NewPath("spec", "addresses"))
-	if len(errs) > 0 {
-		return refuse(string(gatewayv1.GatewayReasonUnsupportedAddress), "Addresses cannot be used: "+errs[0].Error()+".", errs...)
+	var addrs []gwAddress
+	for i, a := range gw.Spec.Addresses {
+		if probs.addressOK[i] {
+			ad := gwAddress{index: i, value: a.Value}
+			if a.Type != nil {
+				ad.typ = *a.Type
+			}
+			addrs = append(addrs, ad)
+		}
+	}
+	vips, addrErrs := gatewayAddresses(addrs, o, field.NewPath("spec", "addresses"))
+
+	if probs.fatal() || len(classErrs)+len(paramErrs)+len(labelErrs)+len(addrErrs) > 0 {
+		errs := append(classErrs, probs.all(nil)...)
+		errs = append(append(append(errs, labelErrs...), addrErrs...), paramErrs...)
+		var reason, msg string
+		switch {
+		case len(classErrs) > 0:
+			reason, msg = string(gatewayv1.GatewayReasonInvalid), fmt.Sprintf("GatewayClass %s is invalid: %s.", cls.Name, classErrs[0].Error())
+		case len(probs.object) > 0:
+			reason, msg = string(gatewayv1.GatewayReasonInvalid), fmt.Sprintf("Gateway is invalid: %s.", probs.object[0].Error())
+		case len(probs.listenerSet) > 0:
+			reason, msg = string(gatewayv1.GatewayReasonListenersNotValid), fmt.Sprintf("Listeners are invalid: %s.", probs.listenerSet[0].Error())
+		case len(paramErrs) > 0:
+			reason, msg = string(gatewayv1.GatewayReasonInvalidParameters), paramMsg
+		case len(labelErrs) > 0:
+			reason, msg = ReasonInvalidMatchLabels, "Every listener's routes.selector.matchLabels must select "+
+				LabelGatewayName+"="+gw.Name+" and "+LabelGatewayNamespace+"="+gw.Namespace+"."
+		default:
+			first := append(probs.addresses, addrErrs...)[0]
+			reason, msg = string(gatewayv1.GatewayReasonUnsupportedAddress), fmt.Sprintf("Addresses cannot be used: %s.", first.Error())
+		}
+		res.refuse(gw.Generation, reason, msg, errs...)
+		return res
 	}
 
 	e := &engine{o: o, gw: gatewayKey{gw.Namespace, gw.Name}, res: &res, in: backendInputs{
@@ -115,6 +149,7 @@ func TranslateLegacyGateway(in LegacyGatewayInput, opts Options) GatewayResult {
 			protocol:       l.Protocol,
 			tls:            l.TLS != nil,
 			path:           field.NewPath("spec", "listeners").Index(i),
+			schema:         probs.listeners[i],
 		}
 		if l.Hostname != nil {
 			gl.hostname = *l.Hostname
@@ -158,6 +193,8 @@ func LegacyGatewayStatus(gw *svcapi.Gateway, res GatewayResult, vips []string) s
 		rc.Status, rc.Reason, rc.Message = metav1.ConditionTrue, svcapi.GatewayReasonReady, "Gateway is ready."
 	case res.Set != nil:
 		rc.Status, rc.Reason, rc.Message = metav1.ConditionFalse, svcapi.GatewayReasonAddressNotAssigned, "Waiting for the controller to assign a VIP."
+	case accepted.Reason == string(gatewayv1.GatewayReasonUnsupportedAddress):
+		rc.Status, rc.Reason, rc.Message = metav1.ConditionFalse, svcapi.GatewayReasonAddressNotAssigned, accepted.Message
 	default:
 		rc.Status, rc.Reason, rc.Message = metav1.ConditionFalse, svcapi.GatewayReasonListenersNotValid, accepted.Message
 	}
@@ -169,7 +206,7 @@ func LegacyGatewayStatus(gw *svcapi.Gateway, res GatewayResult, vips []string) s
 	}
 	byPort := map[int32]int{}
 	for _, l := range res.Listeners {
-		conds := legacyListenerConditions(l, ready, gen)
+		conds := legacyListenerConditions(l, res.Set != nil, ready, gen)
 		if i, ok := byPort[l.Port.Port]; ok {
 			ls := &st.Listeners[i]
 			ls.Protocol += "," + string(l.Port.Protocol)
@@ -183,7 +220,7 @@ func LegacyGatewayStatus(gw *svcapi.Gateway, res GatewayResult, vips []string) s
 }
 
 // legacyListenerConditions maps a listener's v1 conditions to v1alpha1's.
-func legacyListenerConditions(l ListenerResult, ready bool, gen int64) []metav1.Condition {
+func legacyListenerConditions(l ListenerResult, accepted, ready bool, gen int64) []metav1.Condition {
 	get := func(t gatewayv1.ListenerConditionType) metav1.Condition {
 		for _, c := range l.Conditions {
 			if c.Type == string(t) {
@@ -203,6 +240,8 @@ func legacyListenerConditions(l ListenerResult, ready bool, gen int64) []metav1.
 	switch {
 	case !l.Served():
 		rdy.Status, rdy.Reason, rdy.Message = metav1.ConditionFalse, svcapi.ListenerReasonInvalid, "Listener is not accepted."
+	case !accepted:
+		rdy.Status, rdy.Reason, rdy.Message = metav1.ConditionFalse, svcapi.ListenerReasonInvalid, "Gateway is not accepted."
 	case !ready:
 		rdy.Status, rdy.Reason, rdy.Message = metav1.ConditionFalse, svcapi.ListenerReasonPending, "Waiting for the controller to assign a VIP."
 	}

@@ -4,12 +4,15 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
+	"strings"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
+
+	"github.com/avil4/avil4/aviobj"
 )
 
 // routeKind returns the route kind that attaches to a listener protocol.
@@ -29,6 +32,13 @@ func routeKind(protocol string) gatewayv1.Kind {
 // gateway-namespace labels (any protocol) and, for TCP and UDP listeners,
 // by TCPRoutes and UDPRoutes. It is a pure function: it returns the objects
 // and status, it writes nothing.
+//
+// Input the API server would refuse is refused first, with every problem's
+// exact path (see ValidateGateway, ValidateGatewayClass, ValidateTCPRoute,
+// ValidateReferenceGrant, ValidateAviInfraSetting): a listener's own fields
+// refuse that listener, a route's refuse that route; Gateway-wide fields,
+// listener names and counts, addresses and parameters refuse the Gateway
+// (Set nil, Accepted=False). A zero GatewayInput is an error, not a panic.
 func TranslateGateway(in GatewayInput, opts Options) GatewayResult {
 	var res GatewayResult
 	if errs := opts.Validate(); len(errs) > 0 {
@@ -41,6 +51,14 @@ func TranslateGateway(in GatewayInput, opts Options) GatewayResult {
 		res.Errors = field.ErrorList{field.Required(field.NewPath("gateway"), "no Gateway to translate")}
 		return res
 	}
+	probs := validateGatewayV1(gw)
+	listeners := v1Listeners(gw)
+	if gw.Spec.GatewayClassName == "" {
+		// No class can claim it, and the API server would not hold it.
+		errs := probs.all(listeners)
+		res.refuse(gw.Generation, string(gatewayv1.GatewayReasonInvalid), fmt.Sprintf("Gateway is invalid: %s.", errs[0].Error()), errs...)
+		return res
+	}
 	cls := in.GatewayClass
 	switch {
 	case cls == nil || string(gw.Spec.GatewayClassName) != cls.Name:
@@ -50,65 +68,98 @@ func TranslateGateway(in GatewayInput, opts Options) GatewayResult {
 		res.NotOurs = &NotOurs{Reason: OtherController, Message: fmt.Sprintf("GatewayClass %q is for controller %q, not %q", cls.Name, cls.Spec.ControllerName, o.GatewayController)}
 		return res
 	}
-	refuse := func(reason gatewayv1.GatewayConditionReason, msg string, errs ...*field.Error) GatewayResult {
+	classErrs := reroot("gatewayClass", ValidateGatewayClass(cls))
+
+	// The class's parameters, or (without any) the Gateway Namespace's
+	// tenant and AviInfraSetting (AKO's fallback).
+	var paramErrs field.ErrorList
+	paramMsg := ""
+	switch p := cls.Spec.ParametersRef; {
+	case len(classErrs) > 0:
+	case p != nil:
+		if o, paramErrs = classOptions(o, string(p.Group), string(p.Kind), p.Name, in.InfraSetting); len(paramErrs) > 0 {
+			paramMsg = fmt.Sprintf("GatewayClass %s: %s.", cls.Name, paramErrs[0].Error())
+		}
+		if ns := findNamespace(in.Namespaces, gw.Namespace); ns != nil && ns.Annotations[AnnotationTenant] != "" {
+			o.Tenant = ns.Annotations[AnnotationTenant]
+		}
+	default:
+		if o, paramErrs = annotationOptions(o, nil, findNamespace(in.Namespaces, gw.Namespace), in.InfraSettings); len(paramErrs) > 0 {
+			paramMsg = paramErrs[0].Error()
+		}
+	}
+	if len(paramErrs) == 0 {
+		if err := tenantError(opts, o); err != nil {
+			paramErrs, paramMsg = field.ErrorList{err}, err.Error()
+		}
+	}
+	o.IPFamily = gatewayFamily(o, gw)
+	var addrs []gwAddress
+	for i, a := range gw.Spec.Addresses {
+		if i < len(probs.addressOK) && probs.addressOK[i] {
+			ad := gwAddress{index: i, value: a.Value}
+			if a.Type != nil {
+				ad.typ = string(*a.Type)
+			}
+			addrs = append(addrs, ad)
+		}
+	}
+	vips, addrErrs := gatewayAddresses(addrs, o, field.NewPath("spec", "addresses"))
+
+	if probs.fatal() || len(classErrs)+len(paramErrs)+len(addrErrs) > 0 {
+		errs := append(classErrs, probs.all(listeners)...)
+		errs = append(append(errs, addrErrs...), paramErrs...)
+		var reason gatewayv1.GatewayConditionReason
+		var msg string
+		switch {
+		case len(classErrs) > 0:
+			reason, msg = gatewayv1.GatewayReasonInvalid, fmt.Sprintf("GatewayClass %s is invalid: %s.", cls.Name, classErrs[0].Error())
+		case len(probs.object) > 0:
+			reason, msg = gatewayv1.GatewayReasonInvalid, fmt.Sprintf("Gateway is invalid: %s.", probs.object[0].Error())
+		case len(probs.listenerSet) > 0:
+			reason, msg = gatewayv1.GatewayReasonListenersNotValid, fmt.Sprintf("Listeners are invalid: %s.", probs.listenerSet[0].Error())
+		case len(paramErrs) > 0:
+			reason, msg = gatewayv1.GatewayReasonInvalidParameters, paramMsg
+		case len(probs.infrastructure) > 0:
+			reason, msg = gatewayv1.GatewayReasonInvalidParameters, fmt.Sprintf("Gateway parameters cannot be used: %s.", probs.infrastructure[0].Error())
+		default:
+			first := append(probs.addresses, addrErrs...)[0]
+			reason, msg = gatewayv1.GatewayReasonUnsupportedAddress, fmt.Sprintf("Addresses cannot be used: %s.", first.Error())
+		}
 		res.refuse(gw.Generation, string(reason), msg, errs...)
 		return res
 	}
-	if p := cls.Spec.ParametersRef; p != nil {
-		var errs field.ErrorList
-		if o, errs = classOptions(o, string(p.Group), string(p.Kind), p.Name, in.InfraSetting); len(errs) > 0 {
-			return refuse(gatewayv1.GatewayReasonInvalidParameters, fmt.Sprintf("GatewayClass %s: %s.", cls.Name, errs[0].Error()), errs...)
-		}
-	}
-	if cls.Spec.ParametersRef == nil {
-		// No class parameters: the Gateway's Namespace may name the tenant and
-		// an AviInfraSetting (AKO's fallback).
-		var errs field.ErrorList
-		if o, errs = annotationOptions(o, nil, findNamespace(in.Namespaces, gw.Namespace), in.InfraSettings); len(errs) > 0 {
-			return refuse(gatewayv1.GatewayReasonInvalidParameters, errs[0].Error(), errs...)
-		}
-	} else if ns := findNamespace(in.Namespaces, gw.Namespace); ns != nil && ns.Annotations[AnnotationTenant] != "" {
-		o.Tenant = ns.Annotations[AnnotationTenant]
-	}
-	o.IPFamily = gatewayFamily(o, gw)
 
-	e := &engine{o: o, gw: gatewayKey{gw.Namespace, gw.Name}, res: &res, in: backendInputs{
+	e := &engine{o: o, gw: gatewayKey{gw.Namespace, gw.Name}, res: &res, listeners: listeners, in: backendInputs{
 		services: in.Services, endpointSlices: in.EndpointSlices, nodes: in.Nodes, pods: in.Pods}}
-	for i, l := range gw.Spec.Listeners {
-		gl := &gwListener{
-			ListenerResult: ListenerResult{Index: i, Name: string(l.Name), Port: Port{Protocol: corev1.Protocol(l.Protocol), Port: int32(l.Port)}},
-			protocol:       string(l.Protocol),
-			tls:            l.TLS != nil,
-			path:           field.NewPath("spec", "listeners").Index(i),
-			allowed:        l.AllowedRoutes,
+	for i, l := range listeners {
+		l.schema = probs.listeners[i]
+		if j := probs.duplicates[i]; j >= 0 {
+			l.dup = listeners[j]
 		}
-		if l.Hostname != nil {
-			gl.hostname = string(*l.Hostname)
-		}
-		e.listeners = append(e.listeners, gl)
 	}
 	e.validateListeners()
 	for _, l := range e.listeners {
 		e.checkRouteKinds(l)
 	}
-	var values, types []string
-	for _, a := range gw.Spec.Addresses {
-		values = append(values, a.Value)
-		t := ""
-		if a.Type != nil {
-			t = string(*a.Type)
-		}
-		types = append(types, t)
-	}
-	vips, errs := gatewayAddresses(values, types, o, field.NewPath("spec", "addresses"))
-	if len(errs) > 0 {
-		return refuse(gatewayv1.GatewayReasonUnsupportedAddress, "Addresses cannot be used: "+errs[0].Error()+".", errs...)
-	}
-
 	e.bindLabelled()
 	e.bindRoutes(in)
 	e.finish(gw.Generation, vips)
 	return res
+}
+
+// tenantError returns why the tenant the objects would go to cannot be an
+// Avi tenant (aviobj.TenantNameProblem), at the field it came from: the
+// Namespace's ako.vmware.com/tenant-name annotation or options.tenant.
+func tenantError(opts, o Options) *field.Error {
+	msg := aviobj.TenantNameProblem(o.Tenant)
+	switch {
+	case msg == "":
+		return nil
+	case o.Tenant == opts.Tenant:
+		return field.Invalid(field.NewPath("options", "tenant"), o.Tenant, msg)
+	}
+	return field.Invalid(field.NewPath("namespace", "metadata", "annotations").Key(AnnotationTenant), o.Tenant, "is not a valid Avi tenant name: "+msg)
 }
 
 func findNamespace(nss []corev1.Namespace, name string) *corev1.Namespace {
@@ -198,50 +249,60 @@ func ptrTo[T any](v T) *T { return &v }
 // bindRoutes attaches TCPRoutes and UDPRoutes to the listeners they name
 // and binds their backends.
 func (e *engine) bindRoutes(in GatewayInput) {
-	type route struct {
-		kind  gatewayv1.Kind
-		meta  *metav1.ObjectMeta
-		spec  gatewayv1.CommonRouteSpec
-		rules [][]gatewayv1.BackendRef
-	}
-	var routes []route
+	var routes []routeView
 	for _, r := range sortedByAge(in.TCPRoutes, func(r *gatewayv1.TCPRoute) *metav1.ObjectMeta { return &r.ObjectMeta }) {
-		rt := route{kind: "TCPRoute", meta: &r.ObjectMeta, spec: r.Spec.CommonRouteSpec}
-		for _, rule := range r.Spec.Rules {
-			rt.rules = append(rt.rules, rule.BackendRefs)
-		}
-		routes = append(routes, rt)
+		routes = append(routes, tcpRouteView(r))
 	}
 	for _, r := range sortedByAge(in.UDPRoutes, func(r *gatewayv1.UDPRoute) *metav1.ObjectMeta { return &r.ObjectMeta }) {
-		rt := route{kind: "UDPRoute", meta: &r.ObjectMeta, spec: r.Spec.CommonRouteSpec}
-		for _, rule := range r.Spec.Rules {
-			rt.rules = append(rt.rules, rule.BackendRefs)
-		}
-		routes = append(routes, rt)
+		routes = append(routes, udpRouteView(r))
 	}
-	slices.SortStableFunc(routes, func(a, b route) int {
+	slices.SortStableFunc(routes, func(a, b routeView) int {
 		return a.meta.CreationTimestamp.Compare(b.meta.CreationTimestamp.Time)
 	})
+	grants := e.validGrants(in.ReferenceGrants)
 	attached := map[*gwListener]bool{}
 	for _, r := range routes {
 		rr := RouteResult{Kind: string(r.kind), Namespace: r.meta.Namespace, Name: r.meta.Name}
+		var parents []int
 		for pi, pref := range r.spec.ParentRefs {
-			if !e.isThisGateway(pref, r.meta.Namespace) {
-				continue
+			if e.isThisGateway(pref, r.meta.Namespace) {
+				parents = append(parents, pi)
 			}
+		}
+		if len(parents) == 0 {
+			continue
+		}
+		// A route the API server would refuse attaches nowhere.
+		invalid := validateRoute(r)
+		var backends []binding
+		var rreason gatewayv1.RouteConditionReason
+		var rmsg string
+		if len(invalid) > 0 {
+			rr.Errors = append(rr.Errors, invalid...)
+		} else {
+			var rerrs field.ErrorList
+			backends, rreason, rmsg, rerrs = e.resolveBackendRefs(r, grants)
+			rr.Errors = append(rr.Errors, rerrs...)
+		}
+		for _, pi := range parents {
+			pref := r.spec.ParentRefs[pi]
 			ps := gatewayv1.RouteParentStatus{ParentRef: pref, ControllerName: gatewayv1.GatewayController(e.o.GatewayController)}
 			cond := func(t gatewayv1.RouteConditionType, s metav1.ConditionStatus, reason gatewayv1.RouteConditionReason, msg string) {
 				ps.Conditions = append(ps.Conditions, metav1.Condition{Type: string(t), Status: s, ObservedGeneration: r.meta.Generation, Reason: string(reason), Message: msg})
 			}
-			targets, reason, msg, detail := e.routeTargets(r.kind, pref, r.meta.Namespace, in.Namespaces)
+			if len(invalid) > 0 {
+				cond(gatewayv1.RouteConditionAccepted, metav1.ConditionFalse, gatewayv1.RouteReasonUnsupportedValue,
+					fmt.Sprintf("Route is invalid: %s.", invalid[0].Error()))
+				rr.Parents = append(rr.Parents, ps)
+				continue
+			}
+			targets, reason, msg, refusal := e.routeTargets(r.kind, pref, pi, r.meta.Namespace, in.Namespaces)
 			if len(targets) == 0 {
 				cond(gatewayv1.RouteConditionAccepted, metav1.ConditionFalse, reason, msg)
-				rr.Errors = append(rr.Errors, field.Invalid(field.NewPath("spec", "parentRefs").Index(pi), string(pref.Name), detail))
+				rr.Errors = append(rr.Errors, refusal)
 			} else {
 				cond(gatewayv1.RouteConditionAccepted, metav1.ConditionTrue, gatewayv1.RouteReasonAccepted, "Route is accepted.")
 			}
-			backends, rreason, rmsg, rerrs := e.resolveBackendRefs(r.kind, r.meta.Namespace, r.rules, in.ReferenceGrants)
-			rr.Errors = append(rr.Errors, rerrs...)
 			if rreason == gatewayv1.RouteReasonResolvedRefs {
 				cond(gatewayv1.RouteConditionResolvedRefs, metav1.ConditionTrue, rreason, rmsg)
 			} else {
@@ -260,10 +321,31 @@ func (e *engine) bindRoutes(in GatewayInput) {
 			}
 			rr.Parents = append(rr.Parents, ps)
 		}
-		if len(rr.Parents) > 0 {
-			e.res.Routes = append(e.res.Routes, rr)
-		}
+		e.res.Routes = append(e.res.Routes, rr)
 	}
+}
+
+// grantSet is the ReferenceGrants of the input: the valid ones, which allow
+// references, and the ones the API server would refuse, with their errors.
+type grantSet struct {
+	valid   []*gatewayv1.ReferenceGrant
+	invalid []*gatewayv1.ReferenceGrant
+	errs    map[*gatewayv1.ReferenceGrant]field.ErrorList
+	warned  map[*gatewayv1.ReferenceGrant]bool
+}
+
+func (e *engine) validGrants(grants []gatewayv1.ReferenceGrant) *grantSet {
+	gs := &grantSet{errs: map[*gatewayv1.ReferenceGrant]field.ErrorList{}, warned: map[*gatewayv1.ReferenceGrant]bool{}}
+	for i := range grants {
+		g := &grants[i]
+		if errs := ValidateReferenceGrant(g); len(errs) > 0 {
+			gs.invalid = append(gs.invalid, g)
+			gs.errs[g] = errs
+			continue
+		}
+		gs.valid = append(gs.valid, g)
+	}
+	return gs
 }
 
 // isThisGateway reports whether a parentRef names the Gateway.
@@ -281,10 +363,12 @@ func (e *engine) isThisGateway(p gatewayv1.ParentReference, routeNS string) bool
 	return group == gatewayv1.GroupName && kind == "Gateway" && ns == e.gw.namespace && string(p.Name) == e.gw.name
 }
 
-// routeTargets returns the accepted listeners a route's parentRef attaches
-// to, or why none does.
-func (e *engine) routeTargets(kind gatewayv1.Kind, p gatewayv1.ParentReference, routeNS string, nss []corev1.Namespace) ([]*gwListener, gatewayv1.RouteConditionReason, string, string) {
+// routeTargets returns the accepted listeners a route's parentRef (index pi)
+// attaches to, or why none does: the condition reason and message and the
+// error on the route.
+func (e *engine) routeTargets(kind gatewayv1.Kind, p gatewayv1.ParentReference, pi int, routeNS string, nss []corev1.Namespace) ([]*gwListener, gatewayv1.RouteConditionReason, string, *field.Error) {
 	var matched, allowed []*gwListener
+	var noKind []string
 	for _, l := range e.listeners {
 		if p.SectionName != nil && string(*p.SectionName) != l.Name {
 			continue
@@ -293,6 +377,9 @@ func (e *engine) routeTargets(kind gatewayv1.Kind, p gatewayv1.ParentReference, 
 			continue
 		}
 		matched = append(matched, l)
+		if !l.refused && routeKind(l.protocol) == "" && slices.Contains(l4Protocols(), l.protocol) {
+			noKind = append(noKind, listenerName(l))
+		}
 		if l.refused || routeKind(l.protocol) != kind || !slices.ContainsFunc(l.supported, func(k gatewayv1.RouteGroupKind) bool { return k.Kind == kind }) {
 			continue
 		}
@@ -301,15 +388,22 @@ func (e *engine) routeTargets(kind gatewayv1.Kind, p gatewayv1.ParentReference, 
 		}
 		allowed = append(allowed, l)
 	}
+	pp := field.NewPath("spec", "parentRefs").Index(pi)
 	switch {
 	case len(matched) == 0:
 		return nil, gatewayv1.RouteReasonNoMatchingParent, "No listener matches the parentRef's sectionName and port.",
-			fmt.Sprintf("no listener of Gateway %s matches the sectionName and port", e.gw)
+			field.Invalid(pp, string(p.Name), fmt.Sprintf("no listener of Gateway %s matches the sectionName and port", e.gw))
+	case len(allowed) == 0 && len(noKind) == len(matched):
+		// Only SCTP listeners match: SCTP has no route kind; its backends
+		// are the Services labelled for the Gateway.
+		return nil, gatewayv1.RouteReasonNotAllowedByListeners,
+			fmt.Sprintf("Listener %s is SCTP, which takes no %s: label the backend Service with %s and %s instead.", strings.Join(noKind, ", "), kind, LabelGatewayName, LabelGatewayNamespace),
+			field.Invalid(pp, string(p.Name), fmt.Sprintf("listener %s of Gateway %s is SCTP, which accepts no route kind", strings.Join(noKind, ", "), e.gw))
 	case len(allowed) == 0:
 		return nil, gatewayv1.RouteReasonNotAllowedByListeners, fmt.Sprintf("No matching listener accepts %s from namespace %s.", kind, routeNS),
-			fmt.Sprintf("no matching listener of Gateway %s accepts %s from namespace %s", e.gw, kind, routeNS)
+			field.Invalid(pp, string(p.Name), fmt.Sprintf("no matching listener of Gateway %s accepts %s from namespace %s", e.gw, kind, routeNS))
 	}
-	return allowed, "", "", ""
+	return allowed, "", "", nil
 }
 
 // namespaceAllowed applies a listener's allowedRoutes.namespaces.
@@ -341,9 +435,12 @@ func namespaceAllowed(a *gatewayv1.AllowedRoutes, routeNS, gwNS string, nss []co
 	}
 }
 
-// resolveBackendRefs finds the Service ports a route's backendRefs name,
-// honouring ReferenceGrants for other namespaces.
-func (e *engine) resolveBackendRefs(kind gatewayv1.Kind, routeNS string, rules [][]gatewayv1.BackendRef, grants []gatewayv1.ReferenceGrant) ([]binding, gatewayv1.RouteConditionReason, string, field.ErrorList) {
+// resolveBackendRefs finds the Service ports a (valid) route's backendRefs
+// name, honouring ReferenceGrants for other namespaces. All backends with a
+// non-zero weight join the listener's one pool: an Avi L4 rule selects one
+// pool, so weights other than 0 do not split traffic.
+func (e *engine) resolveBackendRefs(r routeView, grants *grantSet) ([]binding, gatewayv1.RouteConditionReason, string, field.ErrorList) {
+	kind, routeNS := r.kind, r.meta.Namespace
 	var out []binding
 	var errs field.ErrorList
 	reason, msg := gatewayv1.RouteReasonResolvedRefs, "References are resolved."
@@ -353,8 +450,8 @@ func (e *engine) resolveBackendRefs(kind gatewayv1.Kind, routeNS string, rules [
 		}
 		errs = append(errs, err)
 	}
-	for ri, refs := range rules {
-		for bi, ref := range refs {
+	for ri, rule := range r.rules {
+		for bi, ref := range rule.refs {
 			p := field.NewPath("spec", "rules").Index(ri).Child("backendRefs").Index(bi)
 			group, rk, ns := "", gatewayv1.Kind("Service"), routeNS
 			if ref.Group != nil {
@@ -371,9 +468,18 @@ func (e *engine) resolveBackendRefs(kind gatewayv1.Kind, routeNS string, rules [
 					field.NotSupported(p.Child("kind"), string(rk), []string{"Service"}))
 				continue
 			}
-			if ns != routeNS && !granted(grants, kind, routeNS, ns, string(ref.Name)) {
+			if ns != routeNS && !grants.allows(kind, routeNS, ns, string(ref.Name)) {
+				detail := fmt.Sprintf("no ReferenceGrant in namespace %s allows %s from namespace %s", ns, kind, routeNS)
+				for _, g := range grants.wouldAllow(kind, routeNS, ns, string(ref.Name)) {
+					detail += fmt.Sprintf(" (ReferenceGrant %s/%s would, but the API server would refuse it: %s)", g.Namespace, g.Name, grants.errs[g][0].Error())
+					if !grants.warned[g] {
+						grants.warned[g] = true
+						e.res.Warnings = append(e.res.Warnings, fmt.Sprintf("ReferenceGrant %s/%s is ignored because the API server would refuse it: %s",
+							g.Namespace, g.Name, grants.errs[g].ToAggregate().Error()))
+					}
+				}
 				fail(gatewayv1.RouteReasonRefNotPermitted, fmt.Sprintf("Backend Service %s/%s is in another namespace and no ReferenceGrant allows it.", ns, ref.Name),
-					field.Forbidden(p.Child("namespace"), fmt.Sprintf("no ReferenceGrant in namespace %s allows %s from namespace %s", ns, kind, routeNS)))
+					field.Forbidden(p.Child("namespace"), detail))
 				continue
 			}
 			if ref.Weight != nil && *ref.Weight == 0 {
@@ -420,24 +526,36 @@ func findService(svcs []corev1.Service, ns, name string) *corev1.Service {
 	return nil
 }
 
-// granted reports whether a ReferenceGrant in the target namespace lets
-// routes of kind from namespace fromNS refer to the Service name.
-func granted(grants []gatewayv1.ReferenceGrant, kind gatewayv1.Kind, fromNS, toNS, name string) bool {
-	for _, g := range grants {
-		if g.Namespace != toNS {
-			continue
-		}
-		from := slices.ContainsFunc(g.Spec.From, func(f gatewayv1.ReferenceGrantFrom) bool {
-			return string(f.Group) == gatewayv1.GroupName && f.Kind == kind && string(f.Namespace) == fromNS
-		})
-		to := slices.ContainsFunc(g.Spec.To, func(t gatewayv1.ReferenceGrantTo) bool {
-			return t.Group == "" && t.Kind == "Service" && (t.Name == nil || string(*t.Name) == name)
-		})
-		if from && to {
-			return true
+// allows reports whether a valid ReferenceGrant in the target namespace
+// lets routes of kind from namespace fromNS refer to the Service name.
+func (gs *grantSet) allows(kind gatewayv1.Kind, fromNS, toNS, name string) bool {
+	return slices.ContainsFunc(gs.valid, func(g *gatewayv1.ReferenceGrant) bool { return grants(g, kind, fromNS, toNS, name) })
+}
+
+// wouldAllow returns the invalid grants that would allow the reference.
+func (gs *grantSet) wouldAllow(kind gatewayv1.Kind, fromNS, toNS, name string) []*gatewayv1.ReferenceGrant {
+	var out []*gatewayv1.ReferenceGrant
+	for _, g := range gs.invalid {
+		if grants(g, kind, fromNS, toNS, name) {
+			out = append(out, g)
 		}
 	}
-	return false
+	return out
+}
+
+// grants reports whether g lets routes of kind from namespace fromNS refer
+// to the Service toNS/name.
+func grants(g *gatewayv1.ReferenceGrant, kind gatewayv1.Kind, fromNS, toNS, name string) bool {
+	if g.Namespace != toNS {
+		return false
+	}
+	from := slices.ContainsFunc(g.Spec.From, func(f gatewayv1.ReferenceGrantFrom) bool {
+		return string(f.Group) == gatewayv1.GroupName && f.Kind == kind && string(f.Namespace) == fromNS
+	})
+	to := slices.ContainsFunc(g.Spec.To, func(t gatewayv1.ReferenceGrantTo) bool {
+		return t.Group == "" && t.Kind == "Service" && (t.Name == nil || string(*t.Name) == name)
+	})
+	return from && to
 }
 
 // GatewayStatus computes a v1 Gateway's status from its translation and the
@@ -486,6 +604,8 @@ func GatewayStatus(gw *gatewayv1.Gateway, res GatewayResult, vips []string) gate
 		switch {
 		case !l.Served():
 			c.Status, c.Reason, c.Message = metav1.ConditionFalse, string(gatewayv1.ListenerReasonInvalid), "Listener is not accepted."
+		case res.Set == nil:
+			c.Status, c.Reason, c.Message = metav1.ConditionFalse, string(gatewayv1.ListenerReasonInvalid), "Gateway is not accepted."
 		case programmed:
 			c.Status, c.Reason, c.Message = metav1.ConditionTrue, string(gatewayv1.ListenerReasonProgrammed), "Listener is programmed."
 		default:

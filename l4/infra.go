@@ -74,16 +74,27 @@ type AviInfraSettingStatus struct {
 // WithInfraSetting returns o with the AviInfraSetting applied: SE group, VIP
 // networks (with cidr/v6cidr), RHI and BGP peer labels, node networks and the
 // tier-1 router replace the options' own values where the setting sets
-// them. A setting whose status is "Rejected" is not applied and is an error
-// (path: the given path). AKO applies a setting only once its own controller
-// accepted it; avil4 has no such controller, so a setting with no status is
-// applied, and Validate checks the result.
+// them. A nil setting returns o unchanged.
+//
+// A setting that cannot be applied returns o unchanged and errors:
+//   - status "Rejected": one error at path (where the setting is named,
+//     e.g. gatewayClass.spec.parametersRef);
+//   - a setting ValidateAviInfraSetting refuses: its errors, with paths
+//     rooted at the setting (spec.network.vipNetworks[0].cidr) and a detail
+//     that starts with "AviInfraSetting <name>: ".
+//
+// AKO applies a setting only once its own controller accepted it; avil4 has
+// no such controller, so a setting with no status is validated here and
+// applied, and Options.Validate checks the result.
 func (o Options) WithInfraSetting(s *AviInfraSetting, path *field.Path) (Options, field.ErrorList) {
 	if s == nil {
 		return o, nil
 	}
 	if s.Status.Status == "Rejected" {
 		return o, field.ErrorList{field.Invalid(path, s.Name, fmt.Sprintf("AviInfraSetting is Rejected: %s", s.Status.Error))}
+	}
+	if errs := ValidateAviInfraSetting(s); len(errs) > 0 {
+		return o, namedInfraErrors(s.Name, errs)
 	}
 	sp := s.Spec
 	if sp.SEGroup != nil && sp.SEGroup.Name != "" {
@@ -109,7 +120,8 @@ func (o Options) WithInfraSetting(s *AviInfraSetting, path *field.Path) (Options
 	return o, nil
 }
 
-// withValidInfraSetting applies s and validates the result.
+// withValidInfraSetting applies s (see WithInfraSetting) and validates the
+// resulting options.
 func (o Options) withValidInfraSetting(s *AviInfraSetting, path *field.Path) (Options, field.ErrorList) {
 	o, errs := o.WithInfraSetting(s, path)
 	if len(errs) == 0 {
