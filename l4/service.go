@@ -485,6 +485,7 @@ func buildSet(in ServiceInput, o Options, ports []servicePort, vips []netip.Addr
 		m.Port = strconv.Itoa(int(p.key.Port))
 		specs[i] = portSpec{key: p.key, pool: p.pool, markers: m, servers: bk.rawServers(p), override: overrides[p.key], healthz: hz}
 	}
+	res.Warnings = append(res.Warnings, bk.warnings...)
 	vs := vsSpec{
 		name:           vsName,
 		markers:        owner,
