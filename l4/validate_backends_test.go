@@ -222,9 +222,9 @@ func TestSharedVIPValidation(t *testing.T) {
 		wantMember map[string]field.ErrorList
 	}{
 		{
-			name:  "IPv6 member after an IPv4 one",
-			group: group,
-			svcs:  []corev1.Service{member("a", "k", lb, sctp(1)), v6(member("b", "k", lb, udp(2)))},
+			name:      "IPv6 member after an IPv4 one",
+			group:     group,
+			svcs:      []corev1.Service{member("a", "k", lb, sctp(1)), v6(member("b", "k", lb, udp(2)))},
 			wantGroup: field.ErrorList{field.Invalid(field.NewPath("sharedVIPGroup"), "", "see the errors of Service ns/b")},
 			wantMember: map[string]field.ErrorList{
 				"a": {field.Forbidden(field.NewPath("metadata", "annotations").Key(l4.AnnotationSharedVIP), "")},
@@ -248,7 +248,7 @@ func TestSharedVIPValidation(t *testing.T) {
 		{
 			name:  "a member with a bad port name",
 			group: group,
-			svcs: []corev1.Service{member("a", "k", lb, sctp(1)), member("b", "k", lb, corev1.ServicePort{Name: "x_y", Port: 3, Protocol: corev1.ProtocolSCTP})},
+			svcs:  []corev1.Service{member("a", "k", lb, sctp(1)), member("b", "k", lb, corev1.ServicePort{Name: "x_y", Port: 3, Protocol: corev1.ProtocolSCTP})},
 			wantMember: map[string]field.ErrorList{
 				"b": {field.Invalid(field.NewPath("spec", "ports").Index(0).Child("name"), "x_y", "")},
 			},

@@ -155,7 +155,9 @@ func TestServiceValidation(t *testing.T) {
 		// Policies and affinity.
 		{name: "unknown externalTrafficPolicy", tweak: func(s *corev1.Service) { s.Spec.ExternalTrafficPolicy = "Nearby" },
 			want: field.ErrorList{field.NotSupported[string](spec.Child("externalTrafficPolicy"), "Nearby", nil)}},
-		{name: "unknown internalTrafficPolicy", tweak: func(s *corev1.Service) { s.Spec.InternalTrafficPolicy = ptr(corev1.ServiceInternalTrafficPolicy("Nearby")) },
+		{name: "unknown internalTrafficPolicy", tweak: func(s *corev1.Service) {
+			s.Spec.InternalTrafficPolicy = ptr(corev1.ServiceInternalTrafficPolicy("Nearby"))
+		},
 			want: field.ErrorList{field.NotSupported[string](spec.Child("internalTrafficPolicy"), "Nearby", nil)}},
 		{name: "internalTrafficPolicy Local", tweak: func(s *corev1.Service) { s.Spec.InternalTrafficPolicy = ptr(corev1.ServiceInternalTrafficPolicyLocal) }, wantSet: true},
 		{name: "unknown sessionAffinity", tweak: func(s *corev1.Service) { s.Spec.SessionAffinity = "Sticky" },
