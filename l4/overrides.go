@@ -2,8 +2,10 @@ package l4
 
 import (
 	"bytes"
+	"encoding"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -189,7 +191,11 @@ func parsePortOverrides(value string, path *field.Path) ([]overrideEntry, field.
 		}
 		dec := json.NewDecoder(bytes.NewReader(r))
 		dec.DisallowUnknownFields()
-		if err := dec.Decode(&entry); err != nil {
+		err := dec.Decode(&entry)
+		if err == nil {
+			err = inexactKeys(r, reflect.TypeFor[PortOverride]())
+		}
+		if err != nil {
 			errs = append(errs, field.Invalid(ip, string(r), "must be a port override: "+err.Error()))
 			continue
 		}
@@ -207,6 +213,70 @@ func parsePortOverrides(value string, path *field.Path) ([]overrideEntry, field.
 		out = append(out, overrideEntry{o, ip})
 	}
 	return out, errs
+}
+
+// inexactKeys returns an error naming the first key (in sorted order) of
+// the JSON object raw, or of an object nested in it, that matches a field
+// of t only when case is ignored: encoding/json takes "HealthMonitors" for
+// "healthMonitors", the Kubernetes API machinery does not, and neither do
+// annotations read here. Values that are not objects, and types that decode
+// themselves, are not looked into.
+func inexactKeys(raw json.RawMessage, t reflect.Type) error {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if reflect.PointerTo(t).Implements(reflect.TypeFor[encoding.TextUnmarshaler]()) ||
+		reflect.PointerTo(t).Implements(reflect.TypeFor[json.Unmarshaler]()) {
+		return nil
+	}
+	switch t.Kind() {
+	case reflect.Slice:
+		var items []json.RawMessage
+		if json.Unmarshal(raw, &items) != nil {
+			return nil
+		}
+		for _, it := range items {
+			if err := inexactKeys(it, t.Elem()); err != nil {
+				return err
+			}
+		}
+	case reflect.Struct:
+		var obj map[string]json.RawMessage
+		if json.Unmarshal(raw, &obj) != nil {
+			return nil
+		}
+		keys := make([]string, 0, len(obj))
+		for k := range obj {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			f, ok := jsonField(t, k)
+			if !ok {
+				return fmt.Errorf("unknown field %q", k)
+			}
+			if err := inexactKeys(obj[k], f.Type); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// jsonField finds the field of struct type t whose JSON name is exactly
+// name.
+func jsonField(t reflect.Type, name string) (reflect.StructField, bool) {
+	for i := range t.NumField() {
+		f := t.Field(i)
+		tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if tag == "" {
+			tag = f.Name
+		}
+		if tag == name && f.IsExported() {
+			return f, true
+		}
+	}
+	return reflect.StructField{}, false
 }
 
 // jsonKind names the kind of a JSON value that is not a list.

@@ -316,6 +316,10 @@ func TestOverridePortValidation(t *testing.T) {
 			want: field.ErrorList{field.Required(ann.Index(0).Child("port"), "")}},
 		{name: "annotation with an unknown field on the second entry", annotation: `[{port: SCTP/38412}, {port: TCP/80, lbAlgo: x}]`,
 			want: field.ErrorList{field.Invalid(ann.Index(1), "", `unknown field "lbAlgo"`)}},
+		{name: "a field name in another case (encoding/json would take it)", annotation: `[{port: SCTP/38412, heAlthMonitors: [System-SCTP]}]`,
+			want: field.ErrorList{field.Invalid(ann.Index(0), "", `unknown field "heAlthMonitors"`)}},
+		{name: "a nested field name in another case", annotation: `[{port: SCTP/38412, healthMonitor: {SendInterval: 5}}]`,
+			want: field.ErrorList{field.Invalid(ann.Index(0), "", `unknown field "SendInterval"`)}},
 		{name: "a port the Service does not have is a warning with its path", annotation: `[{port: TCP/81}]`,
 			wantWarn: "metadata.annotations[avil4.io/port-overrides][0].port: TCP/81 matches no port"},
 	} {
