@@ -285,12 +285,12 @@ func validatePorts(svc *corev1.Service, o Options, res *Result) []servicePort {
 				field.Required(pp().Child("name"), "every port of a Service with several ports needs a name"))
 		case sp.Name != "":
 			for _, msg := range validation.IsDNS1123Label(sp.Name) {
-				fail(PortErrorInvalidPort, "name "+msg, field.Invalid(pp().Child("name"), sp.Name, msg))
+				fail(PortErrorInvalidPort, fmt.Sprintf("name %q: %s", sp.Name, msg), field.Invalid(pp().Child("name"), sp.Name, msg))
 			}
 			if first, dup := names[sp.Name]; dup {
 				e := field.Duplicate(pp().Child("name"), sp.Name)
 				e.Detail = fmt.Sprintf("spec.ports[%d] has this name already", first)
-				fail(PortErrorInvalidPort, "name "+e.Detail, e)
+				fail(PortErrorInvalidPort, fmt.Sprintf("name %q is used by spec.ports[%d] already", sp.Name, first), e)
 			} else if multi {
 				names[sp.Name] = i
 			}
@@ -312,7 +312,7 @@ func validatePorts(svc *corev1.Service, o Options, res *Result) []servicePort {
 			if first, dup := nodePorts[np]; dup {
 				e := field.Duplicate(pp().Child("nodePort"), sp.NodePort)
 				e.Detail = fmt.Sprintf("spec.ports[%d] uses node port %s already", first, np)
-				fail(PortErrorInvalidPort, "nodePort "+e.Detail, e)
+				fail(PortErrorInvalidPort, fmt.Sprintf("node port %s is used by spec.ports[%d] already", np, first), e)
 			} else {
 				if nodePorts == nil {
 					nodePorts = map[Port]int{}
@@ -334,7 +334,7 @@ func validatePorts(svc *corev1.Service, o Options, res *Result) []servicePort {
 		}
 		if ap := sp.AppProtocol; ap != nil {
 			for _, msg := range validation.IsQualifiedName(*ap) {
-				fail(PortErrorInvalidPort, "appProtocol "+msg, field.Invalid(pp().Child("appProtocol"), *ap, msg))
+				fail(PortErrorInvalidPort, fmt.Sprintf("appProtocol %q: %s", *ap, msg), field.Invalid(pp().Child("appProtocol"), *ap, msg))
 			}
 		}
 		if first, dup := seen[key]; dup {
