@@ -234,7 +234,9 @@ func (o Options) Validate() field.ErrorList {
 	}
 	errs = append(errs, validateAutoFQDN(o.AutoFQDN, p.Child("autoFQDN"))...)
 	errs = append(errs, validateFQDNSubdomain(o.FQDNSubdomain, p.Child("fqdnSubdomain"))...)
-	errs = append(errs, metav1validation.ValidateLabels(o.NodeSelector, p.Child("nodeSelector"))...)
+	if len(o.NodeSelector) > 0 {
+		errs = append(errs, metav1validation.ValidateLabels(o.NodeSelector, p.Child("nodeSelector"))...)
+	}
 	if len(o.BGPPeerLabels) > 0 && !o.EnableRHI {
 		errs = append(errs, field.Forbidden(p.Child("bgpPeerLabels"), "may only be used when enableRhi is true"))
 	}

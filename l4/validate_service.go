@@ -76,7 +76,8 @@ func child(root *field.Path, name string) *field.Path {
 // the selector, and the annotations that change the VirtualService. opt is
 // the IP family option as given ("" follows the Service).
 func validateServiceSpec(svc *corev1.Service, opt IPFamily) field.ErrorList {
-	spec := field.NewPath("spec")
+	// Paths are built only for errors: translation stays allocation-light.
+	spec := func(names ...string) *field.Path { return field.NewPath("spec", names...) }
 	errs := validateIPFamilies(svc, opt)
 
 	// validateServiceExternalTrafficPolicy: Cluster or Local ("" is
@@ -84,12 +85,12 @@ func validateServiceSpec(svc *corev1.Service, opt IPFamily) field.ErrorList {
 	switch p := svc.Spec.ExternalTrafficPolicy; p {
 	case "", corev1.ServiceExternalTrafficPolicyCluster, corev1.ServiceExternalTrafficPolicyLocal:
 	default:
-		errs = append(errs, field.NotSupported(spec.Child("externalTrafficPolicy"), p, []corev1.ServiceExternalTrafficPolicy{
+		errs = append(errs, field.NotSupported(spec("externalTrafficPolicy"), p, []corev1.ServiceExternalTrafficPolicy{
 			corev1.ServiceExternalTrafficPolicyCluster, corev1.ServiceExternalTrafficPolicyLocal}))
 	}
 	// validateServiceInternalTrafficFieldsValue: Cluster or Local.
 	if p := svc.Spec.InternalTrafficPolicy; p != nil && *p != corev1.ServiceInternalTrafficPolicyCluster && *p != corev1.ServiceInternalTrafficPolicyLocal {
-		errs = append(errs, field.NotSupported(spec.Child("internalTrafficPolicy"), *p, []corev1.ServiceInternalTrafficPolicy{
+		errs = append(errs, field.NotSupported(spec("internalTrafficPolicy"), *p, []corev1.ServiceInternalTrafficPolicy{
 			corev1.ServiceInternalTrafficPolicyCluster, corev1.ServiceInternalTrafficPolicyLocal}))
 	}
 	// validateService (supportedSessionAffinityType) and
@@ -100,28 +101,28 @@ func validateServiceSpec(svc *corev1.Service, opt IPFamily) field.ErrorList {
 	case corev1.ServiceAffinityClientIP:
 		if c := svc.Spec.SessionAffinityConfig; c != nil && c.ClientIP != nil && c.ClientIP.TimeoutSeconds != nil {
 			if t := *c.ClientIP.TimeoutSeconds; t <= 0 || t > maxClientIPAffinitySeconds {
-				errs = append(errs, field.Invalid(spec.Child("sessionAffinityConfig", "clientIP", "timeoutSeconds"), t,
+				errs = append(errs, field.Invalid(spec("sessionAffinityConfig", "clientIP", "timeoutSeconds"), t,
 					fmt.Sprintf("must be greater than 0 and at most %d", maxClientIPAffinitySeconds)))
 			}
 		}
 	default:
-		errs = append(errs, field.NotSupported(spec.Child("sessionAffinity"), a, []corev1.ServiceAffinity{corev1.ServiceAffinityClientIP, corev1.ServiceAffinityNone}))
+		errs = append(errs, field.NotSupported(spec("sessionAffinity"), a, []corev1.ServiceAffinity{corev1.ServiceAffinityClientIP, corev1.ServiceAffinityNone}))
 	}
 	// validateServiceExternalTrafficPolicy: a health check node port only
 	// with externalTrafficPolicy Local, and in the port range. (Unset is
 	// fine here: the API server allocates it, and NodePort mode reports it.)
 	if hc := svc.Spec.HealthCheckNodePort; hc != 0 {
 		if svc.Spec.ExternalTrafficPolicy != corev1.ServiceExternalTrafficPolicyLocal {
-			errs = append(errs, field.Invalid(spec.Child("healthCheckNodePort"), hc, "may only be set when externalTrafficPolicy is Local"))
+			errs = append(errs, field.Invalid(spec("healthCheckNodePort"), hc, "may only be set when externalTrafficPolicy is Local"))
 		}
 		for _, msg := range validation.IsValidPortNum(int(hc)) {
-			errs = append(errs, field.Invalid(spec.Child("healthCheckNodePort"), hc, msg))
+			errs = append(errs, field.Invalid(spec("healthCheckNodePort"), hc, msg))
 		}
 	}
 	// validateService: the selector is a set of labels. NodePortLocal mode
 	// selects pods with it.
 	if len(svc.Spec.Selector) > 0 {
-		errs = append(errs, metav1validation.ValidateLabels(svc.Spec.Selector, spec.Child("selector"))...)
+		errs = append(errs, metav1validation.ValidateLabels(svc.Spec.Selector, spec("selector"))...)
 	}
 	errs = append(errs, validateApplicationProfile(svc)...)
 	return errs
@@ -147,18 +148,19 @@ func serviceFamilies(svc *corev1.Service) (v4, v6 bool) {
 // validateIPFamilies checks spec.ipFamilies and spec.ipFamilyPolicy as the
 // API server does, and against an explicit IP family option.
 func validateIPFamilies(svc *corev1.Service, opt IPFamily) field.ErrorList {
-	famPath, polPath := field.NewPath("spec", "ipFamilies"), field.NewPath("spec", "ipFamilyPolicy")
+	famPath := func() *field.Path { return field.NewPath("spec", "ipFamilies") }
+	polPath := func() *field.Path { return field.NewPath("spec", "ipFamilyPolicy") }
 	var errs field.ErrorList
 	fams := svc.Spec.IPFamilies
 	// ValidateServiceClusterIPsRelatedFields: IPv4 or IPv6, no repeats
 	// (which also caps the list at two).
 	for i, f := range fams {
 		if f != corev1.IPv4Protocol && f != corev1.IPv6Protocol {
-			errs = append(errs, field.NotSupported(famPath.Index(i), f, []corev1.IPFamily{corev1.IPv4Protocol, corev1.IPv6Protocol}))
+			errs = append(errs, field.NotSupported(famPath().Index(i), f, []corev1.IPFamily{corev1.IPv4Protocol, corev1.IPv6Protocol}))
 		}
 		for _, g := range fams[:i] {
 			if g == f {
-				errs = append(errs, field.Duplicate(famPath.Index(i), f))
+				errs = append(errs, field.Duplicate(famPath().Index(i), f))
 				break
 			}
 		}
@@ -168,7 +170,7 @@ func validateIPFamilies(svc *corev1.Service, opt IPFamily) field.ErrorList {
 		switch *pol {
 		case corev1.IPFamilyPolicySingleStack, corev1.IPFamilyPolicyPreferDualStack, corev1.IPFamilyPolicyRequireDualStack:
 		default:
-			errs = append(errs, field.NotSupported(polPath, *pol, []corev1.IPFamilyPolicy{
+			errs = append(errs, field.NotSupported(polPath(), *pol, []corev1.IPFamilyPolicy{
 				corev1.IPFamilyPolicyPreferDualStack, corev1.IPFamilyPolicyRequireDualStack, corev1.IPFamilyPolicySingleStack}))
 		}
 	}
@@ -179,9 +181,9 @@ func validateIPFamilies(svc *corev1.Service, opt IPFamily) field.ErrorList {
 		const why = "must be RequireDualStack or PreferDualStack when spec.ipFamilies lists two families"
 		switch {
 		case pol == nil:
-			errs = append(errs, field.Required(polPath, why+" (unset means SingleStack, the API server's default)"))
+			errs = append(errs, field.Required(polPath(), why+" (unset means SingleStack, the API server's default)"))
 		case *pol == corev1.IPFamilyPolicySingleStack:
-			errs = append(errs, field.Invalid(polPath, *pol, why))
+			errs = append(errs, field.Invalid(polPath(), *pol, why))
 		}
 	}
 	if len(errs) > 0 || opt == "" {
@@ -195,7 +197,7 @@ func validateIPFamilies(svc *corev1.Service, opt IPFamily) field.ErrorList {
 	}
 	switch {
 	case pol != nil && *pol == corev1.IPFamilyPolicyRequireDualStack && !(optV4 && optV6):
-		errs = append(errs, field.Invalid(polPath, *pol, fmt.Sprintf("cannot be served: the VIPs of this controller are %s only (options.ipFamily)", opt)))
+		errs = append(errs, field.Invalid(polPath(), *pol, fmt.Sprintf("cannot be served: the VIPs of this controller are %s only (options.ipFamily)", opt)))
 	case pol != nil && *pol == corev1.IPFamilyPolicyPreferDualStack:
 		// One served family is enough.
 		for _, f := range fams {
@@ -204,12 +206,12 @@ func validateIPFamilies(svc *corev1.Service, opt IPFamily) field.ErrorList {
 			}
 		}
 		if len(fams) > 0 {
-			errs = append(errs, field.Invalid(famPath, fams, fmt.Sprintf("cannot be served: the VIPs of this controller are %s only (options.ipFamily)", opt)))
+			errs = append(errs, field.Invalid(famPath(), fams, fmt.Sprintf("cannot be served: the VIPs of this controller are %s only (options.ipFamily)", opt)))
 		}
 	default:
 		for i, f := range fams {
 			if !served(f) {
-				errs = append(errs, field.Invalid(famPath.Index(i), f, fmt.Sprintf("cannot be served: the VIPs of this controller are %s only (options.ipFamily)", opt)))
+				errs = append(errs, field.Invalid(famPath().Index(i), f, fmt.Sprintf("cannot be served: the VIPs of this controller are %s only (options.ipFamily)", opt)))
 			}
 		}
 	}
