@@ -27,9 +27,9 @@
 //     spec.loadBalancerClass, not type LoadBalancer, a shared-VIP member).
 //     Remove whatever an earlier translation created.
 //   - otherwise: Errors explain why the Service cannot be served at all
-//     (a bad preferred IP, no ports, bad Options). Leave the controller as it
-//     is and report the errors: nothing is half-applied and nothing the user
-//     had is lost.
+//     (a bad preferred IP, no ports, bad Options; see "What is refused, and
+//     why"). Leave the controller as it is and report the errors: nothing is
+//     half-applied and nothing the user had is lost.
 //
 // Errors are a field.ErrorList with exact paths, e.g.
 // "spec.ports[1].protocol: Forbidden: SCTP may not be used when the backend
@@ -103,6 +103,102 @@
 // ServiceStatus turns a Result and the VIPs the controller holds into the
 // Service's status.loadBalancer (ingress IPs; ports[].error for ports that
 // cannot be served) and its LoadBalancerPortsError condition.
+//
+// # What is refused, and why
+//
+// Every input is validated before anything is built, and every problem is
+// reported (not only the first), as a field.Error whose path is rooted at
+// the object it is found in: the Service's own fields ("metadata.name",
+// "spec.ports[1].name", "apiVersion"), "namespace." for ServiceInput.Namespace,
+// "endpointSlices[<ns>/<name>].", "nodes[<name>]." and "pods[<ns>/<name>]."
+// for backend inputs, "overrides[<i>]." for ServiceInput.Overrides,
+// "options." for Options and "sharedVIPGroup" for a shared-VIP group. Rules
+// taken from the API server name their k8s.io/kubernetes (v1.37) function.
+//
+// Refusing the Service (no Set; nothing the controller holds is changed):
+//
+//   - apiVersion, kind: when set, not v1 / Service.
+//   - metadata (ValidateServiceCreate via apimachinery's ValidateObjectMeta):
+//     name required and a DNS-1123 label (RelaxedServiceNameValidation is GA
+//     in v1.37; it was a DNS-1035 label before v1.34); namespace required
+//     (objects come from a cache, where the API server has defaulted it)
+//     and a DNS-1123 label; labels and annotations qualified names. These
+//     are checked before the NotOurs decision: a Service whose objects
+//     cannot be named is an error whatever its type.
+//   - spec.type: not ClusterIP, NodePort, ExternalName, LoadBalancer or ""
+//     (validateService); a real other type is NotOurs.
+//   - spec.ipFamilies[i]: not IPv4/IPv6, or repeated; spec.ipFamilyPolicy:
+//     unknown, or unset/SingleStack with two families
+//     (ValidateServiceClusterIPsRelatedFields, initIPFamilyFields). A
+//     RequireDualStack Service has both families, as once stored.
+//   - with Options.IPFamily set: a family the VIPs lack (spec.ipFamilies[i];
+//     for PreferDualStack only when none is served), or RequireDualStack
+//     under V4 or V6 (spec.ipFamilyPolicy). AKO builds a VIP without servers.
+//   - spec.loadBalancerIP and the ako.vmware.com/load-balancer-ip
+//     annotation: not an IP, of a family the VIP or the Service lacks, two of
+//     one family, or unspecified, loopback, link-local, multicast or
+//     255.255.255.255 (the API server does not check this field).
+//   - spec.externalTrafficPolicy, spec.internalTrafficPolicy,
+//     spec.sessionAffinity: unknown values; a ClientIP timeout outside
+//     1-86400; spec.healthCheckNodePort set without externalTrafficPolicy
+//     Local, or out of range (validateServiceExternalTrafficPolicy);
+//     spec.selector not labels.
+//   - spec.ports: none, or more than 2048 (a VirtualService's limit).
+//   - metadata.annotations[ako.vmware.com/application-profile]:
+//     System-HTTP, System-Secure-HTTP or System-SSL-Application (HTTP and
+//     TLS need TCP) on a Service with a UDP or SCTP port; other names are
+//     the user's profiles and pass (AKO checks nothing).
+//   - metadata.annotations[ako.vmware.com/enable-shared-vip]: empty or not
+//     a DNS-1123 label (it names Avi objects and markers; AKO takes any
+//     string). Such a Service joins no group (SharedVIPGroupOf is false).
+//   - namespace.metadata.annotations[ako.vmware.com/tenant-name] and
+//     options.tenant: "*" (every tenant in X-Avi-Tenant) or another name
+//     aviobj.TenantNameProblem refuses (AKO sends it as it is).
+//   - avil4.io/port-overrides (path ...[i]) and overrides[i]: an entry that
+//     does not decode (unknown field, also one that matches a field only
+//     when case is ignored); port (...[i].port) missing, not
+//     "<PROTOCOL>/<n>", not TCP/UDP/SCTP, or n outside 1-65535; fields the
+//     port's protocol cannot serve; one port twice. An override of a port
+//     the Service lacks is a warning with its path.
+//   - options: clusterName, license, backendMode, ipFamily, autoFQDN,
+//     fqdnSubdomain, cloud/seGroup/vrf names (aviobj.NameProblem),
+//     nodeSelector labels, bgpPeerLabels without RHI, network CIDRs.
+//
+// Leaving one port out (Result.Ports says why; the others are served):
+// spec.ports[i].name missing with several ports, not a DNS-1123 label, or
+// repeated (validateServicePort); port, nodePort, targetPort out of range
+// or a bad targetPort name; appProtocol not a qualified name; an unknown
+// protocol; (protocol, port) or (protocol, nodePort) repeated; SCTP in
+// NodePortLocal mode; no nodePort in NodePort mode.
+//
+// Leaving one input out, with a warning naming its path (one bad endpoint
+// does not take a Service down, and no pool gets a server the controller
+// would refuse):
+//
+//   - endpointSlices[...]: apiVersion not discovery.k8s.io/v1; addressType
+//     unknown or empty, or FQDN (no IP to serve); ports[j] with a name that
+//     is not a DNS-1123 label or repeats, an unknown protocol, or a number
+//     outside 1-65535 (the API server does not check it);
+//     endpoints[k].addresses[0] missing, not an IP of the addressType
+//     (strict: no zone, no IPv4-mapped form, canonical IPv6), or
+//     unspecified, loopback, link-local or multicast (validateEndpoints in
+//     pkg/apis/discovery/validation, ValidateEndpointIP).
+//   - nodes[...].status.addresses[j].address (NodePort mode): an InternalIP
+//     that is not such an IP.
+//   - pods[...].metadata.annotations[nodeportlocal.antrea.io] (NodePortLocal
+//     mode): not a JSON list; an entry [k] with podPort or nodePort outside
+//     1-65535, an unusable nodeIP or an unknown protocol.
+//
+// Shared-VIP groups: sharedVIPGroup.namespace and .key must be DNS-1123
+// labels; each member is validated as above, must agree with the earlier
+// members on the preferred IP, the AviInfraSetting and the VIP's IP
+// families (spec.ipFamilies, or spec.ipFamilyPolicy when the lists are
+// equal), and may not repeat a (protocol, port): each conflict is an error
+// on the later member naming the earlier one, and refuses the group.
+//
+// A last pre-flight check (aviobj.Check) guards every Set returned; its
+// errors, "the Avi Controller would refuse the translated objects: ...",
+// mean a rule above is missing. The fuzz targets fail on them.
 //
 // # Choices made where AKO is silent or weak
 //

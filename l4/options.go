@@ -4,7 +4,7 @@ import (
 	"net/netip"
 
 	corev1 "k8s.io/api/core/v1"
-
+	metav1validation "k8s.io/apimachinery/pkg/apis/meta/v1/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/avil4/avil4/aviobj"
@@ -91,9 +91,11 @@ type Options struct {
 	// NodeNetworks are the pool placement networks.
 	NodeNetworks []NodeNetwork `json:"nodeNetworks,omitempty"`
 	// IPFamily of VIPs and servers. "" follows each Service's
-	// spec.ipFamilies: [IPv6] is V6, both families are V4_V6, anything else
-	// (including unset) is V4. An explicit value applies to every Service,
-	// as AKO's ipFamily setting does.
+	// spec.ipFamilies: [IPv6] is V6, both families (or ipFamilyPolicy
+	// RequireDualStack) are V4_V6, anything else (including unset) is V4.
+	// An explicit value applies to every Service, as AKO's ipFamily
+	// setting does; a Service that needs a family it does not include
+	// (IPv6 only, or RequireDualStack, under V4) is refused.
 	IPFamily IPFamily `json:"ipFamily,omitempty"`
 	// T1LR is the NSX-T tier-1 logical router path; when set, objects carry
 	// tier1_lr instead of a VRF.
@@ -181,11 +183,7 @@ func (o Options) familyFor(svc *corev1.Service) IPFamily {
 	if o.IPFamily != "" {
 		return o.IPFamily
 	}
-	var v4, v6 bool
-	for _, f := range svc.Spec.IPFamilies {
-		v4 = v4 || f == corev1.IPv4Protocol
-		v6 = v6 || f == corev1.IPv6Protocol
-	}
+	v4, v6 := serviceFamilies(svc)
 	switch {
 	case v4 && v6:
 		return IPFamilyV4V6
@@ -200,7 +198,9 @@ func (o Options) servesNoClass() bool { return o.DefaultLBController == nil || *
 func (o Options) v4() bool { return o.IPFamily != IPFamilyV6 }
 func (o Options) v6() bool { return o.IPFamily == IPFamilyV6 || o.IPFamily == IPFamilyV4V6 }
 
-// Validate checks the options. Paths start at "options".
+// Validate checks the options and returns every problem, with paths
+// rooted at "options" (options.clusterName, options.tenant, ...). The zero
+// Options lacks only a cluster name.
 func (o Options) Validate() field.ErrorList {
 	var errs field.ErrorList
 	p := field.NewPath("options")
@@ -209,6 +209,14 @@ func (o Options) Validate() field.ErrorList {
 		errs = append(errs, field.Required(p.Child("clusterName"), "the cluster name prefixes every object name"))
 	case !aviobj.IsValidClusterName(o.ClusterName):
 		errs = append(errs, field.Invalid(p.Child("clusterName"), o.ClusterName, "must consist of letters, digits, '-' and '_'"))
+	}
+	if msg := aviobj.TenantNameProblem(o.Tenant); msg != "" {
+		errs = append(errs, field.Invalid(p.Child("tenant"), o.Tenant, msg))
+	}
+	for _, n := range []struct{ name, value string }{{"cloud", o.Cloud}, {"seGroup", o.SEGroup}, {"vrf", o.VRF}} {
+		if msg := aviobj.NameProblem(n.value); n.value != "" && msg != "" {
+			errs = append(errs, field.Invalid(p.Child(n.name), n.value, msg))
+		}
 	}
 	if o.License != "" && !o.License.Known() {
 		errs = append(errs, field.NotSupported(p.Child("license"), o.License, profiles.Licenses()))
@@ -226,6 +234,9 @@ func (o Options) Validate() field.ErrorList {
 	}
 	errs = append(errs, validateAutoFQDN(o.AutoFQDN, p.Child("autoFQDN"))...)
 	errs = append(errs, validateFQDNSubdomain(o.FQDNSubdomain, p.Child("fqdnSubdomain"))...)
+	if len(o.NodeSelector) > 0 {
+		errs = append(errs, metav1validation.ValidateLabels(o.NodeSelector, p.Child("nodeSelector"))...)
+	}
 	if len(o.BGPPeerLabels) > 0 && !o.EnableRHI {
 		errs = append(errs, field.Forbidden(p.Child("bgpPeerLabels"), "may only be used when enableRhi is true"))
 	}

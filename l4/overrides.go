@@ -1,10 +1,17 @@
 package l4
 
 import (
+	"bytes"
+	"encoding"
+	"encoding/json"
 	"fmt"
+	"reflect"
 	"slices"
+	"strconv"
+	"strings"
 
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	"sigs.k8s.io/yaml"
 
@@ -64,12 +71,20 @@ func httpPersistence(name string) bool {
 	return false
 }
 
-// Validate checks the override against the protocol of its port.
+// Validate checks the override against the protocol of its port, with
+// paths under p: the port (protocol TCP, UDP or SCTP, number 1-65535) and
+// every field that protocol cannot serve. A nil override is an error on p.
 func (o *PortOverride) Validate(p *field.Path) field.ErrorList {
+	if o == nil {
+		return field.ErrorList{field.Required(p, "no port override")}
+	}
 	var errs field.ErrorList
 	proto := o.Port.Protocol
 	if _, ok := profilesProtocol(proto); !ok {
 		return field.ErrorList{field.NotSupported(p.Child("port"), o.Port.String(), []string{"TCP/<port>", "UDP/<port>", "SCTP/<port>"})}
+	}
+	for _, msg := range validation.IsValidPortNum(int(o.Port.Port)) {
+		errs = append(errs, field.Invalid(p.Child("port"), o.Port.String(), "the port number "+msg))
 	}
 	if np := o.NetworkProfile; np != "" {
 		if served, ok := profiles.SystemNetworkProtocol(np); ok && served != proto {
@@ -130,39 +145,209 @@ func profilesProtocol(p corev1.Protocol) (corev1.Protocol, bool) {
 	return "", false
 }
 
+// ParsePortOverrides reads the value of an avil4.io/port-overrides
+// annotation (a YAML or JSON list of PortOverride) and validates each entry
+// (PortOverride.Validate). It returns the valid overrides, in order, and an
+// error for every problem: on path for a value that is not a list, on
+// path[i] for an entry that does not decode (an unknown field, a wrong
+// type), on path[i].port for a missing or malformed port ("<PROTOCOL>/<n>",
+// TCP, UDP or SCTP, n in 1-65535), and under path[i] for the rest. An empty
+// value holds no overrides. Whether the ports exist on the Service is
+// checked by the translation, not here.
+func ParsePortOverrides(value string, path *field.Path) ([]PortOverride, field.ErrorList) {
+	entries, errs := parsePortOverrides(value, path)
+	var out []PortOverride
+	for _, e := range entries {
+		out = append(out, e.o)
+	}
+	return out, errs
+}
+
+// overrideEntry is a valid override and its path.
+type overrideEntry struct {
+	o    PortOverride
+	path *field.Path
+}
+
+// parsePortOverrides is ParsePortOverrides, keeping each entry's path.
+func parsePortOverrides(value string, path *field.Path) ([]overrideEntry, field.ErrorList) {
+	const want = "must be a YAML or JSON list of port overrides"
+	js, err := yaml.YAMLToJSONStrict([]byte(value))
+	if err != nil {
+		return nil, field.ErrorList{field.Invalid(path, value, want+": "+err.Error())}
+	}
+	var raw []json.RawMessage
+	if err := json.Unmarshal(js, &raw); err != nil {
+		return nil, field.ErrorList{field.Invalid(path, value, want+", not "+jsonKind(js))}
+	}
+	var out []overrideEntry
+	var errs field.ErrorList
+	for i, r := range raw {
+		ip := path.Index(i)
+		// The port is read apart, so that its errors name it.
+		var entry struct {
+			PortOverride
+			Port json.RawMessage `json:"port"`
+		}
+		dec := json.NewDecoder(bytes.NewReader(r))
+		dec.DisallowUnknownFields()
+		err := dec.Decode(&entry)
+		if err == nil {
+			err = inexactKeys(r, reflect.TypeFor[PortOverride]())
+		}
+		if err != nil {
+			errs = append(errs, field.Invalid(ip, string(r), "must be a port override: "+err.Error()))
+			continue
+		}
+		port, perrs := parseOverridePort(entry.Port, ip.Child("port"))
+		if len(perrs) > 0 {
+			errs = append(errs, perrs...)
+			continue
+		}
+		o := entry.PortOverride
+		o.Port = port
+		if verrs := o.Validate(ip); len(verrs) > 0 {
+			errs = append(errs, verrs...)
+			continue
+		}
+		out = append(out, overrideEntry{o, ip})
+	}
+	return out, errs
+}
+
+// inexactKeys returns an error naming the first key (in sorted order) of
+// the JSON object raw, or of an object nested in it, that matches a field
+// of t only when case is ignored: encoding/json takes "HealthMonitors" for
+// "healthMonitors", the Kubernetes API machinery does not, and neither do
+// annotations read here. Values that are not objects, and types that decode
+// themselves, are not looked into.
+func inexactKeys(raw json.RawMessage, t reflect.Type) error {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if reflect.PointerTo(t).Implements(reflect.TypeFor[encoding.TextUnmarshaler]()) ||
+		reflect.PointerTo(t).Implements(reflect.TypeFor[json.Unmarshaler]()) {
+		return nil
+	}
+	switch t.Kind() {
+	case reflect.Slice:
+		var items []json.RawMessage
+		if json.Unmarshal(raw, &items) != nil {
+			return nil
+		}
+		for _, it := range items {
+			if err := inexactKeys(it, t.Elem()); err != nil {
+				return err
+			}
+		}
+	case reflect.Struct:
+		var obj map[string]json.RawMessage
+		if json.Unmarshal(raw, &obj) != nil {
+			return nil
+		}
+		keys := make([]string, 0, len(obj))
+		for k := range obj {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			f, ok := jsonField(t, k)
+			if !ok {
+				return fmt.Errorf("unknown field %q", k)
+			}
+			if err := inexactKeys(obj[k], f.Type); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// jsonField finds the field of struct type t whose JSON name is exactly
+// name.
+func jsonField(t reflect.Type, name string) (reflect.StructField, bool) {
+	for i := range t.NumField() {
+		f := t.Field(i)
+		tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if tag == "" {
+			tag = f.Name
+		}
+		if tag == name && f.IsExported() {
+			return f, true
+		}
+	}
+	return reflect.StructField{}, false
+}
+
+// jsonKind names the kind of a JSON value that is not a list.
+func jsonKind(js []byte) string {
+	switch b := bytes.TrimSpace(js); {
+	case len(b) == 0:
+		return "nothing"
+	case b[0] == '{':
+		return "a map"
+	case b[0] == '"':
+		return "a string"
+	case b[0] == 't' || b[0] == 'f':
+		return "a boolean"
+	}
+	return "a number"
+}
+
+// parseOverridePort reads the port of an override entry: a string
+// "<PROTOCOL>/<number>".
+func parseOverridePort(raw json.RawMessage, path *field.Path) (Port, field.ErrorList) {
+	const form = "must be <PROTOCOL>/<number>, e.g. SCTP/38412"
+	if len(raw) == 0 || string(raw) == "null" {
+		return Port{}, field.ErrorList{field.Required(path, "the Service port to override, e.g. SCTP/38412")}
+	}
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return Port{}, field.ErrorList{field.Invalid(path, string(raw), form)}
+	}
+	proto, num, ok := strings.Cut(s, "/")
+	n, err := strconv.ParseInt(num, 10, 32)
+	if !ok || err != nil || strconv.FormatInt(n, 10) != num {
+		return Port{}, field.ErrorList{field.Invalid(path, s, form)}
+	}
+	var errs field.ErrorList
+	if _, known := profilesProtocol(corev1.Protocol(proto)); !known {
+		errs = append(errs, field.NotSupported(path, s, []string{"SCTP/<port>", "TCP/<port>", "UDP/<port>"}))
+	}
+	for _, msg := range validation.IsValidPortNum(int(n)) {
+		errs = append(errs, field.Invalid(path, s, "the port number "+msg))
+	}
+	return Port{Protocol: corev1.Protocol(proto), Port: int32(n)}, errs
+}
+
 // serviceOverrides gathers a Service's overrides (the input list, then the
 // annotation), validates them and indexes them by port. Overrides naming a
-// port the Service does not have are reported as warnings.
+// port the Service does not have are reported as warnings, with their path.
 func serviceOverrides(svc *corev1.Service, given []PortOverride, res *Result) (map[Port]*PortOverride, field.ErrorList) {
-	type entry struct {
-		o    PortOverride
-		path *field.Path
+	var all []overrideEntry
+	var errs field.ErrorList
+	for i := range given {
+		p := field.NewPath("overrides").Index(i)
+		if verrs := given[i].Validate(p); len(verrs) > 0 {
+			errs = append(errs, verrs...)
+			continue
+		}
+		all = append(all, overrideEntry{given[i], p})
 	}
-	var all []entry
-	for i, o := range given {
-		all = append(all, entry{o, field.NewPath("overrides").Index(i)})
-	}
-	ap := field.NewPath("metadata", "annotations").Key(AnnotationPortOverrides)
 	if v, ok := svc.Annotations[AnnotationPortOverrides]; ok {
-		var list []PortOverride
-		if err := yaml.UnmarshalStrict([]byte(v), &list); err != nil {
-			return nil, field.ErrorList{field.Invalid(ap, v, "must be a YAML or JSON list of port overrides: "+err.Error())}
-		}
-		for i, o := range list {
-			all = append(all, entry{o, ap.Index(i)})
-		}
+		list, perrs := parsePortOverrides(v, field.NewPath("metadata", "annotations").Key(AnnotationPortOverrides))
+		errs = append(errs, perrs...)
+		all = append(all, list...)
 	}
 	if len(all) == 0 {
-		return nil, nil
+		return nil, errs
 	}
-	ports := map[Port]bool{}
+	ports := make(map[Port]bool, len(svc.Spec.Ports))
 	for _, sp := range svc.Spec.Ports {
 		ports[Port{Protocol: protocolOf(sp.Protocol), Port: sp.Port}] = true
 	}
-	out := map[Port]*PortOverride{}
-	var errs field.ErrorList
+	out := make(map[Port]*PortOverride, len(all))
 	for _, e := range all {
-		errs = append(errs, e.o.Validate(e.path)...)
 		if _, dup := out[e.o.Port]; dup {
 			errs = append(errs, field.Duplicate(e.path.Child("port"), e.o.Port.String()))
 			continue

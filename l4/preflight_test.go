@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	corev1 "k8s.io/api/core/v1"
 	discoveryv1 "k8s.io/api/discovery/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -70,20 +71,26 @@ func TestSharedVIPGroupWithMorePortsThanAVirtualServiceHolds(t *testing.T) {
 	}
 }
 
-// A Set the controller would refuse never leaves the translator: here an
-// EndpointSlice port the API server would not store reaches the pool's
-// servers, and the pre-flight check refuses the Service on that port.
+// A Set the controller would refuse never leaves the translator. An
+// EndpointSlice port of -1 (the API server does not range-check slice
+// ports) used to reach the pool's servers and be caught by the pre-flight
+// check only; now validation leaves the slice port out with a warning on
+// its path, and the Service is served without those servers.
 func TestPreflightRefusesWhatValidationMissed(t *testing.T) {
 	svc := baseService()
 	res := l4.TranslateService(l4.ServiceInput{Service: svc, EndpointSlices: sliceWithPort(svc, -1)}, baseOptions())
-	for _, e := range res.Errors {
-		t.Logf("error: %v", e)
+	if len(res.Errors) > 0 || res.Set == nil {
+		t.Fatalf("Set %v, errors %v; want the Service served", res.Set != nil, res.Errors)
 	}
-	if res.Set != nil && len(aviobj.Check(res.Set)) != 0 {
-		t.Fatalf("a Set that fails the pre-flight check was returned: %v", aviobj.Check(res.Set))
+	if probs := aviobj.Check(res.Set); len(probs) != 0 {
+		t.Fatalf("a Set that fails the pre-flight check was returned: %v", probs)
 	}
-	if res.Set == nil && len(res.Errors) == 0 {
-		t.Fatal("no Set and no error")
+	if n := len(res.Set.Pools[0].Servers); n != 0 {
+		t.Errorf("pool has %d servers, want none (the only slice port is unusable)", n)
+	}
+	want := []string{"endpointSlices[ns/s].ports[0].port: Invalid value: -1: must be between 1 and 65535, inclusive; the port is not used"}
+	if diff := cmp.Diff(want, res.Warnings); diff != "" {
+		t.Errorf("warnings (-want +got):\n%s", diff)
 	}
 }
 

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/netip"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -131,6 +130,14 @@ type servicePort struct {
 // would create for it (one VirtualService, VsVip and L4PolicySet, one Pool
 // per port), with SCTP, TCP and UDP ports side by side. It is a pure
 // function of its arguments.
+//
+// Every input is validated first, and every problem is reported (doc.go
+// lists the rules): the Options (a zero Options lacks a cluster name), the
+// Service's identity and type (a nil Service is an error on "service"),
+// then, for a Service of ours, its spec, annotations, Namespace and
+// overrides. Problems of one port leave that port out; problems of the
+// Service refuse it whole; unusable endpoints, nodes and pods are left out
+// with a warning.
 func TranslateService(in ServiceInput, opts Options) Result {
 	var res Result
 	if errs := opts.Validate(); len(errs) > 0 {
@@ -143,18 +150,23 @@ func TranslateService(in ServiceInput, opts Options) Result {
 		res.Errors = field.ErrorList{field.Required(field.NewPath("service"), "no Service to translate")}
 		return res
 	}
-	if res.NotOurs = notOurs(svc, o); res.NotOurs != nil {
-		return res
-	}
-	o, errs := namespaceOptions(o, svc, in.Namespace, in.InfraSettings)
-	if len(errs) > 0 {
+	errs := validateServiceObject(svc)
+	if no := notOurs(svc, o); no != nil {
+		if len(errs) == 0 {
+			res.NotOurs = no
+		}
 		res.Errors = errs
 		return res
 	}
+	errs = append(errs, validateSharedVIPKey(svc)...)
+	errs = append(errs, validateServiceSpec(svc, o.IPFamily)...)
+	o, nerrs := namespaceOptions(o, svc, in.Namespace, in.InfraSettings)
+	errs = append(errs, nerrs...)
 	o.IPFamily = o.familyFor(svc)
 
 	ports := validatePorts(svc, o, &res)
-	vips, errs := preferredIPs(svc, o, &res)
+	vips, perrs := preferredIPs(svc, o, &res)
+	errs = append(errs, perrs...)
 	overrides, oerrs := serviceOverrides(svc, in.Overrides, &res)
 	errs = append(errs, oerrs...)
 	fqdns, ferrs := serviceFQDNs(svc, o.AutoFQDN, o.FQDNSubdomain)
@@ -197,6 +209,11 @@ func TranslateService(in ServiceInput, opts Options) Result {
 	return res
 }
 
+// notOurs says why a Service is someone else's, or nil. Only the real
+// types ClusterIP (or unset), NodePort and ExternalName are "not
+// LoadBalancer"; any other type is an error of validateServiceObject. A
+// shared-VIP member with an invalid key is not left to a group (no group
+// takes it) but refused by validateSharedVIPKey.
 func notOurs(svc *corev1.Service, o Options) *NotOurs {
 	if svc.Spec.Type != corev1.ServiceTypeLoadBalancer {
 		t := svc.Spec.Type
@@ -211,7 +228,7 @@ func notOurs(svc *corev1.Service, o Options) *NotOurs {
 	case c != nil && *c != LoadBalancerClass:
 		return &NotOurs{Reason: OtherClass, Message: fmt.Sprintf("spec.loadBalancerClass is %q, not %q", *c, LoadBalancerClass)}
 	}
-	if key, ok := svc.Annotations[AnnotationSharedVIP]; ok {
+	if key, ok := svc.Annotations[AnnotationSharedVIP]; ok && sharedVIPKeyProblems(key) == nil {
 		return &NotOurs{Reason: SharedVIP, Message: fmt.Sprintf("member of the shared-VIP group %q; translate it with its group", key)}
 	}
 	return nil
@@ -232,6 +249,16 @@ func validatePorts(svc *corev1.Service, o Options, res *Result) []servicePort {
 	base := field.NewPath("spec", "ports")
 	seen := make(map[Port]int, len(svc.Spec.Ports))
 	out := make([]servicePort, 0, len(svc.Spec.Ports))
+	// validateService and validateServicePort
+	// (pkg/apis/core/validation/validation.go): with several ports every
+	// port has a name (EndpointSlice ports are matched by it), names are
+	// DNS-1123 labels and distinct, (protocol, nodePort) pairs too.
+	multi := len(svc.Spec.Ports) > 1
+	var names map[string]int
+	if multi {
+		names = make(map[string]int, len(svc.Spec.Ports))
+	}
+	var nodePorts map[Port]int
 	noNodePortAllocation := svc.Spec.AllocateLoadBalancerNodePorts != nil && !*svc.Spec.AllocateLoadBalancerNodePorts
 	reportedAllocation := false
 	for i := range svc.Spec.Ports {
@@ -252,6 +279,22 @@ func validatePorts(svc *corev1.Service, o Options, res *Result) []servicePort {
 				pr.Error, pr.Message = code, msg
 			}
 		}
+		switch {
+		case sp.Name == "" && multi:
+			fail(PortErrorInvalidPort, "no name: every port of a Service with several ports needs one",
+				field.Required(pp().Child("name"), "every port of a Service with several ports needs a name"))
+		case sp.Name != "":
+			for _, msg := range validation.IsDNS1123Label(sp.Name) {
+				fail(PortErrorInvalidPort, fmt.Sprintf("name %q: %s", sp.Name, msg), field.Invalid(pp().Child("name"), sp.Name, msg))
+			}
+			if first, dup := names[sp.Name]; dup {
+				e := field.Duplicate(pp().Child("name"), sp.Name)
+				e.Detail = fmt.Sprintf("spec.ports[%d] has this name already", first)
+				fail(PortErrorInvalidPort, fmt.Sprintf("name %q is used by spec.ports[%d] already", sp.Name, first), e)
+			} else if multi {
+				names[sp.Name] = i
+			}
+		}
 		if _, ok := policyset.AviProtocol(key.Protocol); !ok {
 			fail(PortErrorUnsupportedProtocol, fmt.Sprintf("protocol %s is unsupported, must be TCP, UDP or SCTP", key.Protocol),
 				field.NotSupported(pp().Child("protocol"), key.Protocol, []corev1.Protocol{corev1.ProtocolTCP, corev1.ProtocolUDP, corev1.ProtocolSCTP}))
@@ -264,7 +307,22 @@ func validatePorts(svc *corev1.Service, o Options, res *Result) []servicePort {
 				fail(PortErrorInvalidPort, "nodePort "+msg, field.Invalid(pp().Child("nodePort"), sp.NodePort, msg))
 			}
 		}
+		if sp.NodePort != 0 {
+			np := Port{Protocol: key.Protocol, Port: sp.NodePort}
+			if first, dup := nodePorts[np]; dup {
+				e := field.Duplicate(pp().Child("nodePort"), sp.NodePort)
+				e.Detail = fmt.Sprintf("spec.ports[%d] uses node port %s already", first, np)
+				fail(PortErrorInvalidPort, fmt.Sprintf("node port %s is used by spec.ports[%d] already", np, first), e)
+			} else {
+				if nodePorts == nil {
+					nodePorts = map[Port]int{}
+				}
+				nodePorts[np] = i
+			}
+		}
 		switch tp := sp.TargetPort; {
+		case tp.Type == intstr.String && tp.StrVal == "":
+			// Unset: the API server defaults it to the port.
 		case tp.Type == intstr.String:
 			for _, msg := range validation.IsValidPortName(tp.StrVal) {
 				fail(PortErrorInvalidPort, "targetPort "+msg, field.Invalid(pp().Child("targetPort"), tp.StrVal, msg))
@@ -272,6 +330,11 @@ func validatePorts(svc *corev1.Service, o Options, res *Result) []servicePort {
 		case tp.IntVal != 0:
 			for _, msg := range validation.IsValidPortNum(int(tp.IntVal)) {
 				fail(PortErrorInvalidPort, "targetPort "+msg, field.Invalid(pp().Child("targetPort"), tp.IntVal, msg))
+			}
+		}
+		if ap := sp.AppProtocol; ap != nil {
+			for _, msg := range validation.IsQualifiedName(*ap) {
+				fail(PortErrorInvalidPort, fmt.Sprintf("appProtocol %q: %s", *ap, msg), field.Invalid(pp().Child("appProtocol"), *ap, msg))
 			}
 		}
 		if first, dup := seen[key]; dup {
@@ -348,6 +411,9 @@ func parsePreferredIP(value string, svc *corev1.Service, o Options) (netip.Addr,
 		return netip.Addr{}, "must be a valid IP address"
 	}
 	ip = ip.Unmap()
+	if msg := addrUseProblem(ip); msg != "" {
+		return netip.Addr{}, msg + ": a VIP must be a unicast address clients can reach"
+	}
 	if ip.Is4() && !o.v4() {
 		return netip.Addr{}, fmt.Sprintf("must be an IPv6 address: the VIP IP family is %s", o.IPFamily)
 	}
@@ -355,11 +421,8 @@ func parsePreferredIP(value string, svc *corev1.Service, o Options) (netip.Addr,
 		return netip.Addr{}, fmt.Sprintf("must be an IPv4 address: the VIP IP family is %s", o.IPFamily)
 	}
 	if fams := svc.Spec.IPFamilies; len(fams) > 0 {
-		want := corev1.IPv4Protocol
-		if ip.Is6() {
-			want = corev1.IPv6Protocol
-		}
-		if !slices.Contains(fams, want) {
+		v4, v6 := serviceFamilies(svc)
+		if ip.Is4() && !v4 || ip.Is6() && !v6 {
 			return netip.Addr{}, fmt.Sprintf("must be of one of the Service's spec.ipFamilies %v", fams)
 		}
 	}
@@ -378,9 +441,16 @@ func namespaceOptions(o Options, svc *corev1.Service, ns *corev1.Namespace, infr
 // annotationOptions applies the Namespace's ako.vmware.com/tenant-name and
 // the AviInfraSetting named by an object's own annotations (own; nil for a
 // Gateway) or else by its Namespace's (ns may be nil).
+//
+// A tenant annotation the controller cannot take as a tenant ("*", which
+// means every tenant in X-Avi-Tenant, or a name aviobj.TenantNameProblem
+// refuses) is an error on the Namespace's annotation, checked before the
+// AviInfraSetting, whose errors are reported too.
 func annotationOptions(o Options, own map[string]string, ns *corev1.Namespace, infras []AviInfraSetting) (Options, field.ErrorList) {
+	var errs field.ErrorList
 	if ns != nil {
-		if t := ns.Annotations[AnnotationTenant]; t != "" {
+		errs = validateTenantAnnotation(ns)
+		if t := ns.Annotations[AnnotationTenant]; t != "" && len(errs) == 0 {
 			o.Tenant = t
 		}
 	}
@@ -389,15 +459,16 @@ func annotationOptions(o Options, own map[string]string, ns *corev1.Namespace, i
 		name, path = ns.Annotations[AnnotationInfraSetting], field.NewPath("namespace", "metadata", "annotations")
 	}
 	if name == "" {
-		return o, nil
+		return o, errs
 	}
 	path = path.Key(AnnotationInfraSetting)
 	for i := range infras {
 		if infras[i].Name == name {
-			return o.withValidInfraSetting(&infras[i], path)
+			o, ierrs := o.withValidInfraSetting(&infras[i], path)
+			return o, append(errs, ierrs...)
 		}
 	}
-	return o, field.ErrorList{field.NotFound(path, name)}
+	return o, append(errs, field.NotFound(path, name))
 }
 
 // buildSet assembles the objects of a dedicated Service from its servable
@@ -414,6 +485,7 @@ func buildSet(in ServiceInput, o Options, ports []servicePort, vips []netip.Addr
 		m.Port = strconv.Itoa(int(p.key.Port))
 		specs[i] = portSpec{key: p.key, pool: p.pool, markers: m, servers: bk.rawServers(p), override: overrides[p.key], healthz: hz}
 	}
+	res.Warnings = append(res.Warnings, bk.warnings...)
 	vs := vsSpec{
 		name:           vsName,
 		markers:        owner,

@@ -9,6 +9,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	discoveryv1 "k8s.io/api/discovery/v1"
+	apivalidation "k8s.io/apimachinery/pkg/api/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/avil4/avil4/aviobj"
@@ -30,13 +31,47 @@ type SharedVIPGroup struct {
 func (g SharedVIPGroup) String() string { return g.Namespace + "/" + g.Key }
 
 // SharedVIPGroupOf returns the group a Service belongs to, if it is a
-// LoadBalancer Service with a non-empty shared-VIP annotation.
+// LoadBalancer Service whose shared-VIP annotation holds a valid key (a
+// DNS-1123 label). A nil Service, another type, and an empty or invalid key
+// give false; TranslateService reports an invalid key as an error on the
+// annotation.
 func SharedVIPGroupOf(svc *corev1.Service) (SharedVIPGroup, bool) {
-	key := svc.Annotations[AnnotationSharedVIP]
-	if svc.Spec.Type != corev1.ServiceTypeLoadBalancer || key == "" {
+	if svc == nil {
+		return SharedVIPGroup{}, false
+	}
+	key, ok := svc.Annotations[AnnotationSharedVIP]
+	if !ok || svc.Spec.Type != corev1.ServiceTypeLoadBalancer || sharedVIPKeyProblems(key) != nil {
 		return SharedVIPGroup{}, false
 	}
 	return SharedVIPGroup{Namespace: svc.Namespace, Key: key}, true
+}
+
+// validateSharedVIPGroup checks a group's namespace and key (paths under
+// sharedVIPGroup).
+func validateSharedVIPGroup(g SharedVIPGroup) field.ErrorList {
+	p := field.NewPath("sharedVIPGroup")
+	var errs field.ErrorList
+	if g.Namespace == "" {
+		errs = append(errs, field.Required(p.Child("namespace"), "a shared-VIP group lives in one namespace"))
+	} else {
+		for _, msg := range apivalidation.ValidateNamespaceName(g.Namespace, false) {
+			errs = append(errs, field.Invalid(p.Child("namespace"), g.Namespace, msg))
+		}
+	}
+	if g.Key == "" {
+		errs = append(errs, field.Required(p.Child("key"), "the shared-VIP key names the group's VirtualService"))
+	} else if msgs := sharedVIPKeyProblems(g.Key); len(msgs) > 0 {
+		errs = append(errs, field.Invalid(p.Child("key"), g.Key, strings.Join(msgs, "; ")))
+	}
+	return errs
+}
+
+// policyString renders an ipFamilyPolicy, "unset" for nil.
+func policyString(p *corev1.IPFamilyPolicy) string {
+	if p == nil {
+		return "unset"
+	}
+	return string(*p)
 }
 
 // SharedVIPGroups lists the distinct groups of the Services, sorted.
@@ -116,8 +151,12 @@ func TranslateSharedVIP(in SharedVIPInput, opts Options) (res SharedVIPResult) {
 			continue
 		}
 		m := &member{svc: svc, res: &Result{}}
-		if no := notOurs(svc, o); no != nil && no.Reason != SharedVIP {
+		objErrs := validateServiceObject(svc)
+		if no := notOurs(svc, o); no != nil && no.Reason != SharedVIP && len(objErrs) == 0 {
 			m.res.NotOurs = no
+		}
+		if len(objErrs) > 0 {
+			m.fail(objErrs...)
 		}
 		members = append(members, m)
 	}
@@ -134,6 +173,14 @@ func TranslateSharedVIP(in SharedVIPInput, opts Options) (res SharedVIPResult) {
 			res.Members = append(res.Members, SharedVIPMember{Service: m.svc, Result: *m.res})
 		}
 	}()
+	if errs := validateSharedVIPGroup(in.Group); len(errs) > 0 {
+		res.Errors = errs
+		for _, m := range members {
+			m.res.Errors = append(m.res.Errors, field.Forbidden(field.NewPath("metadata", "annotations").Key(AnnotationSharedVIP),
+				fmt.Sprintf("shared-VIP group %s cannot be served: %s", in.Group, errs.ToAggregate())))
+		}
+		return res
+	}
 	if len(active) == 0 {
 		res.NotOurs = &NotOurs{Reason: NoMembers, Message: fmt.Sprintf("shared-VIP group %s has no LoadBalancer Service of this controller", in.Group)}
 		return res
@@ -147,11 +194,29 @@ func TranslateSharedVIP(in SharedVIPInput, opts Options) (res SharedVIPResult) {
 			m.fail(field.Invalid(infraPath, b, fmt.Sprintf("must equal %q, the value of Service %s/%s in shared-VIP group %q", a, first.svc.Namespace, first.svc.Name, in.Group.Key)))
 		}
 	}
-	o, errs := namespaceOptions(o, first.svc, in.Namespace, in.InfraSettings)
-	if len(errs) > 0 {
-		res.Errors = errs
-		return res
+	// Members must agree on their IP families: the VIP has those of the
+	// first member.
+	for _, m := range active {
+		if errs := validateServiceSpec(m.svc, o.IPFamily); len(errs) > 0 {
+			m.fail(errs...)
+		}
+		if len(m.svc.Spec.Ports) == 0 {
+			m.fail(field.Required(field.NewPath("spec", "ports"), "a LoadBalancer Service needs at least one port"))
+		}
+		if m == first || m.refused || first.refused {
+			continue
+		}
+		if a, b := o.familyFor(first.svc), o.familyFor(m.svc); a != b {
+			p, v, fv := field.NewPath("spec", "ipFamilies"), any(m.svc.Spec.IPFamilies), any(first.svc.Spec.IPFamilies)
+			if slices.Equal(first.svc.Spec.IPFamilies, m.svc.Spec.IPFamilies) {
+				p, v, fv = field.NewPath("spec", "ipFamilyPolicy"), policyString(m.svc.Spec.IPFamilyPolicy), policyString(first.svc.Spec.IPFamilyPolicy)
+			}
+			m.fail(field.Invalid(p, v, fmt.Sprintf("gives a %s VIP, but Service %s/%s (%s %v) gives a %s VIP, and shared-VIP group %q has one VIP",
+				b, first.svc.Namespace, first.svc.Name, p.String(), fv, a, in.Group.Key)))
+		}
 	}
+	o, errs := namespaceOptions(o, first.svc, in.Namespace, in.InfraSettings)
+	res.Errors = append(res.Errors, errs...)
 	o.IPFamily = o.familyFor(first.svc)
 
 	seen := map[Port]string{}
@@ -201,7 +266,7 @@ func TranslateSharedVIP(in SharedVIPInput, opts Options) (res SharedVIPResult) {
 		}
 		m.ports = kept
 	}
-	refused := false
+	refused := len(res.Errors) > 0
 	for _, m := range active {
 		refused = refused || m.refused
 	}
@@ -212,8 +277,13 @@ func TranslateSharedVIP(in SharedVIPInput, opts Options) (res SharedVIPResult) {
 				culprits = append(culprits, m.svc.Namespace+"/"+m.svc.Name)
 			}
 		}
-		why := fmt.Sprintf("shared-VIP group %q cannot be served as written: see the errors of Service %s", in.Group.Key, strings.Join(culprits, ", "))
-		res.Errors = append(res.Errors, field.Invalid(field.NewPath("sharedVIPGroup"), in.Group.String(), why))
+		var why string
+		if len(culprits) == 0 { // the group's own errors (its Namespace, ...)
+			why = fmt.Sprintf("shared-VIP group %q cannot be served as written: %s", in.Group.Key, res.Errors.ToAggregate())
+		} else {
+			why = fmt.Sprintf("shared-VIP group %q cannot be served as written: see the errors of Service %s", in.Group.Key, strings.Join(culprits, ", "))
+			res.Errors = append(res.Errors, field.Invalid(field.NewPath("sharedVIPGroup"), in.Group.String(), why))
+		}
 		for _, m := range active {
 			m.res.Ports = nil
 			if !m.refused {
@@ -237,6 +307,7 @@ func TranslateSharedVIP(in SharedVIPInput, opts Options) (res SharedVIPResult) {
 			specs = append(specs, portSpec{key: p.key, pool: pool, markers: mk, servers: bk.rawServers(p), override: m.overrides[p.key],
 				metadata: serviceMetadata(m.svc, m.fqdns)})
 		}
+		m.res.Warnings = append(m.res.Warnings, bk.warnings...)
 	}
 	if len(specs) == 0 {
 		res.Errors = append(res.Errors, field.Required(field.NewPath("sharedVIPGroup"), fmt.Sprintf("no port of shared-VIP group %s can be served", in.Group)))

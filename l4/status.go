@@ -34,10 +34,11 @@ const (
 // status changes.
 //
 // For a NotOurs result it returns a zero status and no conditions: the
-// Service is someone else's to report on.
+// Service is someone else's to report on. A nil Service and the zero Result
+// (nothing was translated) give the same.
 func ServiceStatus(svc *corev1.Service, res Result, vips []string) (corev1.LoadBalancerStatus, []metav1.Condition) {
 	var st corev1.LoadBalancerStatus
-	if svc == nil || res.NotOurs != nil {
+	if svc == nil || res.NotOurs != nil || (res.Set == nil && len(res.Errors) == 0 && len(res.Ports) == 0) {
 		return st, nil
 	}
 	var failed []string
