@@ -417,6 +417,11 @@ func (e *engine) buildSet(vips []netip.Addr, metadata string) *aviobj.Set {
 			for _, b := range l.bindings {
 				bk := newBackends(ServiceInput{Service: b.svc, EndpointSlices: e.in.endpointSlices, Nodes: e.in.nodes, Pods: e.in.pods}, o)
 				ps.servers = append(ps.servers, bk.rawServers(servicePort{sp: b.sp, key: Port{Protocol: proto, Port: b.sp.Port}})...)
+				for _, w := range bk.warnings {
+					if !slices.Contains(e.res.Warnings, w) {
+						e.res.Warnings = append(e.res.Warnings, w)
+					}
+				}
 			}
 			m := owner
 			m.ServiceName = l.bindings[0].svc.Name

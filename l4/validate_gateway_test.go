@@ -444,7 +444,7 @@ func TestTranslateGatewayRefusals(t *testing.T) {
 			tweak: func(in *l4.GatewayInput) {
 				in.Namespaces = []corev1.Namespace{{ObjectMeta: metav1.ObjectMeta{Name: "ns", Annotations: map[string]string{l4.AnnotationTenant: "a/b"}}}}
 			},
-			want:   []wantErr{{field.ErrorTypeInvalid, "namespace.metadata.annotations[ako.vmware.com/tenant-name]", "not a valid Avi tenant name"}},
+			want:   []wantErr{{field.ErrorTypeInvalid, "namespace.metadata.annotations[ako.vmware.com/tenant-name]", "must not contain any of"}},
 			reason: gatewayv1.GatewayReasonInvalidParameters,
 		},
 		{
