@@ -223,15 +223,18 @@ func checkObject(o Object, tenant, createdBy, cluster string, names map[Kind]map
 
 	switch t := o.(type) {
 	case *Pool:
-		seen := map[string]int{}
+		type addrPort struct {
+			addr string
+			port int32
+		}
+		seen := make(map[addrPort]int, len(t.Servers))
 		for i, srv := range t.Servers {
-			f := fmt.Sprintf("servers[%d]", i)
 			if msg := ipProblem(srv.IP); msg != "" {
-				add(f+".ip", msg)
+				add(fmt.Sprintf("servers[%d].ip", i), msg)
 			}
-			key := srv.IP.Addr + "/" + fmt.Sprint(srv.Port)
+			key := addrPort{srv.IP.Addr, srv.Port}
 			if j, dup := seen[key]; dup {
-				add(f, fmt.Sprintf("the same address and port as servers[%d]", j))
+				add(fmt.Sprintf("servers[%d]", i), fmt.Sprintf("the same address and port as servers[%d]", j))
 			} else {
 				seen[key] = i
 			}

@@ -10,6 +10,7 @@ import (
 	discoveryv1 "k8s.io/api/discovery/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"github.com/avil4/avil4/aviobj"
 	"github.com/avil4/avil4/l4"
 	"github.com/avil4/avil4/profiles"
 )
@@ -78,6 +79,23 @@ func BenchmarkMarshalSet(b *testing.B) {
 			for b.Loop() {
 				if _, err := json.Marshal(set); err != nil {
 					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkCheckSet is the pre-flight check (aviobj.Check) of the Set that
+// BenchmarkTranslateService produces; translation includes it.
+func BenchmarkCheckSet(b *testing.B) {
+	opts := l4.Options{ClusterName: "bench", License: profiles.LicenseEnterprise}
+	for _, sz := range benchSizes {
+		set := l4.TranslateService(benchInput(sz.ports, sz.endpoints), opts).Set
+		b.Run(fmt.Sprintf("ports=%d/endpoints=%d", sz.ports, sz.endpoints), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if probs := aviobj.Check(set); len(probs) != 0 {
+					b.Fatal(probs)
 				}
 			}
 		})

@@ -196,6 +196,19 @@
 // equal), and may not repeat a (protocol, port): each conflict is an error
 // on the later member naming the earlier one, and refuses the group.
 //
+// Gateways, GatewayClasses, TCPRoutes, UDPRoutes, ReferenceGrants, legacy
+// v1alpha1 Gateways and AviInfraSettings are checked against the Gateway API
+// v1.6.3 CRDs (OpenAPI and CEL rules), AKO's AviInfraSetting CRD and the API
+// server's rules for names; a problem of one listener or route refuses only
+// it, a Gateway-wide problem refuses the Gateway with the condition reason
+// the Gateway API prescribes. The full table (path, rule, source) is in
+// REFUSED_GATEWAY.md beside this file; ValidateGateway, ValidateGatewayClass,
+// ValidateTCPRoute, ValidateUDPRoute, ValidateReferenceGrant,
+// ValidateLegacyGateway, ValidateLegacyGatewayClass and
+// ValidateAviInfraSetting return the same errors rooted at the object, for
+// webhooks and tests. AviInfraSetting errors carry the setting's own paths
+// (spec.network.vipNetworks[0].cidr) and name it.
+//
 // A last pre-flight check (aviobj.Check) guards every Set returned; its
 // errors, "the Avi Controller would refuse the translated objects: ...",
 // mean a rule above is missing. The fuzz targets fail on them.
@@ -216,4 +229,14 @@
 //     are never NodePort servers.
 //   - VirtualService services and L4 rules keep spec.ports order; rules are
 //     named "<PROTOCOL>-<port>" and indexed 0..n-1.
+//   - Input is validated as the API server and the CRDs would, and every Set
+//     passes aviobj.Check (the controller's schema and limits) before it is
+//     returned. AKO sends what it builds and learns of a refusal from the
+//     controller, after the objects before it were written.
+//   - A tenant of "*" or one that would change the meaning of a ref is an
+//     error (AKO sends it as X-Avi-Tenant).
+//   - Objects are owned by owner and identity (package apply): a same-named
+//     object of another Service of the same cluster is a collision error,
+//     never taken over; AKO compares created_by only and adopts same-named
+//     VsVips.
 package l4

@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"math/big"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -239,6 +241,26 @@ func refCollection(ref string) (string, bool) {
 }
 
 func (v *validator) integer(path string, f *Field, lit string) {
+	// Fast path: a plain integer literal of at most 15 digits is exact as a
+	// float64, so it compares with the range directly.
+	if len(lit) <= 15 {
+		if n, err := strconv.ParseInt(lit, 10, 64); err == nil {
+			if slices.Contains(f.Special, n) {
+				return
+			}
+			if f.Range != nil {
+				if x := float64(n); x < f.Range.Min || x > f.Range.Max {
+					v.add(path, "must be between %s and %s%s, got %s", fmtFloat(f.Range.Min), fmtFloat(f.Range.Max), specialSuffix(f.Special), lit)
+				}
+				return
+			}
+			if lo, hi := int64Bounds(f.Format); n < lo || n > hi {
+				blo, bhi := formatBounds(f.Format)
+				v.add(path, "must be between %s and %s%s, got %s", blo, bhi, specialSuffix(f.Special), lit)
+			}
+			return
+		}
+	}
 	n, integral, huge := parseIntLiteral(lit)
 	if !integral {
 		v.add(path, "must be an integer, got %s", lit)
@@ -262,6 +284,20 @@ func (v *validator) integer(path string, f *Field, lit string) {
 	if huge || n.Cmp(lo) < 0 || n.Cmp(hi) > 0 {
 		v.add(path, "must be between %s and %s%s, got %s", lo, hi, specialSuffix(f.Special), lit)
 	}
+}
+
+// int64Bounds is formatBounds clipped to int64 (what a parsed int64 can
+// exceed).
+func int64Bounds(format string) (lo, hi int64) {
+	switch format {
+	case "int32":
+		return math.MinInt32, math.MaxInt32
+	case "uint32":
+		return 0, math.MaxUint32
+	case "uint64":
+		return 0, math.MaxInt64
+	}
+	return math.MinInt64, math.MaxInt64
 }
 
 func (v *validator) number(path string, f *Field, lit string) {
@@ -362,6 +398,10 @@ func (k jkind) String() string {
 }
 
 func parseJSON(data []byte) (*jvalue, error) {
+	if json.Valid(data) {
+		return parseValid(data), nil
+	}
+	// Invalid JSON: encoding/json's decoder says where and why.
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	v, err := decodeValue(dec)
