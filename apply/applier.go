@@ -517,7 +517,7 @@ func (a *Applier) update(ctx context.Context, c *client.Client, wr Change) (*liv
 // wireBody returns o without the fields the controller sets (uuid, url,
 // _last_modified), which a body must not carry.
 func wireBody(o aviobj.Object) aviobj.Object {
-	cp := deepCopy(reflect.ValueOf(o))
+	cp := reflect.ValueOf(aviobj.CopyObject(o))
 	for _, f := range []string{"UUID", "URL", "LastModified"} {
 		if fv := cp.Elem().FieldByName(f); fv.IsValid() {
 			fv.SetString("")

@@ -55,50 +55,19 @@ func diffObjects(desired, live aviobj.Object) string {
 // normalise returns a copy of live with the fields the desired object leaves
 // unset cleared where the live value carries no intent.
 func normalise(desired, live aviobj.Object) aviobj.Object {
-	cp := deepCopy(reflect.ValueOf(live))
+	cp := reflect.ValueOf(aviobj.CopyObject(live))
 	tn := schemaType(desired.AviKind())
 	normaliseStruct(tn, "", reflect.ValueOf(desired).Elem(), cp.Elem())
 	return cp.Interface().(aviobj.Object)
 }
 
-// deepCopy copies the pointers, structs, slices and scalars aviobj types are
-// made of.
-func deepCopy(v reflect.Value) reflect.Value {
-	switch v.Kind() {
-	case reflect.Pointer:
-		if v.IsNil() {
-			return reflect.Zero(v.Type())
-		}
-		out := reflect.New(v.Type().Elem())
-		out.Elem().Set(deepCopy(v.Elem()))
-		return out
-	case reflect.Struct:
-		out := reflect.New(v.Type()).Elem()
-		for i := range v.NumField() {
-			if out.Field(i).CanSet() {
-				out.Field(i).Set(deepCopy(v.Field(i)))
-			}
-		}
-		return out
-	case reflect.Slice:
-		if v.IsNil() {
-			return reflect.Zero(v.Type())
-		}
-		out := reflect.MakeSlice(v.Type(), v.Len(), v.Len())
-		for i := range v.Len() {
-			out.Index(i).Set(deepCopy(v.Index(i)))
-		}
-		return out
-	}
-	return v
-}
 
 // canonical returns a copy of o where everything aviobj.CmpOptions
 // disregards is erased: server fields, the form of refs (a ref that names
 // its target becomes /api/<kind>/?name=<name>) and empty slices (nil).
 // Equal canonical forms imply aviobj.Equal; the converse need not hold.
 func canonical(o aviobj.Object) any {
-	cp := deepCopy(reflect.ValueOf(o))
+	cp := reflect.ValueOf(aviobj.CopyObject(o))
 	for _, f := range []string{"UUID", "URL", "LastModified"} {
 		if fv := cp.Elem().FieldByName(f); fv.IsValid() {
 			fv.SetString("")

@@ -132,6 +132,15 @@ func (s *Set) DeepCopy() *Set {
 	return copyValue(reflect.ValueOf(s)).Interface().(*Set)
 }
 
+// CopyObject returns an independent deep copy of o, of the same kind (nil
+// for nil).
+func CopyObject(o Object) Object {
+	if o == nil {
+		return nil
+	}
+	return copyValue(reflect.ValueOf(o)).Interface().(Object)
+}
+
 // copyValue deep-copies the pointers, structs, slices, maps and scalars the
 // aviobj types are made of; nil stays nil and empty stays empty.
 func copyValue(v reflect.Value) reflect.Value {

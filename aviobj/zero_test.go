@@ -25,6 +25,7 @@ func TestZeroValues(t *testing.T) {
 		"Bool":               aviobj.Bool,
 		"Check":              aviobj.Check,
 		"CmpOptions":         aviobj.CmpOptions,
+		"CopyObject":         aviobj.CopyObject,
 		"CreatedBy":          aviobj.CreatedBy,
 		"Diff":               aviobj.Diff,
 		"Equal":              aviobj.Equal,
