@@ -61,7 +61,6 @@ func normalise(desired, live aviobj.Object) aviobj.Object {
 	return cp.Interface().(aviobj.Object)
 }
 
-
 // canonical returns a copy of o where everything aviobj.CmpOptions
 // disregards is erased: server fields, the form of refs (a ref that names
 // its target becomes /api/<kind>/?name=<name>) and empty slices (nil).

@@ -3,20 +3,11 @@ package apply_test
 import (
 	"context"
 	"errors"
-	"go/ast"
-	"go/parser"
-	"go/token"
-	"path/filepath"
-	"reflect"
-	"slices"
-	"sort"
-	"strings"
 	"testing"
-
-	"github.com/google/go-cmp/cmp"
 
 	"github.com/avil4/avil4/apply"
 	"github.com/avil4/avil4/aviobj"
+	"github.com/avil4/avil4/internal/zerotest"
 )
 
 // TestZeroValues calls every exported function and method of the package
@@ -24,7 +15,7 @@ import (
 // zero Keys...) and fails on a panic, or when an exported function or
 // method is not in this list.
 func TestZeroValues(t *testing.T) {
-	checkZeroValues(t, map[string]any{
+	zerotest.CheckZeroValues(t, map[string]any{
 		"New":        apply.New,
 		"KeyOf":      apply.KeyOf,
 		"FailedSets": apply.FailedSets,
@@ -136,108 +127,5 @@ func TestNilInputs(t *testing.T) {
 	}
 	if got := apply.FailedSets(errors.Join(errors.New("x"), nil)); got != nil {
 		t.Errorf("FailedSets(other error) = %v", got)
-	}
-}
-
-// exportedAPI returns the exported functions ("F") and the exported methods
-// of exported types ("T.M") declared in the package's non-test files, read
-// from the source, so that a new one cannot escape the zero-value test.
-func exportedAPI(t *testing.T) (funcs, methods []string) {
-	t.Helper()
-	fset := token.NewFileSet()
-	paths, err := filepath.Glob("*.go")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, p := range paths {
-		if strings.HasSuffix(p, "_test.go") {
-			continue
-		}
-		f, err := parser.ParseFile(fset, p, nil, parser.SkipObjectResolution)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, d := range f.Decls {
-			fd, ok := d.(*ast.FuncDecl)
-			if !ok || !fd.Name.IsExported() {
-				continue
-			}
-			if fd.Recv == nil {
-				funcs = append(funcs, fd.Name.Name)
-				continue
-			}
-			typ := fd.Recv.List[0].Type
-			if st, ok := typ.(*ast.StarExpr); ok {
-				typ = st.X
-			}
-			if id, ok := typ.(*ast.Ident); ok && id.IsExported() {
-				methods = append(methods, id.Name+"."+fd.Name.Name)
-			}
-		}
-	}
-	sort.Strings(funcs)
-	sort.Strings(methods)
-	return funcs, methods
-}
-
-// callZero calls fn with the zero value of every parameter (no variadic
-// arguments) and reports a panic as a test error.
-func callZero(t *testing.T, name string, fn reflect.Value) {
-	t.Helper()
-	ft := fn.Type()
-	n := ft.NumIn()
-	if ft.IsVariadic() {
-		n--
-	}
-	args := make([]reflect.Value, n)
-	for i := range args {
-		args[i] = reflect.Zero(ft.In(i))
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			t.Errorf("%s with zero arguments panics: %v", name, r)
-		}
-	}()
-	fn.Call(args)
-}
-
-// checkZeroValues calls every exported function (funcs, by name) and every
-// method of every exported type (types, by name, as zero values) with zero
-// arguments, on a zero value and, for pointer methods, on a nil pointer. It
-// fails when the source declares a function or method that funcs and types
-// do not cover.
-func checkZeroValues(t *testing.T, funcs map[string]any, types map[string]any) {
-	t.Helper()
-	wantFuncs, wantMethods := exportedAPI(t)
-	var gotFuncs, gotMethods []string
-	for name, fn := range funcs {
-		gotFuncs = append(gotFuncs, name)
-		callZero(t, name, reflect.ValueOf(fn))
-	}
-	for name, zero := range types {
-		vt := reflect.TypeOf(zero)
-		pt := reflect.PointerTo(vt)
-		for i := range pt.NumMethod() {
-			m := pt.Method(i)
-			gotMethods = append(gotMethods, name+"."+m.Name)
-			// On a pointer to a zero value.
-			callZero(t, "(&"+name+"{})."+m.Name, reflect.New(vt).MethodByName(m.Name))
-			if _, onValue := vt.MethodByName(m.Name); !onValue {
-				// A pointer method: on nil too.
-				callZero(t, "(*"+name+")(nil)."+m.Name, reflect.Zero(pt).MethodByName(m.Name))
-			}
-		}
-	}
-	sort.Strings(gotFuncs)
-	sort.Strings(gotMethods)
-	if diff := cmp.Diff(wantFuncs, gotFuncs); diff != "" {
-		t.Errorf("exported functions not covered (-declared +covered):\n%s", diff)
-	}
-	// Methods promoted from embedded types or declared elsewhere may be
-	// extra; every declared one must be covered.
-	for _, m := range wantMethods {
-		if !slices.Contains(gotMethods, m) {
-			t.Errorf("method %s is not covered: add its type to the zero-value test", m)
-		}
 	}
 }
