@@ -63,6 +63,14 @@ type Config struct {
 	// RetryInvalid is how long to wait before looking again at an object
 	// whose spec cannot be served (it is also looked at on every change).
 	RetryInvalid time.Duration
+	// ResyncPeriod is how often every programmed Set is compared with the
+	// controller (bulk, paged lists; no write when converged) so objects
+	// changed or deleted out of band are repaired; zero disables it.
+	ResyncPeriod time.Duration
+	// MaxBackoff caps the per-object retry delay after a failure, so a
+	// long outage is recovered from within about this long; zero keeps
+	// controller-runtime's default limiter.
+	MaxBackoff time.Duration
 }
 
 // Scheme returns the API types the operator reads and writes: the
