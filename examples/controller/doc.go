@@ -15,17 +15,34 @@
 //	    --avi-username admin --avi-password-file ./password --avi-ca-file ./ca.pem \
 //	    --cluster my-cluster --mode ClusterIP --license ENTERPRISE
 //
-// config/ holds the kustomize manifests to deploy it (least-privilege RBAC,
-// Deployment with probes and the credentials Secret). The reconcilers live
-// in package reconciler, written to be read top to bottom.
+// config/ holds the kustomize manifests to deploy it: least-privilege RBAC
+// for the default (ClusterIP) mode, components for NodePort
+// (config/rbac/nodeport), NodePortLocal (config/rbac/nodeportlocal) and
+// authenticated HTTPS metrics (config/metrics), the Deployment with probes
+// and the credentials Secret; Dockerfile builds the image. The default
+// kustomization needs no CRD: Gateways are served when the Gateway API CRDs
+// are installed, and the sample GatewayClass lives apart in config/samples.
+// The reconcilers live in package reconciler, written to be read top to
+// bottom.
 //
 // Flags cover every l4.Options field (--cluster, --tenant, --cloud,
 // --se-group, --vrf, --license, --mode, --default-lb-controller,
 // --vip-network/--vip-cidr/--vip-v6cidr, --node-network/--node-cidr,
 // --ip-family, --t1lr, --enable-rhi, --bgp-peer-label, --auto-fqdn,
-// --fqdn-subdomain, --healthz-monitor, --gateway-controller), the Avi
-// connection (--avi-controller, --avi-username, --avi-password-file,
-// --avi-ca-file, --avi-insecure-skip-verify, --avi-insecure-http, --avi-version) and the manager
-// (--leader-elect, --metrics-bind-address, --health-probe-bind-address).
+// --fqdn-subdomain, --healthz-monitor, --gateway-controller, --created-by),
+// the Avi connection (--avi-controller, --avi-username, --avi-password-file,
+// --avi-ca-file, --avi-insecure-skip-verify, --avi-insecure-http,
+// --avi-version), the API server (--kubeconfig, --local-apiserver,
+// --gateway-crds), the reconcilers (--resync-period, --max-backoff,
+// --retry-invalid-after, --apply-concurrency), the manager (--leader-elect,
+// --leader-election-namespace, --metrics-bind-address, --metrics-secure,
+// --health-probe-bind-address) and logging (zap's --zap-log-level,
+// --zap-encoder, --zap-devel, --zap-stacktrace-level, --zap-time-encoding;
+// --dev-logs is --zap-devel). -h prints them all and exits 0.
+//
+// Its own marks are the defaults: GatewayClass controllerName
+// avil4.io/l4-gateway and created_by avil4-<cluster>, so it can run beside
+// AKO (whose marks, ako.vmware.com/avi-lb and ako-<cluster>, are the
+// library's defaults); pass AKO's to take over AKO's objects on purpose.
 // The password is read from its file at every login and never logged.
 package main

@@ -144,6 +144,13 @@ func installRBAC(ctx context.Context) error {
 		{"../config/rbac/service_account.yaml", &corev1.ServiceAccount{}},
 		{"../config/rbac/role.yaml", &rbacv1.ClusterRole{}},
 		{"../config/rbac/role_binding.yaml", &rbacv1.ClusterRoleBinding{}},
+		// The suite runs every backend mode as one ServiceAccount, so it
+		// grants the NodePort and NodePortLocal components' RBAC too
+		// (examples/controller/rbac_test.go checks each mode apart).
+		{"../config/rbac/nodeport/role.yaml", &rbacv1.ClusterRole{}},
+		{"../config/rbac/nodeport/role_binding.yaml", &rbacv1.ClusterRoleBinding{}},
+		{"../config/rbac/nodeportlocal/role.yaml", &rbacv1.ClusterRole{}},
+		{"../config/rbac/nodeportlocal/role_binding.yaml", &rbacv1.ClusterRoleBinding{}},
 	}
 	for _, o := range objs {
 		data, err := os.ReadFile(o.file)
