@@ -239,4 +239,7 @@
 //     object of another Service of the same cluster is a collision error,
 //     never taken over; AKO compares created_by only and adopts same-named
 //     VsVips.
+//   - The spec.loadBalancerClass served is an option (Options.LoadBalancerClass,
+//     default AKO's "ako.vmware.com/avi-lb"), so avil4 can run beside AKO
+//     with a class of its own; AKO's class is fixed.
 package l4

@@ -5,6 +5,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	metav1validation "k8s.io/apimachinery/pkg/apis/meta/v1/validation"
+	utilvalidation "k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/avil4/avil4/aviobj"
@@ -50,7 +51,7 @@ const (
 	DefaultVRF     = "global"
 )
 
-// LoadBalancerClass is the spec.loadBalancerClass of Services this library
+// LoadBalancerClass is the default spec.loadBalancerClass of Services this library
 // translates.
 const LoadBalancerClass = "ako.vmware.com/avi-lb"
 
@@ -128,6 +129,11 @@ type Options struct {
 	// controller (v1alpha1) this translator serves; "" means
 	// "ako.vmware.com/avi-lb".
 	GatewayController string `json:"gatewayController,omitempty"`
+	// LoadBalancerClass is the spec.loadBalancerClass this translator
+	// serves (Services of any other class are NotOurs); "" means
+	// "ako.vmware.com/avi-lb", AKO's own class. Two controllers deployed
+	// side by side need different classes, or both claim the same Services.
+	LoadBalancerClass string `json:"loadBalancerClass,omitempty"`
 	// CreatedBy overrides the created_by ownership mark; "" means
 	// aviobj.CreatedBy(ClusterName), i.e. "ako-<cluster>".
 	CreatedBy string `json:"createdBy,omitempty"`
@@ -174,6 +180,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.GatewayController == "" {
 		o.GatewayController = GatewayControllerName
+	}
+	if o.LoadBalancerClass == "" {
+		o.LoadBalancerClass = LoadBalancerClass
 	}
 	return o
 }
@@ -231,6 +240,11 @@ func (o Options) Validate() field.ErrorList {
 	case "", IPFamilyV4, IPFamilyV6, IPFamilyV4V6:
 	default:
 		errs = append(errs, field.NotSupported(p.Child("ipFamily"), o.IPFamily, []IPFamily{IPFamilyV4, IPFamilyV6, IPFamilyV4V6}))
+	}
+	if o.LoadBalancerClass != "" {
+		// The API server's own rule for spec.loadBalancerClass: a class
+		// that is not a domain-prefixed path matches no Service.
+		errs = append(errs, utilvalidation.IsDomainPrefixedPath(p.Child("loadBalancerClass"), o.LoadBalancerClass)...)
 	}
 	errs = append(errs, validateAutoFQDN(o.AutoFQDN, p.Child("autoFQDN"))...)
 	errs = append(errs, validateFQDNSubdomain(o.FQDNSubdomain, p.Child("fqdnSubdomain"))...)

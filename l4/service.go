@@ -225,8 +225,8 @@ func notOurs(svc *corev1.Service, o Options) *NotOurs {
 	switch c := svc.Spec.LoadBalancerClass; {
 	case c == nil && !o.servesNoClass():
 		return &NotOurs{Reason: NoClass, Message: "spec.loadBalancerClass is unset and this controller is not the default load balancer controller"}
-	case c != nil && *c != LoadBalancerClass:
-		return &NotOurs{Reason: OtherClass, Message: fmt.Sprintf("spec.loadBalancerClass is %q, not %q", *c, LoadBalancerClass)}
+	case c != nil && *c != o.LoadBalancerClass:
+		return &NotOurs{Reason: OtherClass, Message: fmt.Sprintf("spec.loadBalancerClass is %q, not %q", *c, o.LoadBalancerClass)}
 	}
 	if key, ok := svc.Annotations[AnnotationSharedVIP]; ok && sharedVIPKeyProblems(key) == nil {
 		return &NotOurs{Reason: SharedVIP, Message: fmt.Sprintf("member of the shared-VIP group %q; translate it with its group", key)}

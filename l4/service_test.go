@@ -182,6 +182,9 @@ func TestTranslateServiceNotOurs(t *testing.T) {
 		{name: "another class", tweak: class("example.com/lb"), want: l4.OtherClass},
 		{name: "no class, not the default controller", opts: func(o *l4.Options) { o.DefaultLBController = &no }, want: l4.NoClass},
 		{name: "our class, not the default controller", tweak: class(l4.LoadBalancerClass), opts: func(o *l4.Options) { o.DefaultLBController = &no }, want: ""},
+		{name: "own class option, Service has it", tweak: class("example.com/l4"), opts: func(o *l4.Options) { o.LoadBalancerClass = "example.com/l4" }, want: ""},
+		{name: "own class option, Service has AKO's class", tweak: class(l4.LoadBalancerClass), opts: func(o *l4.Options) { o.LoadBalancerClass = "example.com/l4" }, want: l4.OtherClass},
+		{name: "own class option, no class, default controller", opts: func(o *l4.Options) { o.LoadBalancerClass = "example.com/l4" }, want: ""},
 		{name: "ClusterIP", tweak: func(s *corev1.Service) { s.Spec.Type = corev1.ServiceTypeClusterIP }, want: l4.NotLoadBalancer},
 		{name: "NodePort", tweak: func(s *corev1.Service) { s.Spec.Type = corev1.ServiceTypeNodePort }, want: l4.NotLoadBalancer},
 		{name: "shared VIP member", tweak: func(s *corev1.Service) {
