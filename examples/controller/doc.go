@@ -29,7 +29,7 @@
 // --se-group, --vrf, --license, --mode, --default-lb-controller,
 // --vip-network/--vip-cidr/--vip-v6cidr, --node-network/--node-cidr,
 // --ip-family, --t1lr, --enable-rhi, --bgp-peer-label, --auto-fqdn,
-// --fqdn-subdomain, --healthz-monitor, --gateway-controller, --created-by),
+// --fqdn-subdomain, --healthz-monitor, --gateway-controller, --load-balancer-class, --created-by),
 // the Avi connection (--avi-controller, --avi-username, --avi-password-file,
 // --avi-ca-file, --avi-insecure-skip-verify, --avi-insecure-http,
 // --avi-version), the API server (--kubeconfig, --local-apiserver,

@@ -64,6 +64,9 @@ const (
 	// defaultGatewayController is the GatewayClass controllerName served
 	// unless --gateway-controller says otherwise.
 	defaultGatewayController = "avil4.io/l4-gateway"
+	// defaultLoadBalancerClass is the spec.loadBalancerClass served unless
+	// --load-balancer-class says otherwise (AKO's is l4.LoadBalancerClass).
+	defaultLoadBalancerClass = "avil4.io/l4-lb"
 	// createdByPrefix prefixes the cluster name in the default created_by
 	// mark ("avil4-<cluster>"; AKO's is "ako-<cluster>").
 	createdByPrefix = "avil4-"
@@ -138,6 +141,7 @@ func parseFlags(args []string, out io.Writer) (*flags, error) {
 	fs.StringVar(&f.opts.FQDNSubdomain, "fqdn-subdomain", "", "DNS domain of automatic FQDNs")
 	fs.BoolVar(&f.opts.HealthzMonitor, "healthz-monitor", false, "NodePort mode: check externalTrafficPolicy Local nodes with HTTP /healthz")
 	fs.StringVar(&f.opts.GatewayController, "gateway-controller", defaultGatewayController, "GatewayClass controllerName served (AKO's is "+l4.GatewayControllerName+")")
+	fs.StringVar(&f.opts.LoadBalancerClass, "load-balancer-class", defaultLoadBalancerClass, "spec.loadBalancerClass served (AKO's is "+l4.LoadBalancerClass+"); Services without a class are served as --default-lb-controller says")
 	fs.StringVar(&f.opts.CreatedBy, "created-by", "", "created_by ownership mark of the Avi objects (default \""+createdByPrefix+"<cluster>\"; AKO's is \"ako-<cluster>\")")
 	// The Avi controller.
 	fs.StringVar(&f.controllerURL, "avi-controller", "", "Avi controller URL, e.g. https://avi.example.com")

@@ -42,12 +42,15 @@ func TestParseFlags(t *testing.T) {
 		{name: "positional arguments are refused", args: []string{"--fake-controller", "extra"}, wantErr: `unexpected argument "extra"`},
 		{name: "every problem is reported", args: []string{"--mode", "HostPort", "--resync-period", "-1s"}, wantErr: "--resync-period -1s: must not be negative"},
 		{name: "the operator's own marks by default", args: []string{"--fake-controller", "--cluster", "east"}, check: func(f *flags) error {
-			return want(f.opts.CreatedBy == "avil4-east" && f.opts.GatewayController == "avil4.io/l4-gateway", "created_by %q, controllerName %q", f.opts.CreatedBy, f.opts.GatewayController)
+			return want(f.opts.CreatedBy == "avil4-east" && f.opts.GatewayController == "avil4.io/l4-gateway" && f.opts.LoadBalancerClass == "avil4.io/l4-lb",
+				"created_by %q, controllerName %q, class %q", f.opts.CreatedBy, f.opts.GatewayController, f.opts.LoadBalancerClass)
 		}},
-		{name: "AKO's marks on purpose", args: []string{"--fake-controller", "--cluster", "east", "--created-by", "ako-east", "--gateway-controller", "ako.vmware.com/avi-lb"}, check: func(f *flags) error {
-			return want(f.opts.CreatedBy == "ako-east" && f.opts.GatewayController == l4.GatewayControllerName, "created_by %q, controllerName %q", f.opts.CreatedBy, f.opts.GatewayController)
+		{name: "AKO's marks on purpose", args: []string{"--fake-controller", "--cluster", "east", "--created-by", "ako-east", "--gateway-controller", "ako.vmware.com/avi-lb", "--load-balancer-class", "ako.vmware.com/avi-lb"}, check: func(f *flags) error {
+			return want(f.opts.CreatedBy == "ako-east" && f.opts.GatewayController == l4.GatewayControllerName && f.opts.LoadBalancerClass == l4.LoadBalancerClass,
+				"created_by %q, controllerName %q, class %q", f.opts.CreatedBy, f.opts.GatewayController, f.opts.LoadBalancerClass)
 		}},
 		{name: "created_by keeps to cluster-name characters", args: []string{"--fake-controller", "--created-by", "me and you"}, wantErr: `--created-by "me and you"`},
+		{name: "the class must be a domain-prefixed path", args: []string{"--fake-controller", "--load-balancer-class", "lb"}, wantErr: "options.loadBalancerClass"},
 		{name: "controllerName must be a domain-prefixed path", args: []string{"--fake-controller", "--gateway-controller", "avi-lb"}, wantErr: `--gateway-controller "avi-lb"`},
 		{name: "resync and backoff defaults", args: []string{"--fake-controller"}, check: func(f *flags) error {
 			return want(f.resyncPeriod == 5*time.Minute && f.maxBackoff == 30*time.Second, "resync %v, max backoff %v", f.resyncPeriod, f.maxBackoff)
