@@ -22,6 +22,12 @@ type Problem struct {
 	// Message says what is wrong, as a lower-case fragment such as
 	// "unknown field" or "must be between 1 and 65535, got 0".
 	Message string
+	// Introduced is set on the problems of AtVersion: the release that
+	// introduced the field or value.
+	Introduced string
+	// Edition is set on the problems of InEdition: the edition that does
+	// not allow the field or value.
+	Edition string
 }
 
 // String renders the problem as "path: message" (the path of the whole body
@@ -214,12 +220,14 @@ func (v *validator) object(path string, def *definition, obj *jvalue) {
 		}
 		if v.opts.version != "" && f.Introduced != "" && NewerVersion(f.Introduced, v.opts.version) {
 			v.add(p, "introduced in %s, later than the requested version %s", f.Introduced, v.opts.version)
+			v.problems[len(v.problems)-1].Introduced = f.Introduced
 			continue
 		}
 		if v.opts.edition != "" && f.Editions != nil {
 			allowed, ok := f.Editions[v.opts.edition]
 			if !ok && !isDefault(f, val) {
 				v.add(p, "not allowed in the %s edition", v.opts.edition)
+				v.problems[len(v.problems)-1].Edition = v.opts.edition
 				continue
 			}
 			if ok && allowed != nil && !v.editionValues(p, allowed, val) {
@@ -334,6 +342,7 @@ func (v *validator) editionValues(path string, allowed []string, val *jvalue) bo
 			return true
 		}
 		v.add(p, "must be one of %s in the %s edition, got %s", strings.Join(allowed, ", "), v.opts.edition, e.s)
+		v.problems[len(v.problems)-1].Edition = v.opts.edition
 		return false
 	}
 	if val.kind == kindArray {
@@ -358,6 +367,7 @@ func (v *validator) str(path string, f *Field, s string) {
 	if v.opts.version != "" {
 		if in := valueIntroduced[s]; in != "" && len(f.Enum) > 0 && NewerVersion(in, v.opts.version) {
 			v.add(path, "value %s introduced in %s, later than the requested version %s", s, in, v.opts.version)
+			v.problems[len(v.problems)-1].Introduced = in
 			return
 		}
 	}
