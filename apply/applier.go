@@ -170,6 +170,9 @@ func (a *Applier) Plan(ctx context.Context, set *aviobj.Set) (*Changes, error) {
 	if err := a.ready(); err != nil {
 		return nil, err
 	}
+	if err := a.checkController(ctx, set, k); err != nil {
+		return nil, err
+	}
 	ch, err := a.plan(ctx, set, k, newGetView(a.c.WithTenant(k.Tenant)))
 	if err != nil {
 		return nil, fmt.Errorf("planning %s/%s: %w", k.Tenant, k.Name, err)
@@ -196,6 +199,9 @@ func (a *Applier) Apply(ctx context.Context, set *aviobj.Set) (*Result, error) {
 		return nil, err
 	}
 	if err := a.ready(); err != nil {
+		return nil, err
+	}
+	if err := a.checkController(ctx, set, k); err != nil {
 		return nil, err
 	}
 	c := a.c.WithTenant(k.Tenant)
@@ -750,6 +756,7 @@ func (a *Applier) bulk(ctx context.Context, sets []*aviobj.Set, apply bool, fn s
 	}
 	if apply {
 		crossCollisions(sets, keys, errs)
+		a.checkControllerAll(ctx, sets, keys, errs)
 	}
 	views := map[string]view{}
 	tenants := make([]string, 0, len(byTenant))

@@ -44,6 +44,25 @@
 // A nil Set is refused the same way; in ApplyAll it fails alone. Delete
 // needs only a cluster name and a VirtualService name.
 //
+// # The controller's version and edition
+//
+// Apply, Plan, ApplyAll and PlanAll then check the Set against the
+// controller (client.Controller: its version, the API version spoken,
+// min(controller, client.MaxVersion), and its licence edition, all from
+// the login reply, so the check costs no request). A Set using a field
+// whose "Field introduced in" is later than the version spoken, an enum
+// value or System object introduced later (SCTP: HEALTH_MONITOR_SCTP,
+// PROTOCOL_SCTP, the SCTP network profile types, System-SCTP-Proxy,
+// System-SCTP-Fast-Path and System-SCTP exist from 22.1.3 on), or a field
+// or value the edition does not allow (the schema's "Allowed in ...
+// edition" facts; SCTP only in the Enterprise editions) is refused with an
+// *UnsupportedError (ErrUnsupported) naming every object and field, before
+// any read or write of the Set's objects. The schema allows markers and
+// L4 policy protocol matches only in the Enterprise editions and markers
+// only from 20.1.3 on, and avil4's Sets always carry both: no Set can be
+// applied to an Essentials or Basic controller, nor to one older than
+// 20.1.3.
+//
 // # Ownership
 //
 // An object is the Set's only when two things match.
