@@ -139,6 +139,11 @@
 //
 // # Failures
 //
+// An update the controller answers with 412 "Need to reload object data"
+// (another writer changed the object meanwhile, as AKO sees on VsVips) is
+// read again and retried, at most MaxStaleRetries (3) times; the VsVip's
+// allocated addresses come from the fresh read.
+//
 // The client retries transient failures; what still fails stops Apply with
 // the objects written so far left in place. Writes go in dependency order
 // (monitors, VsVip, pools, policy set, VirtualService, then deletes), so

@@ -118,6 +118,7 @@ var zeroCalls = map[string]zeroCall{
 	"IsNotFound": func(*testing.T) string { return boolFalse(client.IsNotFound(nil)) },
 	"IsConflict": func(*testing.T) string { return boolFalse(client.IsConflict(nil)) },
 	"IsInUse":    func(*testing.T) string { return boolFalse(client.IsInUse(nil)) },
+	"IsStale":    func(*testing.T) string { return boolFalse(client.IsStale(nil)) },
 	"StatusCode": func(*testing.T) string {
 		if client.StatusCode(nil) != 0 || client.StatusCode(fmt.Errorf("wrapped: %w", (*client.Error)(nil))) != 0 {
 			return "StatusCode of nil (or of a nil *Error) is not 0"
