@@ -519,7 +519,7 @@ func (a *Applier) update(ctx context.Context, c *client.Client, wr Change) (*liv
 			body = keepAllocatedVIPs(vv, wr.live.obj.(*aviobj.VsVip))
 		}
 		raw = nil
-		err := c.Update(ctx, wr.Kind, wr.live.uuid, wireBody(body), &raw)
+		err := c.Update(ctx, wr.Kind, wr.live.uuid, overlay(wr.live.raw, wireBody(body)), &raw)
 		if err == nil {
 			break
 		}

@@ -16,7 +16,7 @@
 // the controller fills itself (its schema default, false, a defaulted ref,
 // an allocated VIP address, port_range_end). Everything else is: an
 // out-of-band edit of any owned object shows as an update with a field-level
-// diff, and the next Apply repairs it. Plan writes nothing; Changes prints
+// diff, and the next Apply repairs it (only those fields: see Limits). Plan writes nothing; Changes prints
 // as a dry run and marshals to JSON.
 //
 // # Apply
@@ -177,7 +177,37 @@
 // # Limits
 //
 // A Set's objects must live in one tenant. Fields aviobj does not model are
-// not compared, and a PUT resets them to their defaults. Objects without
+// not compared; an update sends the live object as read, with the Set's
+// own fields put over it, so those fields keep their live values (an
+// analytics policy or a DataScript set by an admin survives a repair). The
+// Set's own fields are the top-level fields of its aviobj type, set when
+// the Set gives them and removed (the controller's default) when it does
+// not; a list or sub-object among them (services, servers, vip, rules) is
+// replaced whole:
+//
+//   - VirtualService: name, tenant_ref, cloud_ref, created_by, description,
+//     application_profile_ref, network_profile_ref, se_group_ref,
+//     vrf_context_ref, vsvip_ref, pool_ref, services, l4_policies, enabled,
+//     traffic_enabled, remove_listening_port_on_vs_down, enable_rhi,
+//     bgp_peer_labels, east_west_placement, ign_pool_net_reach,
+//     service_metadata, markers, type.
+//   - VsVip: name, tenant_ref, cloud_ref, vrf_context_ref, tier1_lr,
+//     east_west_placement, bgp_peer_labels, dns_info, vip, markers.
+//   - Pool: name, tenant_ref, cloud_ref, created_by, description, vrf_ref,
+//     tier1_lr, enabled, sni_enabled, graceful_disable_timeout,
+//     default_server_port, lb_algorithm, lb_algorithm_hash,
+//     lb_algorithm_consistent_hash_hdr,
+//     application_persistence_profile_ref, min_servers_up,
+//     health_monitor_refs, placement_networks, servers, service_metadata,
+//     markers.
+//   - L4PolicySet: name, tenant_ref, created_by, description,
+//     is_internal_policy, l4_connection_policy, markers.
+//   - HealthMonitor: name, tenant_ref, description, type, send_interval,
+//     receive_timeout, failed_checks, successful_checks, monitor_port,
+//     tcp_monitor, udp_monitor, sctp_monitor, http_monitor, markers.
+//
+// Unmodelled fields inside those (services[].enable_http2, ...) are reset
+// by an update of the list that holds them. Objects without
 // identity markers are the Set's only as its own desired objects (same
 // name, no markers either), as orphans (VsVip, monitors) or under a Key
 // without identity; a stray pool must carry them to be found.
