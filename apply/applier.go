@@ -170,6 +170,9 @@ func (a *Applier) Plan(ctx context.Context, set *aviobj.Set) (*Changes, error) {
 	if err := a.ready(); err != nil {
 		return nil, err
 	}
+	if err := a.checkController(ctx, set, k); err != nil {
+		return nil, err
+	}
 	ch, err := a.plan(ctx, set, k, newGetView(a.c.WithTenant(k.Tenant)))
 	if err != nil {
 		return nil, fmt.Errorf("planning %s/%s: %w", k.Tenant, k.Name, err)
@@ -196,6 +199,9 @@ func (a *Applier) Apply(ctx context.Context, set *aviobj.Set) (*Result, error) {
 		return nil, err
 	}
 	if err := a.ready(); err != nil {
+		return nil, err
+	}
+	if err := a.checkController(ctx, set, k); err != nil {
 		return nil, err
 	}
 	c := a.c.WithTenant(k.Tenant)
@@ -496,16 +502,40 @@ func (a *Applier) create(ctx context.Context, c *client.Client, w *claim, wr Cha
 	return o, Created, err
 }
 
+// MaxStaleRetries bounds the re-reads of an update that the controller
+// refuses with 412 "Need to reload object data" (another writer changed
+// the object meanwhile): the object is read again and the update retried
+// up to this many times.
+const MaxStaleRetries = 3
+
 // update PUTs the desired object over the live one, keeping the addresses
-// the controller allocated to a VsVip.
+// the controller allocated to a VsVip. A 412 (stale object) re-reads the
+// object and retries, at most MaxStaleRetries times.
 func (a *Applier) update(ctx context.Context, c *client.Client, wr Change) (*liveObj, Outcome, error) {
-	body := wr.desired
-	if vv, ok := wr.desired.(*aviobj.VsVip); ok {
-		body = keepAllocatedVIPs(vv, wr.live.obj.(*aviobj.VsVip))
-	}
 	var raw json.RawMessage
-	if err := c.Update(ctx, wr.Kind, wr.live.uuid, wireBody(body), &raw); err != nil {
-		return nil, "", fmt.Errorf("updating %s %q: %w", wr.Kind, wr.Name, err)
+	for retry := 0; ; retry++ {
+		body := wr.desired
+		if vv, ok := wr.desired.(*aviobj.VsVip); ok {
+			body = keepAllocatedVIPs(vv, wr.live.obj.(*aviobj.VsVip))
+		}
+		raw = nil
+		err := c.Update(ctx, wr.Kind, wr.live.uuid, overlay(wr.live.raw, wireBody(body)), &raw)
+		if err == nil {
+			break
+		}
+		if !client.IsStale(err) || retry >= MaxStaleRetries {
+			return nil, "", fmt.Errorf("updating %s %q: %w", wr.Kind, wr.Name, err)
+		}
+		a.logger().V(1).Info("stale update, re-reading", "kind", wr.Kind, "name", wr.Name, "retry", retry+1)
+		var fresh json.RawMessage
+		if err := c.Get(ctx, wr.Kind, wr.live.uuid, &fresh); err != nil {
+			return nil, "", fmt.Errorf("re-reading %s %q after a stale update: %w", wr.Kind, wr.Name, err)
+		}
+		live, err := decodeLive(wr.Kind, fresh)
+		if err != nil {
+			return nil, "", fmt.Errorf("re-reading %s %q after a stale update: %w", wr.Kind, wr.Name, err)
+		}
+		wr.live = live
 	}
 	o, err := decodeLive(wr.Kind, raw)
 	if err != nil {
@@ -750,6 +780,7 @@ func (a *Applier) bulk(ctx context.Context, sets []*aviobj.Set, apply bool, fn s
 	}
 	if apply {
 		crossCollisions(sets, keys, errs)
+		a.checkControllerAll(ctx, sets, keys, errs)
 	}
 	views := map[string]view{}
 	tenants := make([]string, 0, len(byTenant))

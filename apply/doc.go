@@ -16,7 +16,7 @@
 // the controller fills itself (its schema default, false, a defaulted ref,
 // an allocated VIP address, port_range_end). Everything else is: an
 // out-of-band edit of any owned object shows as an update with a field-level
-// diff, and the next Apply repairs it. Plan writes nothing; Changes prints
+// diff, and the next Apply repairs it (only those fields: see Limits). Plan writes nothing; Changes prints
 // as a dry run and marshals to JSON.
 //
 // # Apply
@@ -43,6 +43,25 @@
 // read or written, and the objects of an earlier Apply stay as they were.
 // A nil Set is refused the same way; in ApplyAll it fails alone. Delete
 // needs only a cluster name and a VirtualService name.
+//
+// # The controller's version and edition
+//
+// Apply, Plan, ApplyAll and PlanAll then check the Set against the
+// controller (client.Controller: its version, the API version spoken,
+// min(controller, client.MaxVersion), and its licence edition, all from
+// the login reply, so the check costs no request). A Set using a field
+// whose "Field introduced in" is later than the version spoken, an enum
+// value or System object introduced later (SCTP: HEALTH_MONITOR_SCTP,
+// PROTOCOL_SCTP, the SCTP network profile types, System-SCTP-Proxy,
+// System-SCTP-Fast-Path and System-SCTP exist from 22.1.3 on), or a field
+// or value the edition does not allow (the schema's "Allowed in ...
+// edition" facts; SCTP only in the Enterprise editions) is refused with an
+// *UnsupportedError (ErrUnsupported) naming every object and field, before
+// any read or write of the Set's objects. The schema allows markers and
+// L4 policy protocol matches only in the Enterprise editions and markers
+// only from 20.1.3 on, and avil4's Sets always carry both: no Set can be
+// applied to an Essentials or Basic controller, nor to one older than
+// 20.1.3.
 //
 // # Ownership
 //
@@ -120,6 +139,11 @@
 //
 // # Failures
 //
+// An update the controller answers with 412 "Need to reload object data"
+// (another writer changed the object meanwhile, as AKO sees on VsVips) is
+// read again and retried, at most MaxStaleRetries (3) times; the VsVip's
+// allocated addresses come from the fresh read.
+//
 // The client retries transient failures; what still fails stops Apply with
 // the objects written so far left in place. Writes go in dependency order
 // (monitors, VsVip, pools, policy set, VirtualService, then deletes), so
@@ -153,7 +177,37 @@
 // # Limits
 //
 // A Set's objects must live in one tenant. Fields aviobj does not model are
-// not compared, and a PUT resets them to their defaults. Objects without
+// not compared; an update sends the live object as read, with the Set's
+// own fields put over it, so those fields keep their live values (an
+// analytics policy or a DataScript set by an admin survives a repair). The
+// Set's own fields are the top-level fields of its aviobj type, set when
+// the Set gives them and removed (the controller's default) when it does
+// not; a list or sub-object among them (services, servers, vip, rules) is
+// replaced whole:
+//
+//   - VirtualService: name, tenant_ref, cloud_ref, created_by, description,
+//     application_profile_ref, network_profile_ref, se_group_ref,
+//     vrf_context_ref, vsvip_ref, pool_ref, services, l4_policies, enabled,
+//     traffic_enabled, remove_listening_port_on_vs_down, enable_rhi,
+//     bgp_peer_labels, east_west_placement, ign_pool_net_reach,
+//     service_metadata, markers, type.
+//   - VsVip: name, tenant_ref, cloud_ref, vrf_context_ref, tier1_lr,
+//     east_west_placement, bgp_peer_labels, dns_info, vip, markers.
+//   - Pool: name, tenant_ref, cloud_ref, created_by, description, vrf_ref,
+//     tier1_lr, enabled, sni_enabled, graceful_disable_timeout,
+//     default_server_port, lb_algorithm, lb_algorithm_hash,
+//     lb_algorithm_consistent_hash_hdr,
+//     application_persistence_profile_ref, min_servers_up,
+//     health_monitor_refs, placement_networks, servers, service_metadata,
+//     markers.
+//   - L4PolicySet: name, tenant_ref, created_by, description,
+//     is_internal_policy, l4_connection_policy, markers.
+//   - HealthMonitor: name, tenant_ref, description, type, send_interval,
+//     receive_timeout, failed_checks, successful_checks, monitor_port,
+//     tcp_monitor, udp_monitor, sctp_monitor, http_monitor, markers.
+//
+// Unmodelled fields inside those (services[].enable_http2, ...) are reset
+// by an update of the list that holds them. Objects without
 // identity markers are the Set's only as its own desired objects (same
 // name, no markers either), as orphans (VsVip, monitors) or under a Key
 // without identity; a stray pool must carry them to be found.

@@ -20,6 +20,9 @@ type liveObj struct {
 	uuid string
 	name string
 	obj  aviobj.Object
+	// raw is the object as the controller sent it, fields aviobj does not
+	// model included: an update overlays the Set's fields on it.
+	raw json.RawMessage
 }
 
 // newObject returns an empty object of kind.
@@ -48,7 +51,7 @@ func decodeLive(kind aviobj.Kind, raw []byte) (*liveObj, error) {
 	if err := json.Unmarshal(raw, obj); err != nil {
 		return nil, fmt.Errorf("decoding %s: %w", kind, err)
 	}
-	return &liveObj{kind: kind, uuid: uuidOf(obj), name: obj.AviName(), obj: obj}, nil
+	return &liveObj{kind: kind, uuid: uuidOf(obj), name: obj.AviName(), obj: obj, raw: json.RawMessage(raw)}, nil
 }
 
 func uuidOf(o aviobj.Object) string {

@@ -32,6 +32,8 @@ func TestZeroValues(t *testing.T) {
 		"ForeignObjectError": apply.ForeignObjectError{},
 		"CollisionError":     apply.CollisionError{},
 		"InvalidSetError":    apply.InvalidSetError{},
+		"UnsupportedError":   apply.UnsupportedError{},
+		"Unsupported":        apply.Unsupported{},
 		"SetError":           apply.SetError{},
 	})
 }

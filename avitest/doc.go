@@ -11,24 +11,60 @@
 // # What it models
 //
 //   - Sessions: POST /login (JSON or form) sets csrftoken, sessionid and
-//     avi-sessionid; /api/ requests without a session get 401; writes need
-//     X-CSRFToken matching the csrftoken cookie (else 401 with the plain-text
-//     "CSRF token missing or incorrect.") and a Referer (else 403);
-//     POST /logout; ExpireSessions.
-//   - Versions: X-Avi-Version is required, echoed in AVI_API_VERSION, and one
-//     newer than the controller's (WithVersion; default the embedded schema's)
-//     is refused with 400.
-//   - Tenants: X-Avi-Tenant or X-Avi-Tenant-UUID (admin by default, WithTenants
-//     adds more); objects are isolated per tenant, admin's system objects are
+//     avi-sessionid and returns the version and system_config (with
+//     default_license_tier); /api/ requests without a session get 401;
+//     writes need X-CSRFToken matching the csrftoken cookie (else 401 with
+//     the plain-text "CSRF token missing or incorrect.") and a Referer (else
+//     403); basic authentication (Authorization: Basic) is accepted instead
+//     of a session, without CSRF, as the recorded 20.1.1 controller did;
+//     POST /logout; PUT /api/useraccount {old_password, password} changes
+//     the caller's password; ExpireSessions.
+//   - Paths: runs of slashes count as one (//api/pool is /api/pool, what
+//     Avi's Go SDK sends for a path with a leading slash).
+//   - Controller endpoints: GET /api/initial-data (version) and
+//     /api/cluster/status (a one-node cluster, up), both without a
+//     session; GET and PUT /api/systemconfiguration, a singleton whose
+//     default_license_tier is the edition (a PUT changes it).
+//   - Versions (WithVersion; default the embedded schema's, 30.2.1):
+//     X-Avi-Version is echoed in AVI_API_VERSION; one newer than the
+//     controller's is refused with 400; a request without it is served at
+//     DefaultAPIVersion 16.4.2 and echoed "16_4_2", as recorded. A body
+//     field whose "Field introduced in" is later than the request's version
+//     gets the controller's 400 "Incoming request (v21_1_4) has field
+//     (sctp_monitor) introduced in later versions(v22_1_3)."; the SCTP enum
+//     values count as introduced in 22.1.3 (the schema dates fields only).
+//     Replies leave out the fields introduced after the request's version.
+//     Before 22.1.3 (SCTPVersion) the SCTP System objects do not exist.
+//   - Editions (WithEdition; default ENTERPRISE): a field or value the
+//     schema's "Allowed in ... edition" facts do not allow in the edition
+//     is refused with 400 (a field the edition may not set is accepted at
+//     its default value), and so is a ref to a System object whose own
+//     body the edition does not allow (System-SCTP-Proxy,
+//     System-SCTP-Fast-Path, System-SCTP outside Enterprise).
+//   - Tenant headers: X-Avi-Tenant or X-Avi-Tenant-UUID (admin by default,
+//     WithTenants adds more); objects are isolated per tenant, admin's system objects are
 //     visible from all; an unknown tenant gets 403 "Tenant 'x' does not
 //     exist!"; "*" lists every tenant.
 //   - Objects: the writable types are those of the embedded schema
 //     (VirtualService, VsVip, Pool, PoolGroup, L4PolicySet, HealthMonitor,
-//     NetworkProfile, ApplicationProfile). Bodies are validated against the
-//     schema facts (unknown fields, types, enums, ranges, required and
-//     read-only fields: 400). POST answers 201 with a Location header, uuid
-//     "<type>-<uuid4>", url and _last_modified; PUT replaces the whole object
-//     (200); DELETE answers 204. Names are unique per type and tenant (409).
+//     NetworkProfile, ApplicationProfile), plus SSLKeyAndCertificate and
+//     Tenant, stored without validation. Bodies are validated against the
+//     schema facts (unknown nested fields, types, enums, ranges, required
+//     fields: 400). What a controller ignores is ignored, so that a GET
+//     reply can be sent back: read-only fields (url, _last_modified, ...)
+//     and unknown top-level fields (the recorded 20.1.1 controller accepted
+//     application_profile_name and fields the 30.2.1 schema dropped), and a
+//     missing vip[].vip_id is "0". POST answers 201 with a Location header,
+//     uuid "<type>-<uuid4>" (or the Slug header's), url and _last_modified;
+//     PUT replaces the whole object (200); PATCH applies {"add": {...}},
+//     {"replace": {...}} and {"delete": {...}} to top-level fields (on a
+//     list add appends, replace swaps and delete removes the given
+//     entries; on other fields add and replace set and delete removes) and
+//     validates the result like a PUT; DELETE answers 204. Names are unique
+//     per type and tenant (409).
+//   - Tenants: POST /api/tenant and DELETE /api/tenant/<uuid> from admin;
+//     a tenant holding objects cannot be deleted (403, the objects refer to
+//     it).
 //   - Refs: accepted by name (/api/pool/?name=x), by uuid (/api/pool/<uuid>),
 //     as the controller's own URL (https://host/api/pool/<uuid>#x) or as a
 //     bare uuid; stored by uuid and rendered as URLs, with #name when the
@@ -67,30 +103,39 @@
 //   - Faults: WithFault and SetFault install FaultFunc rules consulted for
 //     every request (nil passes through): latency, status replies, session
 //     expiry, connections dropped before or after the request took effect,
-//     and hangs until the client times out. RandomFaults picks them at a
-//     rate with a seed; FailNth targets one request. WithLatency delays every
-//     API call.
+//     hangs until the client times out, and the 412 "Need to reload object
+//     data <Type>" of an update racing another writer (Fault.Stale,
+//     StaleUpdates). RandomFaults picks them at a rate with a seed; FailNth
+//     targets one request. WithLatency delays every API call.
 //
 // # What it does not model
 //
-//   - PATCH (405), Slug, fields, skip_default, join_subresources, sort and the
-//     other list parameters (ignored); the runtime, inventory and
-//     analytics endpoints; /api/initial-data and /api/cluster/status.
-//   - Token and basic authentication, user roles and permissions, idle
-//     timeouts (use ExpireSessions or a fault) and 419.
-//   - Version-dependent validation: every field of the embedded schema is
-//     accepted at every X-Avi-Version (a real controller refuses fields
-//     introduced after the requested version, and SCTP before 22.1.3).
-//   - Licence tiers, clouds other than Default-Cloud, VRFs per cloud, service
-//     engines and placement: nothing is ever deployed or becomes "up".
+//   - PATCH of nested fields (the Avi API allows depth 1 only), fields,
+//     skip_default, join_subresources, sort and the other list parameters
+//     (ignored); the runtime, inventory and analytics endpoints; every
+//     other part of /api/systemconfiguration (stored as sent, not
+//     validated) and of /api/cluster/status (always up).
+//   - Token authentication, portal_configuration.allow_basic_authentication
+//     (basic authentication always works), user roles and permissions,
+//     idle timeouts (use ExpireSessions or a fault) and 419.
+//   - Fields removed or renamed after a release (the schema is 30.2.1's:
+//     a field it no longer has is unknown at every version), and licence
+//     limits beyond the schema's edition facts (counts of virtual services,
+//     service engines). Nested unknown fields are refused, which a real
+//     controller may not do.
+//   - Clouds other than Default-Cloud, VRFs per cloud, service engines and
+//     placement: nothing is ever deployed or becomes "up".
 //   - Cross-field rules beyond the schema (e.g. receive_timeout below
-//     send_interval), and the 412 "Need to reload object data" of stale
-//     VsVip updates.
+//     send_interval). A stale update is detected only when a fault says
+//     so: the fake never compares _last_modified, and what exactly a real
+//     controller compares is not known.
 //   - What a real controller does when a PUT omits an allocated VIP address
 //     is unknown: the fake allocates a new one, so clients must send the
 //     address back (package apply does) to keep it. It lets a PUT change a
 //     static address, which a real controller may refuse with 400.
-//   - Message texts other than those quoted above are approximations.
+//   - Message texts other than those quoted above are approximations, in
+//     particular those of edition refusals and of enum values newer than
+//     the request.
 //
 // # Zero values
 //

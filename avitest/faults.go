@@ -27,7 +27,7 @@ type Request struct {
 
 // Fault is what to do to one request instead of (or before) serving it
 // normally. Several fields may be combined; they act in this order: Latency,
-// ExpireSession, Drop, Hang, Status, DropAfterHandling.
+// ExpireSession, Drop, Hang, Stale, Status, DropAfterHandling.
 type Fault struct {
 	// Latency delays the request (then it is served, unless another field
 	// says otherwise).
@@ -50,6 +50,12 @@ type Fault struct {
 	// DropAfterHandling serves the request (a write takes effect) and then
 	// closes the connection without a reply: the client cannot know.
 	DropAfterHandling bool
+	// Stale makes a PUT or PATCH of an object fail as an update of stale
+	// data does: another writer changes the object first (its
+	// _last_modified moves) and the request gets 412 {"error": "Need to
+	// reload object data <Type>"} without being served. Other requests
+	// are served normally.
+	Stale bool
 }
 
 // FaultFunc decides the fault of a request; nil (or a nil *Fault) lets the
@@ -111,6 +117,26 @@ func FailNth(method, kind string, n int, f Fault) FaultFunc {
 			return nil
 		}
 		return &f
+	}
+}
+
+// StaleUpdates returns a FaultFunc that gives the first n PUTs or PATCHes
+// of kind ("" matches any) the Stale fault: 412 "Need to reload object
+// data", as a controller answers an update racing another writer.
+func StaleUpdates(kind string, n int) FaultFunc {
+	var mu sync.Mutex
+	seen := 0
+	return func(r Request) *Fault {
+		if r.UUID == "" || (r.Method != http.MethodPut && r.Method != http.MethodPatch) || (kind != "" && r.Kind != kind) {
+			return nil
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if seen >= n {
+			return nil
+		}
+		seen++
+		return &Fault{Stale: true}
 	}
 }
 

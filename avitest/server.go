@@ -37,6 +37,18 @@ const (
 	DefaultPageSize = 25
 	// MaxPageSize is the largest page_size accepted.
 	MaxPageSize = 200
+	// DefaultEdition is the licence edition (SystemConfiguration
+	// default_license_tier) unless WithEdition is given.
+	DefaultEdition = "ENTERPRISE"
+	// DefaultAPIVersion is the API version of a request without
+	// X-Avi-Version. The recorded 20.1.1 controller answered such requests
+	// (login and API calls alike) with AVI_API_VERSION 16_4_2, so the fake
+	// does the same: it validates and renders them as 16.4.2.
+	DefaultAPIVersion = "16.4.2"
+	// SCTPVersion is the first controller release with SCTP (the schema's
+	// "Field introduced in 22.1.3" of every SCTP field): the fake built
+	// WithVersion an earlier one has no SCTP System objects.
+	SCTPVersion = "22.1.3"
 
 	adminTenant = "admin"
 	maxBodySize = 4 << 20
@@ -48,6 +60,7 @@ type Option func(*config)
 type config struct {
 	users     map[string]string
 	version   string
+	edition   string
 	vipRanges []string
 	networks  [][2]string
 	segroups  []string
@@ -70,9 +83,35 @@ func WithUsers(users map[string]string) Option {
 	}
 }
 
-// WithVersion sets the controller version reported at login and the newest
-// X-Avi-Version accepted; the default is the version of the embedded schema.
-func WithVersion(v string) Option { return func(c *config) { c.version = v } }
+// WithVersion makes the fake behave like a controller of release v
+// ("21.1.4"): it reports v at login, in /api/initial-data and
+// /api/cluster/status, refuses a newer X-Avi-Version, refuses fields
+// introduced after the requested version (400 "Incoming request (v21_1_4)
+// has field (sctp_monitor) introduced in later versions(v22_1_3)."), leaves
+// them out of replies, and has no SCTP System objects before SCTPVersion.
+// The default is the version of the embedded schema; "" keeps it.
+func WithVersion(v string) Option {
+	return func(c *config) {
+		if v != "" {
+			c.version = v
+		}
+	}
+}
+
+// WithEdition sets the licence edition, the default_license_tier of
+// /api/systemconfiguration: ENTERPRISE (DefaultEdition),
+// ENTERPRISE_WITH_CLOUD_SERVICES, ESSENTIALS or BASIC. A field or value the
+// schema does not allow in that edition ("Allowed in Enterprise edition
+// ...", e.g. an SCTP health monitor or network profile outside Enterprise)
+// is refused with 400, and so is a ref to a System object whose type the
+// edition does not allow. "" keeps the default.
+func WithEdition(e string) Option {
+	return func(c *config) {
+		if e != "" {
+			c.edition = e
+		}
+	}
+}
 
 // WithVIPRange sets the range VIPs are auto-allocated from when a VsVip names
 // no network, per address family (call it once per family), e.g.
@@ -134,6 +173,7 @@ type Server struct {
 	done      chan struct{}
 	closeOnce sync.Once
 	version   string
+	upSince   time.Time
 	users     map[string]string
 	username  string
 	pageSize  int
@@ -144,6 +184,8 @@ type Server struct {
 	fault   FaultFunc
 
 	mu            sync.Mutex
+	edition       string
+	sysconfig     map[string]any
 	sessions      map[string]*session
 	objs          map[string]*object
 	names         map[nameKey]string
@@ -180,7 +222,7 @@ type session struct {
 // Start returns those as errors instead. Nil options are ignored, and no
 // option at all gives the defaults. Close it when done.
 func New(opts ...Option) *Server {
-	c := config{seed: 1, pageSize: DefaultPageSize, version: avischema.Embedded().Version()}
+	c := config{seed: 1, pageSize: DefaultPageSize, version: avischema.Embedded().Version(), edition: DefaultEdition}
 	for _, o := range opts {
 		if o != nil {
 			o(&c)
@@ -189,6 +231,8 @@ func New(opts ...Option) *Server {
 	s := &Server{
 		done:          make(chan struct{}),
 		version:       c.version,
+		edition:       avischema.CanonicalEdition(c.edition),
+		upSince:       time.Now(),
 		pageSize:      c.pageSize,
 		latency:       c.latency,
 		log:           c.log,
@@ -285,6 +329,7 @@ func (s *Server) seedSystem(tenants, segroups []string) {
 		s.system("serviceenginegroup", g, nil)
 	}
 	s.system("analyticsprofile", "System-Analytics-Profile", nil)
+	sctp := !avischema.NewerVersion(SCTPVersion, s.version)
 	for name, typ := range map[string]string{
 		"System-TCP-Proxy":      "PROTOCOL_TYPE_TCP_PROXY",
 		"System-TCP-Fast-Path":  "PROTOCOL_TYPE_TCP_FAST_PATH",
@@ -293,6 +338,9 @@ func (s *Server) seedSystem(tenants, segroups []string) {
 		"System-SCTP-Proxy":     "PROTOCOL_TYPE_SCTP_PROXY",
 		"System-SCTP-Fast-Path": "PROTOCOL_TYPE_SCTP_FAST_PATH",
 	} {
+		if !sctp && strings.Contains(typ, "SCTP") {
+			continue
+		}
 		s.system("networkprofile", name, map[string]any{"profile": map[string]any{"type": typ}})
 	}
 	for name, typ := range map[string]string{
@@ -310,9 +358,20 @@ func (s *Server) seedSystem(tenants, segroups []string) {
 		"System-Ping": "HEALTH_MONITOR_PING",
 		"System-HTTP": "HEALTH_MONITOR_HTTP",
 	} {
+		if !sctp && strings.Contains(typ, "SCTP") {
+			continue
+		}
 		s.system("healthmonitor", name, map[string]any{"type": typ, "is_federated": false})
 	}
 	s.system("applicationpersistenceprofile", "System-Persistence-Client-IP", map[string]any{"persistence_type": "PERSISTENCE_TYPE_CLIENT_IP_ADDRESS"})
+	s.sysconfig = map[string]any{
+		"uuid":                 "default",
+		"default_license_tier": s.edition,
+		"portal_configuration": map[string]any{"allow_basic_authentication": false, "use_uuid_from_input": false},
+		"docker_mode":          false,
+	}
+	s.clock++
+	s.sysconfig["_last_modified"] = strconv.FormatInt(s.clock, 10)
 }
 
 // system stores a system object in admin (no validation). s.mu is held or
@@ -387,6 +446,8 @@ func (s *Server) Password() string {
 	if !s.started() {
 		return ""
 	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	return s.users[s.username]
 }
 
@@ -396,6 +457,17 @@ func (s *Server) Version() string {
 		return ""
 	}
 	return s.version
+}
+
+// Edition is the licence edition the fake reports and enforces (see
+// WithEdition; a PUT of /api/systemconfiguration may change it).
+func (s *Server) Edition() string {
+	if !s.started() {
+		return ""
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.edition
 }
 
 // CertPool holds the fake's serving certificate, to verify it: httptest's
@@ -683,6 +755,12 @@ func (s *Server) VIPs(tenant, name string) []string {
 
 // handle is the entry point of every request: counting, faults, then serve.
 func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
+	// A real controller serves //api/pool as /api/pool: Avi's Go SDK sends
+	// that when given a path with a leading slash.
+	if strings.Contains(r.URL.Path, "//") {
+		r.URL.Path = collapseSlashes(r.URL.Path)
+		r.URL.RawPath = ""
+	}
 	req := Request{Method: r.Method, Path: r.URL.Path, Tenant: r.Header.Get("X-Avi-Tenant")}
 	if rest, ok := strings.CutPrefix(r.URL.Path, "/api/"); ok {
 		kind, uuid, _ := strings.Cut(strings.TrimSuffix(rest, "/"), "/")
@@ -732,6 +810,8 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 		case <-s.done:
 			dropConnection(w)
 		}
+	case f.Stale && (r.Method == http.MethodPut || r.Method == http.MethodPatch) && req.UUID != "":
+		writeError(w, s.staleUpdate(req.Kind, req.UUID))
 	case f.Status != 0:
 		msg := f.Message
 		if msg == "" {
@@ -744,6 +824,18 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 	default:
 		s.serve(w, r)
 	}
+}
+
+// collapseSlashes replaces every run of slashes of p by one.
+func collapseSlashes(p string) string {
+	var b strings.Builder
+	for i := 0; i < len(p); i++ {
+		if p[i] == '/' && i > 0 && p[i-1] == '/' {
+			continue
+		}
+		b.WriteByte(p[i])
+	}
+	return b.String()
 }
 
 // wait sleeps d unless the client or the server goes away first.
@@ -830,7 +922,9 @@ func (s *Server) serveLogin(w http.ResponseWriter, r *http.Request) {
 		_ = r.ParseForm()
 		creds.Username, creds.Password = r.PostForm.Get("username"), r.PostForm.Get("password")
 	}
+	s.mu.Lock()
 	pw, ok := s.users[creds.Username]
+	s.mu.Unlock()
 	if !ok || pw != creds.Password || creds.Password == "" {
 		writeError(w, errorf(http.StatusUnauthorized, "Invalid credentials"))
 		return
@@ -846,15 +940,16 @@ func (s *Server) serveLogin(w http.ResponseWriter, r *http.Request) {
 	}
 	v := r.Header.Get("X-Avi-Version")
 	if v == "" {
-		v = "16_4_2"
+		v = wireVersion(DefaultAPIVersion)
 	}
 	w.Header()["AVI_API_VERSION"] = []string{v}
+	s.mu.Lock()
+	sysconfig := deepCopy(s.sysconfig)
+	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, map[string]any{
 		"user_initialized": true,
-		"version": map[string]any{
-			"Version": s.version, "build": 9999, "Tag": s.version + "-avitest",
-			"ProductName": "Avi Cloud Controller (avitest)", "min_version": 15.2, "Product": "controller",
-		},
+		"version":          s.versionInfo(),
+		"system_config":    sysconfig,
 		"user": map[string]any{
 			"name": creds.Username, "username": creds.Username, "is_superuser": true, "local": true,
 			"default_tenant_ref": s.base + "/api/tenant/" + adminTenant,
@@ -868,13 +963,39 @@ func (s *Server) serveLogin(w http.ResponseWriter, r *http.Request) {
 // serveAPI checks the session, CSRF token, version and tenant, then routes.
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) *apiError {
 	write := r.Method != http.MethodGet && r.Method != http.MethodHead
+	rest := strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, "/api/"), "/")
+	// Unauthenticated endpoints: liveness and what a client reads before
+	// logging in (Avi's Go SDK polls /api/cluster/status without a
+	// session; /api/initial-data holds the version).
+	switch {
+	case rest == "cluster/status" && r.Method == http.MethodGet:
+		writeJSON(w, http.StatusOK, s.clusterStatus())
+		return nil
+	case rest == "initial-data" && r.Method == http.MethodGet:
+		writeJSON(w, http.StatusOK, map[string]any{"version": s.versionInfo(), "user_initialized": true})
+		return nil
+	}
 	s.mu.Lock()
 	sess := s.sessions[sessionID(r)]
 	s.mu.Unlock()
+	basic := false
+	if sess == nil {
+		// Basic authentication: the recorded 20.1.1 controller accepted
+		// it (test_basic_auth: writes without a session or CSRF token).
+		if u, p, ok := r.BasicAuth(); ok {
+			s.mu.Lock()
+			pw, known := s.users[u]
+			s.mu.Unlock()
+			if !known || pw != p || p == "" {
+				return errorf(http.StatusUnauthorized, "Invalid credentials")
+			}
+			sess, basic = &session{user: u}, true
+		}
+	}
 	if sess == nil {
 		return errorf(http.StatusUnauthorized, "Authentication credentials were not provided.")
 	}
-	if write {
+	if write && !basic {
 		if r.Header.Get("Referer") == "" {
 			return &apiError{status: http.StatusForbidden, msg: "CSRF Failed: Referer checking failed - no Referer.", plain: true}
 		}
@@ -885,15 +1006,27 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) *apiError {
 	}
 	v := r.Header.Get("X-Avi-Version")
 	if v == "" {
-		return errorf(http.StatusBadRequest, "X-Avi-Version header is required (avitest does not model the old default version)")
+		v = wireVersion(DefaultAPIVersion)
 	}
-	if newer(v, s.version) {
+	if avischema.NewerVersion(v, s.version) {
 		return errorf(http.StatusBadRequest, "Invalid version %s: the controller runs %s", v, s.version)
 	}
 	w.Header()["AVI_API_VERSION"] = []string{v}
+	rq := &apiRequest{version: dotted(v)}
 
-	rest := strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, "/api/"), "/")
 	kind, uuid, _ := strings.Cut(rest, "/")
+	switch kind {
+	case "systemconfiguration", "useraccount":
+		if uuid != "" {
+			break
+		}
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if kind == "useraccount" {
+			return s.serveUserAccount(w, r, sess.user)
+		}
+		return s.serveSystemConfiguration(w, r)
+	}
 	if _, ok := typeNames[kind]; !ok || strings.Contains(uuid, "/") {
 		return errorf(http.StatusNotFound, "Unknown API path %s", r.URL.Path)
 	}
@@ -904,6 +1037,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) *apiError {
 	if aerr != nil {
 		return aerr
 	}
+	rq.tenant, rq.edition = tenant, s.edition
 	if tenant == "*" && (write || uuid != "") {
 		return errorf(http.StatusBadRequest, "X-Avi-Tenant * is only for lists")
 	}
@@ -915,24 +1049,33 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) *apiError {
 		if o == nil || o.kind != kind || !visible(o, tenant) {
 			return errorf(http.StatusNotFound, "%s object not found!", typeName(kind))
 		}
-		writeJSON(w, http.StatusOK, s.render(o, includeName(r.URL.Query())))
+		writeJSON(w, http.StatusOK, s.renderAt(o, includeName(r.URL.Query()), rq.version))
 		return nil
-	case !writable(kind):
+	case kind == "tenant" && (r.Method == http.MethodPost || r.Method == http.MethodDelete):
+		return s.serveTenantWrite(w, r, uuid, rq)
+	case !writable(kind) && kind != "sslkeyandcertificate":
 		return errorf(http.StatusForbidden, "%s objects are read-only in avitest", typeName(kind))
 	case r.Method == http.MethodPost && uuid == "":
 		raw, aerr := readBody(r)
 		if aerr != nil {
 			return aerr
 		}
-		p, aerr := s.prepare(kind, tenant, raw, nil)
+		p, aerr := s.prepareAt(kind, raw, nil, rq)
 		if aerr != nil {
 			return aerr
 		}
+		if slug := r.Header.Get("Slug"); slug != "" {
+			// Slug forces the uuid of the new object (CAS test_force_uuid).
+			if s.objs[slug] != nil {
+				return errorf(http.StatusConflict, "%s object with uuid %s already exists", typeName(kind), slug)
+			}
+			p.body["uuid"] = slug
+		}
 		o := s.create(kind, tenant, p, false)
 		w.Header().Set("Location", s.objectURL(o, true))
-		writeJSON(w, http.StatusCreated, s.render(o, true))
+		writeJSON(w, http.StatusCreated, s.renderAt(o, true, rq.version))
 		return nil
-	case r.Method == http.MethodPut && uuid != "":
+	case (r.Method == http.MethodPut || r.Method == http.MethodPatch) && uuid != "":
 		o := s.objs[uuid]
 		if o == nil || o.kind != kind || !visible(o, tenant) {
 			return errorf(http.StatusNotFound, "%s object not found!", typeName(kind))
@@ -944,12 +1087,17 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) *apiError {
 		if aerr != nil {
 			return aerr
 		}
-		p, aerr := s.prepare(kind, tenant, raw, o)
+		if r.Method == http.MethodPatch {
+			if raw, aerr = s.patched(o, raw, rq.version); aerr != nil {
+				return aerr
+			}
+		}
+		p, aerr := s.prepareAt(kind, raw, o, rq)
 		if aerr != nil {
 			return aerr
 		}
 		s.replace(o, p)
-		writeJSON(w, http.StatusOK, s.render(o, true))
+		writeJSON(w, http.StatusOK, s.renderAt(o, true, rq.version))
 		return nil
 	case r.Method == http.MethodDelete && uuid != "":
 		o := s.objs[uuid]
@@ -1037,8 +1185,12 @@ func (s *Server) serveList(w http.ResponseWriter, r *http.Request, kind, tenant 
 	to := min(from+size, len(hits))
 	withName := includeName(q)
 	results := make([]any, 0, to-from)
+	version := dotted(r.Header.Get("X-Avi-Version"))
+	if version == "" {
+		version = DefaultAPIVersion
+	}
 	for _, o := range hits[from:to] {
-		results = append(results, s.render(o, withName))
+		results = append(results, s.renderAt(o, withName, version))
 	}
 	reply := map[string]any{"count": len(hits), "results": results}
 	if to < len(hits) {
@@ -1051,34 +1203,4 @@ func (s *Server) serveList(w http.ResponseWriter, r *http.Request, kind, tenant 
 	}
 	writeJSON(w, http.StatusOK, reply)
 	return nil
-}
-
-// newer reports whether version a is later than b ("22.1.3" > "20.1.1").
-func newer(a, b string) bool {
-	pa, pb := versionParts(a), versionParts(b)
-	for i := range max(len(pa), len(pb)) {
-		var x, y int
-		if i < len(pa) {
-			x = pa[i]
-		}
-		if i < len(pb) {
-			y = pb[i]
-		}
-		if x != y {
-			return x > y
-		}
-	}
-	return false
-}
-
-func versionParts(v string) []int {
-	var out []int
-	for _, p := range strings.FieldsFunc(v, func(r rune) bool { return r == '.' || r == '_' || r == '-' }) {
-		n, err := strconv.Atoi(p)
-		if err != nil {
-			break
-		}
-		out = append(out, n)
-	}
-	return out
 }

@@ -20,6 +20,8 @@ func TestZeroValues(t *testing.T) {
 		"DefaultRandomFaults": avitest.DefaultRandomFaults,
 		"RandomFaults":        avitest.RandomFaults,
 		"FailNth":             avitest.FailNth,
+		"StaleUpdates":        avitest.StaleUpdates,
+		"WithEdition":         avitest.WithEdition,
 		"WithUsers":           avitest.WithUsers,
 		"WithVersion":         avitest.WithVersion,
 		"WithVIPRange":        avitest.WithVIPRange,

@@ -29,6 +29,11 @@ const (
 	DefaultMaxBackoff     = 5 * time.Second
 	// MaxPageSize is the largest page_size the controller accepts.
 	MaxPageSize = 200
+	// MaxVersion is the newest API version avil4 speaks: that of the
+	// controller schema it is built from (../shared/avi-schema, 30.2.1).
+	// Against a newer controller a Client sends X-Avi-Version MaxVersion,
+	// as AKO caps its version; against an older one, the controller's own.
+	MaxVersion = "30.2.1"
 )
 
 // Options configure a Client. URL and Username are required, and one of
@@ -50,8 +55,8 @@ type Options struct {
 	// reads; see the package doc, Tenants, and WithTenant.
 	Tenant string `json:"tenant,omitempty"`
 	// Version is sent as X-Avi-Version, e.g. "22.1.3" (digits, letters,
-	// '.', '_' and '-'). "" means the controller's own version, read from
-	// the login reply.
+	// '.', '_' and '-'). "" means min(the controller's version, read from
+	// the login reply or /api/initial-data, MaxVersion).
 	Version string `json:"version,omitempty"`
 	// CAPool verifies the controller's certificate; nil means the system
 	// roots.
@@ -144,9 +149,12 @@ type session struct {
 	log      logr.Logger
 	loginSem chan struct{} // one login at a time
 
+	fixedVersion bool // Options.Version was given
+
 	mu         sync.Mutex // guards the fields below
 	version    string     // X-Avi-Version sent
 	ctlVersion string     // the controller's version
+	edition    string     // the controller's licence edition ("" unknown)
 	csrf, sid  string
 	gen        uint64 // incremented by every login
 }
@@ -217,6 +225,8 @@ func New(opts Options) (*Client, error) {
 		log:      opts.Logger,
 		loginSem: make(chan struct{}, 1),
 		version:  opts.Version,
+
+		fixedVersion: opts.Version != "",
 	}
 	if s.log.GetSink() == nil {
 		s.log = logr.Discard()
@@ -257,9 +267,9 @@ func (c *Client) URL() string {
 	return c.s.base.String()
 }
 
-// Version is the X-Avi-Version the Client sends: Options.Version, or the
-// controller's version once logged in ("" before, and for a nil or zero
-// Client).
+// Version is the X-Avi-Version the Client sends: Options.Version, or
+// min(the controller's version, MaxVersion) once logged in ("" before, and
+// for a nil or zero Client).
 func (c *Client) Version() string {
 	if c == nil || c.s == nil {
 		return ""

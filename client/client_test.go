@@ -379,7 +379,7 @@ func TestErrors(t *testing.T) {
 	if !client.IsInUse(err) || !errors.Is(err, client.ErrForbidden) {
 		t.Errorf("Delete(referenced) = %v, want ErrInUse", err)
 	}
-	if err := c.Create(ctx, aviobj.KindPool, map[string]any{"name": "q", "colour": "red"}, nil); !errors.Is(err, client.ErrBadRequest) ||
+	if err := c.Create(ctx, aviobj.KindPool, map[string]any{"name": "q", "servers": []any{map[string]any{"colour": "red"}}}, nil); !errors.Is(err, client.ErrBadRequest) ||
 		!strings.Contains(err.Error(), "colour: unknown field") {
 		t.Errorf("Create(unknown field) = %v", err)
 	}
@@ -453,5 +453,38 @@ func TestPasswordNeverPrinted(t *testing.T) {
 	}
 	if fmt.Sprint(client.Password("")) != "" {
 		t.Errorf("an empty password should print empty")
+	}
+}
+
+func TestVersionNegotiation(t *testing.T) {
+	tests := []struct {
+		name, fake, fixed, edition string
+		wantAPI, wantEdition       string
+	}{
+		{"older controller: its own version", "21.1.4", "", "", "21.1.4", client.EditionEnterprise},
+		{"same as avil4", client.MaxVersion, "", "ESSENTIALS", client.MaxVersion, client.EditionEssentials},
+		{"newer controller: capped", "31.1.1", "", "BASIC", client.MaxVersion, client.EditionBasic},
+		{"Options.Version wins", "31.1.1", "22.1.3", "", "22.1.3", client.EditionEnterprise},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fake, c := newClient(t, []avitest.Option{avitest.WithVersion(tt.fake), avitest.WithEdition(tt.edition)},
+				func(o *client.Options) { o.Version = tt.fixed })
+			info, err := c.Controller(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := client.Info{Version: tt.fake, APIVersion: tt.wantAPI, Edition: tt.wantEdition}
+			if info != want {
+				t.Errorf("Controller() = %+v, want %+v", info, want)
+			}
+			// Both come with the login reply: no extra request.
+			if n := fake.Calls().Total(); n != 0 {
+				t.Errorf("%d API calls to learn the controller, want 0", n)
+			}
+			if c.Version() != tt.wantAPI {
+				t.Errorf("Version() = %q, want %q", c.Version(), tt.wantAPI)
+			}
+		})
 	}
 }

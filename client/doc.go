@@ -10,8 +10,21 @@
 // keeps the csrftoken and sessionid (or avi-sessionid) cookies of the reply.
 // Every later request carries the cookies, the X-CSRFToken header and a
 // Referer (which the controller demands on writes), X-Avi-Version and
-// X-Avi-Tenant. When Options.Version is empty the client sends the version
-// the controller reported at login.
+// X-Avi-Tenant.
+//
+// # Versions and editions
+//
+// When Options.Version is empty the client speaks min(the controller's
+// version, MaxVersion): the controller reports its version in the login
+// reply (or, when that has none, in /api/initial-data), and MaxVersion
+// (30.2.1) is the newest API avil4 is built for, so a newer controller is
+// spoken to as 30.2.1 (as AKO caps its version) and an older one in its own
+// version, which is the newest it accepts. The login reply also carries the
+// licence edition (system_config.default_license_tier; else
+// /api/systemconfiguration is read). Controller returns all three;
+// package apply uses them to refuse, before any write, a Set the
+// controller's version or edition does not have (SCTP before 22.1.3 or
+// outside Enterprise).
 //
 // A 401 or 419 reply means the session expired: the client logs in again
 // once and repeats the request. Concurrent requests that hit the same

@@ -29,6 +29,10 @@ var (
 	// ErrInUse: a DELETE refused because other objects refer to the object
 	// ("Cannot delete, object is referred by: [...]", 403 or 400).
 	ErrInUse = errors.New("object is referred to by other objects")
+	// ErrStale: 412, an update of an object another writer changed
+	// meanwhile ("Need to reload object data VsVip"): read it again and
+	// retry.
+	ErrStale = errors.New("stale object")
 )
 
 // Sentinel errors of calls refused by the client itself, before anything is
@@ -100,6 +104,8 @@ func (e *Error) Is(target error) bool {
 		return e.StatusCode == http.StatusForbidden
 	case ErrBadRequest:
 		return e.StatusCode == http.StatusBadRequest
+	case ErrStale:
+		return e.StatusCode == http.StatusPreconditionFailed
 	case ErrInUse:
 		return (e.StatusCode == http.StatusForbidden || e.StatusCode == http.StatusBadRequest) &&
 			strings.Contains(e.Message, "referred by")
@@ -153,6 +159,9 @@ func IsConflict(err error) bool { return errors.Is(err, ErrConflict) }
 
 // IsInUse reports whether err is a refused DELETE of a referenced object.
 func IsInUse(err error) bool { return errors.Is(err, ErrInUse) }
+
+// IsStale reports whether err is a 412 of a stale update (ErrStale).
+func IsStale(err error) bool { return errors.Is(err, ErrStale) }
 
 // StatusCode returns the HTTP status of the *Error in err's chain, or 0
 // (also for nil).

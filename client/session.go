@@ -223,6 +223,20 @@ type loginResult struct {
 	csrf, sid, version string
 }
 
+// loginEdition returns system_config.default_license_tier of a /login reply
+// ("" when absent).
+func loginEdition(body []byte) string {
+	var reply struct {
+		SystemConfig struct {
+			Tier string `json:"default_license_tier"`
+		} `json:"system_config"`
+	}
+	if json.Unmarshal(body, &reply) != nil {
+		return ""
+	}
+	return reply.SystemConfig.Tier
+}
+
 // decodeLogin reads a /login reply: a 2xx status with a csrftoken cookie and
 // a sessionid (or avi-sessionid) cookie, both made of cookie octets, and
 // optionally the controller's version (version.Version of the JSON body),
@@ -314,8 +328,12 @@ func (s *session) login(ctx context.Context) error {
 				s.csrf, s.sid = lr.csrf, lr.sid
 				s.gen++
 				s.ctlVersion = lr.version
-				if s.version == "" {
-					s.version = lr.version
+				if !s.fixedVersion {
+					s.version = speak(lr.version)
+				}
+				s.edition = ""
+				if e := loginEdition(body); e != "" {
+					s.edition = canonicalEdition(e)
 				}
 				version := s.version
 				s.mu.Unlock()

@@ -118,6 +118,7 @@ var zeroCalls = map[string]zeroCall{
 	"IsNotFound": func(*testing.T) string { return boolFalse(client.IsNotFound(nil)) },
 	"IsConflict": func(*testing.T) string { return boolFalse(client.IsConflict(nil)) },
 	"IsInUse":    func(*testing.T) string { return boolFalse(client.IsInUse(nil)) },
+	"IsStale":    func(*testing.T) string { return boolFalse(client.IsStale(nil)) },
 	"StatusCode": func(*testing.T) string {
 		if client.StatusCode(nil) != 0 || client.StatusCode(fmt.Errorf("wrapped: %w", (*client.Error)(nil))) != 0 {
 			return "StatusCode of nil (or of a nil *Error) is not 0"
@@ -152,6 +153,18 @@ var zeroCalls = map[string]zeroCall{
 		}
 		return ""
 	},
+	"Client.Controller": func(t *testing.T) string {
+		for _, c := range []*client.Client{nil, {}} {
+			if info, err := c.Controller(context.Background()); !errors.Is(err, client.ErrInvalidClient) || info != (client.Info{}) {
+				return "Controller of a nil or zero Client does not fail with ErrInvalidClient"
+			}
+			if e, err := c.Edition(context.Background()); !errors.Is(err, client.ErrInvalidClient) || e != "" {
+				return "Edition of a nil or zero Client does not fail with ErrInvalidClient"
+			}
+		}
+		return ""
+	},
+	"Client.Edition": func(t *testing.T) string { return "" }, // with Client.Controller
 	"Client.ControllerVersion": func(t *testing.T) string {
 		if (*client.Client)(nil).ControllerVersion() != "" || (&client.Client{}).ControllerVersion() != "" {
 			return "ControllerVersion of a nil or zero Client is not empty"

@@ -6,6 +6,12 @@
 //	go run ./examples/fakecontroller --tenant telco --vip-range 10.60.0.0/24
 //	go run ./examples/fakecontroller -o json --dir /tmp/avi
 //	go run ./examples/fakecontroller --fault-rate 0.05 --seed 7 -v
+//	go run ./examples/fakecontroller --version 21.1.4 --edition ESSENTIALS
+//
+// --version makes it behave like that controller release (no SCTP System
+// objects before 22.1.3, fields newer than the request refused) and
+// --edition like that licence edition (what the edition does not allow is
+// refused); both are printed (AVI_API_VERSION, AVI_EDITION).
 //
 // It serves HTTPS on a free loopback port (127.0.0.1) with a certificate of
 // its own CA (see TLS below), accepts one user (admin) with a random
@@ -18,6 +24,7 @@
 //	export AVI_PASSWORD_FILE=/tmp/avitest-123/password
 //	export AVI_CA_FILE=/tmp/avitest-123/ca.pem
 //	export AVI_API_VERSION=30.2.1
+//	export AVI_EDITION=ENTERPRISE
 //	export AVI_TENANT=admin
 //	# log in and list pools: ...curl commands...
 //	# ready

@@ -117,7 +117,7 @@ func login(t *testing.T, url, username, passwordFile, caFile, tenant string) *cl
 
 func TestEnvOutput(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "avi")
-	out, stop := start(t, []string{"--dir", dir, "--tenant", "telco", "--version", "22.1.3"}, "# ready\n")
+	out, stop := start(t, []string{"--dir", dir, "--tenant", "telco", "--version", "22.1.3", "--edition", "ESSENTIALS"}, "# ready\n")
 	env := parseExports(t, out)
 	for _, k := range []string{"AVI_CONTROLLER", "AVI_USERNAME", "AVI_PASSWORD_FILE", "AVI_CA_FILE", "AVI_API_VERSION"} {
 		if env[k] == "" {
@@ -144,6 +144,12 @@ func TestEnvOutput(t *testing.T) {
 	c := login(t, env["AVI_CONTROLLER"], env["AVI_USERNAME"], env["AVI_PASSWORD_FILE"], env["AVI_CA_FILE"], "telco")
 	if got := c.ControllerVersion(); got != "22.1.3" || env["AVI_API_VERSION"] != got {
 		t.Errorf("controller version %q, printed %q, want 22.1.3", got, env["AVI_API_VERSION"])
+	}
+	if env["AVI_EDITION"] != "ESSENTIALS" {
+		t.Errorf("AVI_EDITION = %q, want ESSENTIALS", env["AVI_EDITION"])
+	}
+	if ed, err := c.Edition(context.Background()); err != nil || ed != "ESSENTIALS" {
+		t.Errorf("the controller's edition = %q, %v; want ESSENTIALS", ed, err)
 	}
 
 	if err := stop(); err != nil {
@@ -178,6 +184,8 @@ func TestBadFlags(t *testing.T) {
 	for _, args := range [][]string{
 		{"--vip-range", "10.50.0.0/33"},
 		{"--fault-rate", "2"},
+		{"--edition", "PLATINUM"},
+		{"--version", "latest"},
 		{"-o", "yaml"},
 		{"--tenant", "admin"},
 		{"--cert-host", "*.avi.test"},

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 
@@ -36,6 +37,8 @@ type Info struct {
 	CAFile string `json:"caFile"`
 	// Version is the controller version, to send as X-Avi-Version.
 	Version string `json:"version"`
+	// Edition is the licence edition (--edition).
+	Edition string `json:"edition"`
 	// Tenants are the tenants that exist, admin first.
 	Tenants []string `json:"tenants"`
 	// Dir is the directory holding PasswordFile and CAFile.
@@ -56,6 +59,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fl.SetOutput(stderr)
 	var (
 		dir, version, output string
+		edition              string
 		vipRanges, tenants   stringList
 		certHosts            stringList
 		seed                 uint64
@@ -65,7 +69,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	)
 	fl.StringVar(&dir, "dir", "", "directory for the password, the CA (ca.pem) and the serving certificate, reused by later runs (default: a new temporary directory, removed on exit)")
 	fl.Var(&vipRanges, "vip-range", "CIDR auto-allocated VIPs come from, per address family (repeatable; default 10.50.0.0/24)")
-	fl.StringVar(&version, "version", "", "controller version to report (default: the embedded schema's)")
+	fl.StringVar(&version, "version", "", "controller release to behave like, e.g. 21.1.4: reported at login and in /api/initial-data; newer X-Avi-Versions and fields refused; no SCTP System objects before 22.1.3 (default: the embedded schema's)")
+	fl.StringVar(&edition, "edition", avitest.DefaultEdition, "licence edition: ENTERPRISE|ENTERPRISE_WITH_CLOUD_SERVICES|ESSENTIALS|BASIC; fields and values the edition does not allow are refused")
 	fl.Var(&tenants, "tenant", "extra tenant besides admin (repeatable)")
 	fl.Var(&certHosts, "cert-host", "extra DNS name or IP address the serving certificate covers besides localhost, 127.0.0.1 and ::1 (repeatable)")
 	fl.Uint64Var(&seed, "seed", 1, "seed of uuids, session ids and random faults")
@@ -87,6 +92,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	if faultRate < 0 || faultRate > 1 {
 		return fmt.Errorf("%w: --fault-rate must be between 0 and 1", errUsage)
+	}
+	if err := checkVersionEdition(version, edition); err != nil {
+		return err
 	}
 	if len(vipRanges) == 0 {
 		vipRanges = stringList{"10.50.0.0/24"}
@@ -125,6 +133,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if version != "" {
 		opts = append(opts, avitest.WithVersion(version))
 	}
+	opts = append(opts, avitest.WithEdition(edition))
 	if faultRate > 0 {
 		opts = append(opts, avitest.WithRandomFaults(seed, faultRate))
 	}
@@ -174,6 +183,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		PasswordFile: filepath.Join(dir, "password"),
 		CAFile:       filepath.Join(dir, "ca.pem"),
 		Version:      fake.Version(),
+		Edition:      fake.Edition(),
 		Tenants:      append([]string{"admin"}, tenants...),
 		Dir:          dir,
 	}
@@ -243,6 +253,7 @@ func exports(info Info) string {
 		{"AVI_PASSWORD_FILE", info.PasswordFile},
 		{"AVI_CA_FILE", info.CAFile},
 		{"AVI_API_VERSION", info.Version},
+		{"AVI_EDITION", info.Edition},
 		{"AVI_TENANT", info.Tenants[0]},
 	} {
 		fmt.Fprintf(&b, "export %s=%s\n", kv[0], shellQuote(kv[1]))
@@ -286,4 +297,19 @@ func shellQuote(s string) string {
 		return s
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// versionRE is a controller release: "22.1.3", "30.2.1".
+var versionRE = regexp.MustCompile(`^\d+(\.\d+){1,3}$`)
+
+// checkVersionEdition checks the --version and --edition flags.
+func checkVersionEdition(version, edition string) error {
+	if version != "" && !versionRE.MatchString(version) {
+		return fmt.Errorf("%w: --version %q: want a release such as 22.1.3", errUsage, version)
+	}
+	switch edition {
+	case "ENTERPRISE", "ENTERPRISE_WITH_CLOUD_SERVICES", "ESSENTIALS", "BASIC":
+		return nil
+	}
+	return fmt.Errorf("%w: --edition %q: want ENTERPRISE, ENTERPRISE_WITH_CLOUD_SERVICES, ESSENTIALS or BASIC", errUsage, edition)
 }

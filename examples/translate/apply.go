@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -29,6 +30,8 @@ type applyFlags struct {
 	insecureHTTP bool // allow an http:// --controller: password in clear text
 	dryRun       bool
 	noApply      bool
+	fakeVersion  string // release the embedded fake behaves like
+	fakeEdition  string // licence edition of the embedded fake
 	stats        bool
 	timeout      time.Duration
 
@@ -54,7 +57,8 @@ func (f applyFlags) connect(sets []*aviobj.Set) (*target, error) {
 				tenants = append(tenants, s.Tenant)
 			}
 		}
-		opts := []avitest.Option{avitest.WithVIPRange("10.50.0.0/24"), avitest.WithVIPRange("2001:db8:50::/64"), avitest.WithTenants(tenants...)}
+		opts := []avitest.Option{avitest.WithVIPRange("10.50.0.0/24"), avitest.WithVIPRange("2001:db8:50::/64"), avitest.WithTenants(tenants...),
+			avitest.WithVersion(f.fakeVersion), avitest.WithEdition(f.fakeEdition)}
 		// ...and the SE groups and VIP networks the translation names.
 		seen := map[string]bool{}
 		for _, s := range sets {
@@ -207,4 +211,23 @@ func setKey(s *aviobj.Set) string {
 
 func indent(s string) string {
 	return "  " + strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n  ")
+}
+
+// fakeVersionRE is a controller release: "22.1.3".
+var fakeVersionRE = regexp.MustCompile(`^\d+(\.\d+){1,3}$`)
+
+// checkFake checks the flags of the embedded fake controller, which only
+// make sense without --controller.
+func (f applyFlags) checkFake() error {
+	if (f.fakeVersion != "" || f.fakeEdition != "") && f.controller != "" {
+		return errors.New("--fake-version and --fake-edition are for the embedded fake controller, not with --controller")
+	}
+	if f.fakeVersion != "" && !fakeVersionRE.MatchString(f.fakeVersion) {
+		return fmt.Errorf("--fake-version %q: want a release such as 22.1.3", f.fakeVersion)
+	}
+	switch f.fakeEdition {
+	case "", "ENTERPRISE", "ENTERPRISE_WITH_CLOUD_SERVICES", "ESSENTIALS", "BASIC":
+		return nil
+	}
+	return fmt.Errorf("--fake-edition %q: want ENTERPRISE, ENTERPRISE_WITH_CLOUD_SERVICES, ESSENTIALS or BASIC", f.fakeEdition)
 }

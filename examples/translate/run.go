@@ -217,6 +217,8 @@ func runWith(args []string, stdin io.Reader, stdout, stderr io.Writer, h hooks) 
 	fl.BoolVar(&af.insecureHTTP, "insecure-http", false, "INSECURE: allow an http:// --controller, sending the password and session cookies in clear text (tests on loopback only)")
 	fl.BoolVar(&af.dryRun, "dry-run", false, "print the plan only; write nothing")
 	fl.BoolVar(&af.noApply, "no-apply", false, "translate only; talk to no controller, not even the embedded fake")
+	fl.StringVar(&af.fakeVersion, "fake-version", "", "release the embedded fake controller behaves like, e.g. 21.1.4 (no SCTP before 22.1.3); default the embedded schema's")
+	fl.StringVar(&af.fakeEdition, "fake-edition", "", "licence edition of the embedded fake controller: ENTERPRISE|ENTERPRISE_WITH_CLOUD_SERVICES|ESSENTIALS|BASIC; default ENTERPRISE")
 	fl.BoolVar(&af.stats, "stats", false, "print one JSON line of API calls per apply round on stderr (embedded fake only)")
 	if err := fl.Parse(args); err != nil {
 		return exitUsage
@@ -227,6 +229,10 @@ func runWith(args []string, stdin io.Reader, stdout, stderr io.Writer, h hooks) 
 	}
 	if format != "json" && format != "yaml" {
 		fmt.Fprintf(stderr, "translate: -o must be json or yaml, not %q\n", format)
+		return exitUsage
+	}
+	if err := af.checkFake(); err != nil {
+		fmt.Fprintf(stderr, "translate: %v\n", err)
 		return exitUsage
 	}
 	opts.License = profiles.License(license)

@@ -138,6 +138,18 @@ func TestFlagsAndExitCodes(t *testing.T) {
 			wantCode: exitUsage, wantStderr: []string{`flag backendMode: Unsupported value: "HostPort"`},
 		},
 		{
+			name: "bad fake edition", args: []string{"--fake-edition", "PLATINUM"},
+			wantCode: exitUsage, wantStderr: []string{`--fake-edition "PLATINUM"`},
+		},
+		{
+			name: "bad fake version", args: []string{"--fake-version", "latest"},
+			wantCode: exitUsage, wantStderr: []string{`--fake-version "latest"`},
+		},
+		{
+			name: "fake flags with a real controller", args: []string{"--fake-version", "22.1.3", "--controller", "https://avi.example.com"},
+			wantCode: exitUsage, wantStderr: []string{"for the embedded fake controller"},
+		},
+		{
 			name: "bad output format", args: []string{"-o", "xml"},
 			wantCode: exitUsage, wantStderr: []string{"-o must be json or yaml"},
 		},

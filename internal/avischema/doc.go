@@ -19,7 +19,11 @@
 //     items allowed.";
 //   - the object type a string refers to, from "It is a reference to an
 //     object of type Pool.";
-//   - required properties, readOnly (server-filled) properties and defaults.
+//   - required properties, readOnly (server-filled) properties and defaults;
+//   - the release that introduced a field, from "Field introduced in
+//     22.1.3.", and the licence editions that may set it, with the values
+//     each allows, from "Allowed in Enterprise edition with any value,
+//     Essentials edition(Allowed values- A,B), ...".
 //
 // Descriptions in a form the parser does not recognise yield no constraint
 // rather than a wrong one; in particular a range whose special values cannot
@@ -29,6 +33,13 @@
 // such as "vip[0].ip_address.type" and a lower-case message in the style of
 // Kubernetes field errors ("unknown field", "must be an integer, got 1.5",
 // "must be one of V4, DNS, V6, got \"V5\"", "required field is missing").
+//
+// [AtVersion] and [InEdition] make Validate refuse, as a controller of that
+// version or licence edition does, fields introduced after the requested
+// version and values the edition does not allow. The schema dates fields,
+// not enum values; the SCTP values (HEALTH_MONITOR_SCTP,
+// PROTOCOL_TYPE_SCTP_PROXY, ...) are dated 22.1.3 by a small table
+// ([ValueIntroduced]), the release of the SCTP fields.
 //
 // Decisions worth knowing:
 //
@@ -44,6 +55,9 @@
 //   - A reference written as a REST path ("/api/pool/?name=x" or
 //     "https://host/api/pool/pool-uuid#x") must name the object type the
 //     schema says it refers to; bare uuids and names are not checked.
+//   - A field an edition may not set is accepted when it holds its default
+//     (the schema default, false, "", [] or {}): bodies read back from a
+//     controller carry the defaults of every field.
 //   - readOnly fields ("url", "_last_modified", ...) are accepted unless
 //     [ForbidReadOnly] is given: bodies read back from a controller carry
 //     them, bodies sent to create or update one must not.

@@ -93,10 +93,14 @@ func (p *fastParser) value() *jvalue {
 		return v
 	case c == 't':
 		p.i += 4
-		return p.alloc(kindBool)
+		v := p.alloc(kindBool)
+		v.s = "true"
+		return v
 	case c == 'f':
 		p.i += 5
-		return p.alloc(kindBool)
+		v := p.alloc(kindBool)
+		v.s = "false"
+		return v
 	case c == 'n':
 		p.i += 4
 		return p.alloc(kindNull)

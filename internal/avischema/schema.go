@@ -69,6 +69,17 @@ type Field struct {
 	MinItems int `json:"minItems,omitempty"`
 	// MaxItems is the largest number of elements of an array (0: no bound).
 	MaxItems int `json:"maxItems,omitempty"`
+	// Introduced is the controller version that introduced the field, from
+	// "Field introduced in 22.1.3." ("" when the schema does not say).
+	Introduced string `json:"introduced,omitempty"`
+	// Editions lists the licence editions (ENTERPRISE, ESSENTIALS, BASIC,
+	// ENTERPRISE_WITH_CLOUD_SERVICES) the field may be set in, from
+	// "Allowed in Enterprise edition with any value, Essentials
+	// edition(Allowed values- A,B), ...": a nil list allows any value, a
+	// non-nil one only those values (of the elements, for an array). An
+	// edition absent from the map may not set the field (it keeps its
+	// default). Nil when the schema says nothing.
+	Editions map[string][]string `json:"editions,omitempty"`
 	// Required reports whether the enclosing definition requires the field.
 	// It is set only on results of [Schema.Lookup].
 	Required bool `json:"-"`
@@ -91,6 +102,12 @@ func (f *Field) clone() *Field {
 	c.Enum = slices.Clone(f.Enum)
 	c.Special = slices.Clone(f.Special)
 	c.Default = slices.Clone(f.Default)
+	if f.Editions != nil {
+		c.Editions = make(map[string][]string, len(f.Editions))
+		for k, v := range f.Editions {
+			c.Editions[k] = slices.Clone(v)
+		}
+	}
 	if f.Range != nil {
 		r := *f.Range
 		c.Range = &r

@@ -176,6 +176,8 @@ func convertField(sf swaggerField) (*Field, error) {
 		fl.Default = b.Bytes()
 	}
 	desc := sf.Description
+	fl.Introduced = parseIntroduced(desc)
+	fl.Editions = parseEditions(desc)
 	// Value constraints go on the elements of an array.
 	target := fl
 	if fl.Type == "array" {
@@ -245,7 +247,104 @@ var (
 	minItemsRE    = regexp.MustCompile(`Minimum of (\d+) items required`)
 	maxItemsRE    = regexp.MustCompile(`Maximum of (\d+) items allowed`)
 	refersToRE    = regexp.MustCompile(`reference to an object of type (\w+)`)
+	// "Field introduced in 22.1.3." (also "17.2.7", "30.2.1").
+	introducedRE = regexp.MustCompile(`Field introduced in (\d+(?:\.\d+)+)`)
 )
+
+// parseIntroduced returns X of "Field introduced in X.", or "".
+func parseIntroduced(desc string) string {
+	if m := introducedRE.FindStringSubmatch(desc); m != nil {
+		return m[1]
+	}
+	return ""
+}
+
+// editionNames maps the edition names of the descriptions to the licence
+// tiers of SystemConfiguration.default_license_tier.
+var editionNames = map[string]string{
+	"Enterprise":                     "ENTERPRISE",
+	"Enterprise with Cloud Services": "ENTERPRISE_WITH_CLOUD_SERVICES",
+	"Essentials":                     "ESSENTIALS",
+	"Basic":                          "BASIC",
+}
+
+// parseEditions reads the sentence "Allowed in Enterprise edition with any
+// value, Essentials edition(Allowed values- A,B), Basic, Enterprise with
+// Cloud Services edition." into edition -> allowed values (nil: any). It
+// returns nil when there is no such sentence, when it allows any value in
+// every edition, or when a part of it is not understood (then nothing is
+// enforced).
+func parseEditions(desc string) map[string][]string {
+	_, rest, ok := strings.Cut(desc, "Allowed in ")
+	if !ok {
+		return nil
+	}
+	// The sentence ends at the first period outside parentheses.
+	depth, end := 0, -1
+	for i, r := range rest {
+		switch r {
+		case '(':
+			depth++
+		case ')':
+			depth--
+		case '.':
+			if depth == 0 && end < 0 {
+				end = i
+			}
+		}
+	}
+	if end < 0 {
+		return nil
+	}
+	var parts []string
+	depth, start := 0, 0
+	sentence := rest[:end]
+	for i, r := range sentence {
+		switch r {
+		case '(':
+			depth++
+		case ')':
+			depth--
+		case ',':
+			if depth == 0 {
+				parts = append(parts, sentence[start:i])
+				start = i + 1
+			}
+		}
+	}
+	parts = append(parts, sentence[start:])
+	out := map[string][]string{}
+	for _, p := range parts {
+		p = strings.TrimSpace(p)
+		var values []string
+		if name, vals, ok := strings.Cut(p, " edition(Allowed values- "); ok {
+			vals = strings.TrimSuffix(vals, ")")
+			for _, v := range strings.Split(vals, ",") {
+				values = append(values, strings.TrimSpace(v))
+			}
+			p = name
+		} else {
+			p = strings.TrimSuffix(p, " with any value")
+			p = strings.TrimSuffix(p, " edition")
+		}
+		tier, ok := editionNames[p]
+		if !ok {
+			return nil
+		}
+		out[tier] = values
+	}
+	// Any value in every edition is no restriction.
+	if len(out) == len(editionNames) {
+		free := true
+		for _, v := range out {
+			free = free && v == nil
+		}
+		if free {
+			return nil
+		}
+	}
+	return out
+}
 
 // parseEnum returns the values of "Enum options - A, B, C.", or nil.
 func parseEnum(desc string) []string {

@@ -22,6 +22,12 @@ type Problem struct {
 	// Message says what is wrong, as a lower-case fragment such as
 	// "unknown field" or "must be between 1 and 65535, got 0".
 	Message string
+	// Introduced is set on the problems of AtVersion: the release that
+	// introduced the field or value.
+	Introduced string
+	// Edition is set on the problems of InEdition: the edition that does
+	// not allow the field or value.
+	Edition string
 }
 
 // String renders the problem as "path: message" (the path of the whole body
@@ -40,6 +46,98 @@ type Option func(*options)
 type options struct {
 	forbidReadOnly bool
 	allowNull      bool
+	version        string
+	edition        string
+}
+
+// AtVersion makes Validate report what the controller refuses in a request
+// of X-Avi-Version v: a field whose "Field introduced in" is later than v,
+// and an enum value introduced later than v (see [ValueIntroduced]). The
+// message names both versions: "introduced in 22.1.3, later than the
+// requested version 21.1.4".
+func AtVersion(v string) Option { return func(o *options) { o.version = v } }
+
+// InEdition makes Validate report what the licence edition e (ENTERPRISE,
+// ENTERPRISE_WITH_CLOUD_SERVICES, ESSENTIALS, BASIC; see [Field.Editions])
+// does not allow: a field the edition may not set holding a value other
+// than its default ("not allowed in the ESSENTIALS edition"), and a value
+// outside the edition's allowed values. An unknown edition checks nothing.
+func InEdition(e string) Option { return func(o *options) { o.edition = CanonicalEdition(e) } }
+
+// CanonicalEdition maps a licence tier as a controller reports it
+// (SystemConfiguration.default_license_tier) to the edition names of
+// [Field.Editions]: ENTERPRISE_16 and ENTERPRISE_18 are ENTERPRISE; case is
+// ignored. Unknown tiers are returned upper-cased.
+func CanonicalEdition(e string) string {
+	e = strings.ToUpper(strings.TrimSpace(e))
+	switch e {
+	case "ENTERPRISE_16", "ENTERPRISE_18":
+		return "ENTERPRISE"
+	}
+	return e
+}
+
+// valueIntroduced holds enum values introduced after their field, which
+// the schema does not state (it dates fields, not values). SCTP came with
+// 22.1.3 (the SCTP System objects, sctp_monitor and the SCTP network
+// profiles are all "Field introduced in 22.1.3"; AKO 1.9.1's SCTP support
+// needs that release), so its enum values are dated with it.
+var valueIntroduced = map[string]string{
+	"HEALTH_MONITOR_SCTP":          "22.1.3",
+	"PROTOCOL_TYPE_SCTP_PROXY":     "22.1.3",
+	"PROTOCOL_TYPE_SCTP_FAST_PATH": "22.1.3",
+	"PROTOCOL_SCTP":                "22.1.3",
+}
+
+// ValueIntroduced returns the version that introduced an enum value later
+// than its field ("HEALTH_MONITOR_SCTP" -> "22.1.3"), or "".
+func ValueIntroduced(value string) string { return valueIntroduced[value] }
+
+// NewerVersion reports whether version a is later than b ("22.1.3" >
+// "21.1.4"; "20_1_1" and "20.1.1-9046" read as 20.1.1). Missing parts are 0.
+func NewerVersion(a, b string) bool { return CompareVersions(a, b) > 0 }
+
+// CompareVersions returns -1, 0 or 1 as version a is earlier than, equal to
+// or later than b (see NewerVersion).
+func CompareVersions(a, b string) int {
+	pa, pb := versionParts(a), versionParts(b)
+	for i := range max(len(pa), len(pb)) {
+		var x, y int
+		if i < len(pa) {
+			x = pa[i]
+		}
+		if i < len(pb) {
+			y = pb[i]
+		}
+		switch {
+		case x < y:
+			return -1
+		case x > y:
+			return 1
+		}
+	}
+	return 0
+}
+
+func versionParts(v string) []int {
+	var out []int
+	for _, p := range strings.FieldsFunc(v, func(r rune) bool { return r == '.' || r == '_' }) {
+		n, err := strconv.Atoi(p)
+		if err != nil {
+			// "1-9046": keep the leading digits, stop.
+			d := 0
+			for d < len(p) && p[d] >= '0' && p[d] <= '9' {
+				d++
+			}
+			if d > 0 {
+				n, _ = strconv.Atoi(p[:d])
+				out = append(out, n)
+			}
+			break
+		}
+		out = append(out, n)
+	}
+	return out
 }
 
 // ForbidReadOnly makes Validate report readOnly fields present in the body
@@ -120,6 +218,22 @@ func (v *validator) object(path string, def *definition, obj *jvalue) {
 			v.add(p, "read-only field must not be set")
 			continue
 		}
+		if v.opts.version != "" && f.Introduced != "" && NewerVersion(f.Introduced, v.opts.version) {
+			v.add(p, "introduced in %s, later than the requested version %s", f.Introduced, v.opts.version)
+			v.problems[len(v.problems)-1].Introduced = f.Introduced
+			continue
+		}
+		if v.opts.edition != "" && f.Editions != nil {
+			allowed, ok := f.Editions[v.opts.edition]
+			if !ok && !isDefault(f, val) {
+				v.add(p, "not allowed in the %s edition", v.opts.edition)
+				v.problems[len(v.problems)-1].Edition = v.opts.edition
+				continue
+			}
+			if ok && allowed != nil && !v.editionValues(p, allowed, val) {
+				continue
+			}
+		}
 		v.value(p, f, val)
 	}
 	for _, name := range def.Required {
@@ -185,6 +299,63 @@ func (v *validator) value(path string, f *Field, val *jvalue) {
 	}
 }
 
+// isDefault reports whether val leaves the field as the controller would
+// without it: its schema default, false for a boolean without one, "", an
+// empty array or object. A field an edition may not set is accepted with
+// such a value, so that a body read back from the controller (which holds
+// the defaults) can be sent again.
+func isDefault(f *Field, val *jvalue) bool {
+	switch val.kind {
+	case kindNull:
+		return true
+	case kindArray, kindObject:
+		return len(val.vals) == 0
+	}
+	if f.Default != nil {
+		d, err := parseJSON(f.Default)
+		if err == nil && d.kind == val.kind {
+			if d.kind == kindNumber {
+				a, _, _ := parseIntLiteral(d.s)
+				b, _, _ := parseIntLiteral(val.s)
+				if a != nil && b != nil {
+					return a.Cmp(b) == 0
+				}
+			}
+			return d.s == val.s
+		}
+		return false
+	}
+	switch val.kind {
+	case kindBool:
+		return val.s == "false"
+	case kindString:
+		return val.s == ""
+	}
+	return false
+}
+
+// editionValues checks a value (or the elements of an array) against the
+// values an edition allows, reporting the first one outside them.
+func (v *validator) editionValues(path string, allowed []string, val *jvalue) bool {
+	check := func(p string, e *jvalue) bool {
+		if e.kind == kindArray || e.kind == kindObject || slices.Contains(allowed, e.s) {
+			return true
+		}
+		v.add(p, "must be one of %s in the %s edition, got %s", strings.Join(allowed, ", "), v.opts.edition, e.s)
+		v.problems[len(v.problems)-1].Edition = v.opts.edition
+		return false
+	}
+	if val.kind == kindArray {
+		for i, e := range val.vals {
+			if !check(path+"["+strconv.Itoa(i)+"]", e) {
+				return false
+			}
+		}
+		return true
+	}
+	return check(path, val)
+}
+
 func plural(n int, word string) string {
 	if n == 1 {
 		return word
@@ -193,6 +364,13 @@ func plural(n int, word string) string {
 }
 
 func (v *validator) str(path string, f *Field, s string) {
+	if v.opts.version != "" {
+		if in := valueIntroduced[s]; in != "" && len(f.Enum) > 0 && NewerVersion(in, v.opts.version) {
+			v.add(path, "value %s introduced in %s, later than the requested version %s", s, in, v.opts.version)
+			v.problems[len(v.problems)-1].Introduced = in
+			return
+		}
+	}
 	if len(f.Enum) > 0 {
 		ok := false
 		for _, e := range f.Enum {
@@ -377,7 +555,7 @@ func parseIntLiteral(lit string) (n *big.Int, integral, huge bool) {
 // jvalue is a decoded JSON value that keeps the order of object members.
 type jvalue struct {
 	kind jkind
-	s    string // string value, or number literal
+	s    string // string value, number literal, or "true"/"false"
 	keys []string
 	vals []*jvalue // object member values, or array elements
 }
@@ -426,7 +604,7 @@ func decodeValue(dec *json.Decoder) (*jvalue, error) {
 	case nil:
 		return &jvalue{kind: kindNull}, nil
 	case bool:
-		return &jvalue{kind: kindBool}, nil
+		return &jvalue{kind: kindBool, s: strconv.FormatBool(t)}, nil
 	case json.Number:
 		return &jvalue{kind: kindNumber, s: string(t)}, nil
 	case string:

@@ -109,56 +109,56 @@ func TestValidateReportsViolations(t *testing.T) {
 		{
 			name: "unknown field at top level",
 			typ:  "Pool", body: `{"name": "p", "colour": "red"}`,
-			want: []Problem{{"colour", "unknown field"}},
+			want: []Problem{{Path: "colour", Message: "unknown field"}},
 		},
 		{
 			name: "unknown field nested",
 			typ:  "VirtualService", body: `{"name": "v", "services": [{"port": 80}, {"port": 81, "override_network_profile": "x"}]}`,
-			want: []Problem{{"services[1].override_network_profile", "unknown field"}},
+			want: []Problem{{Path: "services[1].override_network_profile", Message: "unknown field"}},
 		},
 		{
 			name: "string for integer",
 			typ:  "Pool", body: `{"name": "p", "default_server_port": "80"}`,
-			want: []Problem{{"default_server_port", "must be an integer, got string"}},
+			want: []Problem{{Path: "default_server_port", Message: "must be an integer, got string"}},
 		},
 		{
 			name: "non-integral number for integer",
 			typ:  "Pool", body: `{"name": "p", "default_server_port": 1.5}`,
-			want: []Problem{{"default_server_port", "must be an integer, got 1.5"}},
+			want: []Problem{{Path: "default_server_port", Message: "must be an integer, got 1.5"}},
 		},
 		{
 			name: "object for array",
 			typ:  "Pool", body: `{"name": "p", "servers": {"ip": {"addr": "10.0.0.1", "type": "V4"}}}`,
-			want: []Problem{{"servers", "must be an array, got object"}},
+			want: []Problem{{Path: "servers", Message: "must be an array, got object"}},
 		},
 		{
 			name: "number for string, string for boolean, array for object",
 			typ:  "Pool", body: `{"name": 7, "enabled": "true", "conn_pool_properties": []}`,
 			want: []Problem{
-				{"name", "must be a string, got number"},
-				{"enabled", "must be a boolean, got string"},
-				{"conn_pool_properties", "must be an object, got array"},
+				{Path: "name", Message: "must be a string, got number"},
+				{Path: "enabled", Message: "must be a boolean, got string"},
+				{Path: "conn_pool_properties", Message: "must be an object, got array"},
 			},
 		},
 		{
 			name: "bad enum",
 			typ:  "L4PolicySet", body: `{"name": "ps", "l4_connection_policy": {"rules": [{"name": "r", "index": 1,
 				"match": {"protocol": {"match_criteria": "IS_IN", "protocol": "PROTOCOL_FOO"}}}]}}`,
-			want: []Problem{{"l4_connection_policy.rules[0].match.protocol.protocol",
-				`must be one of PROTOCOL_ICMP, PROTOCOL_TCP, PROTOCOL_UDP, PROTOCOL_SCTP, got "PROTOCOL_FOO"`}},
+			want: []Problem{{Path: "l4_connection_policy.rules[0].match.protocol.protocol",
+				Message: `must be one of PROTOCOL_ICMP, PROTOCOL_TCP, PROTOCOL_UDP, PROTOCOL_SCTP, got "PROTOCOL_FOO"`}},
 		},
 		{
 			name: "bad enum in vip address",
 			typ:  "VsVip", body: `{"name": "v", "vip": [{"vip_id": "0", "ip_address": {"addr": "1.2.3.4", "type": "V5"}}]}`,
-			want: []Problem{{"vip[0].ip_address.type", `must be one of V4, DNS, V6, got "V5"`}},
+			want: []Problem{{Path: "vip[0].ip_address.type", Message: `must be one of V4, DNS, V6, got "V5"`}},
 		},
 		{
 			name: "port out of range in array of integers",
 			typ:  "L4PolicySet", body: `{"name": "ps", "l4_connection_policy": {"rules": [{"name": "r", "index": 1,
 				"match": {"port": {"match_criteria": "IS_IN", "ports": [80, 0, 65536]}}}]}}`,
 			want: []Problem{
-				{"l4_connection_policy.rules[0].match.port.ports[1]", "must be between 1 and 65535, got 0"},
-				{"l4_connection_policy.rules[0].match.port.ports[2]", "must be between 1 and 65535, got 65536"},
+				{Path: "l4_connection_policy.rules[0].match.port.ports[1]", Message: "must be between 1 and 65535, got 0"},
+				{Path: "l4_connection_policy.rules[0].match.port.ports[2]", Message: "must be between 1 and 65535, got 65536"},
 			},
 		},
 		{
@@ -166,36 +166,36 @@ func TestValidateReportsViolations(t *testing.T) {
 			typ:  "HealthMonitor", body: `{"name": "hm", "type": "HEALTH_MONITOR_HTTP",
 				"http_monitor": {"http_response_code": [], "maintenance_code": [503, 100, 503, 503, 503]}}`,
 			want: []Problem{
-				{"http_monitor.http_response_code", "must have at least 1 item, got 0"},
-				{"http_monitor.maintenance_code", "must have at most 4 items, got 5"},
-				{"http_monitor.maintenance_code[1]", "must be between 101 and 599, got 100"},
+				{Path: "http_monitor.http_response_code", Message: "must have at least 1 item, got 0"},
+				{Path: "http_monitor.maintenance_code", Message: "must have at most 4 items, got 5"},
+				{Path: "http_monitor.maintenance_code[1]", Message: "must be between 101 and 599, got 100"},
 			},
 		},
 		{
 			name: "number out of range",
 			typ:  "Pool", body: `{"name": "p", "servers": [{"ip": {"addr": "10.0.0.1", "type": "V4"},
 				"location": {"latitude": 48.85, "longitude": -181}}]}`,
-			want: []Problem{{"servers[0].location.longitude", "must be between -180 and 180, got -181"}},
+			want: []Problem{{Path: "servers[0].location.longitude", Message: "must be between -180 and 180, got -181"}},
 		},
 		{
 			name: "out of range with special values",
 			typ:  "VirtualService", body: `{"name": "v", "services": [{"port": 80, "port_range_end": 70000}]}`,
-			want: []Problem{{"services[0].port_range_end", "must be between 1 and 65535 or one of 0, got 70000"}},
+			want: []Problem{{Path: "services[0].port_range_end", Message: "must be between 1 and 65535 or one of 0, got 70000"}},
 		},
 		{
 			name: "negative special value is only allowed where listed",
 			typ:  "Pool", body: `{"name": "p", "graceful_disable_timeout": -2, "connection_ramp_duration": -1}`,
 			want: []Problem{
-				{"graceful_disable_timeout", "must be between 1 and 7200 or one of 0, -1, got -2"},
-				{"connection_ramp_duration", "must be between 1 and 300 or one of 0, got -1"},
+				{Path: "graceful_disable_timeout", Message: "must be between 1 and 7200 or one of 0, -1, got -2"},
+				{Path: "connection_ramp_duration", Message: "must be between 1 and 300 or one of 0, got -1"},
 			},
 		},
 		{
 			name: "integer beyond its format",
 			typ:  "VirtualService", body: `{"name": "v", "min_pools_up": -1, "weight": 1e30}`,
 			want: []Problem{
-				{"min_pools_up", "must be between 0 and 4294967295, got -1"},
-				{"weight", "must be between 1 and 128, got 1e30"},
+				{Path: "min_pools_up", Message: "must be between 0 and 4294967295, got -1"},
+				{Path: "weight", Message: "must be between 1 and 128, got 1e30"},
 			},
 		},
 		{
@@ -203,84 +203,84 @@ func TestValidateReportsViolations(t *testing.T) {
 			typ:  "L4PolicySet", body: `{"l4_connection_policy": {"rules": [{"name": "r",
 				"match": {"client_ip": {"match_criteria": "IS_IN", "addrs": [{"addr": "10.0.0.1"}]}}}]}}`,
 			want: []Problem{
-				{"l4_connection_policy.rules[0].match.client_ip.addrs[0].type", "required field is missing"},
-				{"l4_connection_policy.rules[0].index", "required field is missing"},
-				{"name", "required field is missing"},
+				{Path: "l4_connection_policy.rules[0].match.client_ip.addrs[0].type", Message: "required field is missing"},
+				{Path: "l4_connection_policy.rules[0].index", Message: "required field is missing"},
+				{Path: "name", Message: "required field is missing"},
 			},
 		},
 		{
 			name: "required object missing",
 			typ:  "NetworkProfile", body: `{"name": "np"}`,
-			want: []Problem{{"profile", "required field is missing"}},
+			want: []Problem{{Path: "profile", Message: "required field is missing"}},
 		},
 		{
 			name: "read-only fields forbidden with the option",
 			typ:  "VsVip", body: `{"name": "v", "url": "https://ctl/api/vsvip/vsvip-1#v", "_last_modified": "1", "uuid": "vsvip-1"}`,
 			opts: []Option{ForbidReadOnly()},
 			want: []Problem{
-				{"url", "read-only field must not be set"},
-				{"_last_modified", "read-only field must not be set"},
+				{Path: "url", Message: "read-only field must not be set"},
+				{Path: "_last_modified", Message: "read-only field must not be set"},
 			},
 		},
 		{
 			name: "nested read-only field forbidden",
 			typ:  "VirtualService", body: `{"name": "v", "sp_pool_refs": ["/api/pool/?name=x"]}`,
 			opts: []Option{ForbidReadOnly()},
-			want: []Problem{{"sp_pool_refs", "read-only field must not be set"}},
+			want: []Problem{{Path: "sp_pool_refs", Message: "read-only field must not be set"}},
 		},
 		{
 			name: "null is a problem by default",
 			typ:  "Pool", body: `{"name": "p", "lb_algorithm": null, "servers": [null]}`,
-			want: []Problem{{"lb_algorithm", "must not be null"}, {"servers[0]", "must not be null"}},
+			want: []Problem{{Path: "lb_algorithm", Message: "must not be null"}, {Path: "servers[0]", Message: "must not be null"}},
 		},
 		{
 			name: "null is absent with AllowNull",
 			typ:  "Pool", body: `{"name": null, "lb_algorithm": null}`,
 			opts: []Option{AllowNull()},
-			want: []Problem{{"name", "required field is missing"}},
+			want: []Problem{{Path: "name", Message: "required field is missing"}},
 		},
 		{
 			name: "reference to the wrong object type",
 			typ:  "VirtualService", body: `{"name": "v", "pool_ref": "/api/poolgroup/?name=pg", "vsvip_ref": "https://ctl/api/pool/pool-1#p"}`,
 			want: []Problem{
-				{"pool_ref", `must be a reference to a Pool (/api/pool/...), got "/api/poolgroup/?name=pg"`},
-				{"vsvip_ref", `must be a reference to a VsVip (/api/vsvip/...), got "https://ctl/api/pool/pool-1#p"`},
+				{Path: "pool_ref", Message: `must be a reference to a Pool (/api/pool/...), got "/api/poolgroup/?name=pg"`},
+				{Path: "vsvip_ref", Message: `must be a reference to a VsVip (/api/vsvip/...), got "https://ctl/api/pool/pool-1#p"`},
 			},
 		},
 		{
 			name: "duplicate field",
 			typ:  "Pool", body: `{"name": "p", "name": "q"}`,
-			want: []Problem{{"name", "duplicate field"}},
+			want: []Problem{{Path: "name", Message: "duplicate field"}},
 		},
 		{
 			name: "body not an object",
 			typ:  "Pool", body: `[]`,
-			want: []Problem{{"", "must be an object, got array"}},
+			want: []Problem{{Path: "", Message: "must be an object, got array"}},
 		},
 		{
 			name: "invalid JSON",
 			typ:  "Pool", body: `{"name": `,
-			want: []Problem{{"", "invalid JSON: unexpected EOF"}},
+			want: []Problem{{Path: "", Message: "invalid JSON: unexpected EOF"}},
 		},
 		{
 			name: "trailing data",
 			typ:  "Pool", body: `{"name": "p"} {}`,
-			want: []Problem{{"", "invalid JSON: unexpected data after the top-level value"}},
+			want: []Problem{{Path: "", Message: "invalid JSON: unexpected data after the top-level value"}},
 		},
 		{
 			name: "unknown object type",
 			typ:  "Gateway", body: `{}`,
-			want: []Problem{{"", `unknown object type "Gateway"`}},
+			want: []Problem{{Path: "", Message: `unknown object type "Gateway"`}},
 		},
 		{
 			name: "every problem, not the first",
 			typ:  "HealthMonitor", body: `{"type": "HEALTH_MONITOR_SCTPX", "monitor_port": 65536, "sctp_monitor": {"sctp_request": 1, "extra": true}}`,
 			want: []Problem{
-				{"type", `must be one of HEALTH_MONITOR_PING, HEALTH_MONITOR_TCP, HEALTH_MONITOR_HTTP, HEALTH_MONITOR_HTTPS, HEALTH_MONITOR_EXTERNAL, HEALTH_MONITOR_UDP, HEALTH_MONITOR_DNS, HEALTH_MONITOR_GSLB, HEALTH_MONITOR_SIP, HEALTH_MONITOR_RADIUS, HEALTH_MONITOR_SMTP, HEALTH_MONITOR_SMTPS, HEALTH_MONITOR_POP3, HEALTH_MONITOR_POP3S, HEALTH_MONITOR_IMAP, HEALTH_MONITOR_IMAPS, HEALTH_MONITOR_FTP, HEALTH_MONITOR_FTPS, HEALTH_MONITOR_LDAP, HEALTH_MONITOR_LDAPS, HEALTH_MONITOR_SCTP, got "HEALTH_MONITOR_SCTPX"`},
-				{"monitor_port", "must be between 1 and 65535 or one of 0, got 65536"},
-				{"sctp_monitor.sctp_request", "must be a string, got number"},
-				{"sctp_monitor.extra", "unknown field"},
-				{"name", "required field is missing"},
+				{Path: "type", Message: `must be one of HEALTH_MONITOR_PING, HEALTH_MONITOR_TCP, HEALTH_MONITOR_HTTP, HEALTH_MONITOR_HTTPS, HEALTH_MONITOR_EXTERNAL, HEALTH_MONITOR_UDP, HEALTH_MONITOR_DNS, HEALTH_MONITOR_GSLB, HEALTH_MONITOR_SIP, HEALTH_MONITOR_RADIUS, HEALTH_MONITOR_SMTP, HEALTH_MONITOR_SMTPS, HEALTH_MONITOR_POP3, HEALTH_MONITOR_POP3S, HEALTH_MONITOR_IMAP, HEALTH_MONITOR_IMAPS, HEALTH_MONITOR_FTP, HEALTH_MONITOR_FTPS, HEALTH_MONITOR_LDAP, HEALTH_MONITOR_LDAPS, HEALTH_MONITOR_SCTP, got "HEALTH_MONITOR_SCTPX"`},
+				{Path: "monitor_port", Message: "must be between 1 and 65535 or one of 0, got 65536"},
+				{Path: "sctp_monitor.sctp_request", Message: "must be a string, got number"},
+				{Path: "sctp_monitor.extra", Message: "unknown field"},
+				{Path: "name", Message: "required field is missing"},
 			},
 		},
 	}
@@ -303,8 +303,8 @@ func TestProblemString(t *testing.T) {
 		p    Problem
 		want string
 	}{
-		{Problem{"vip[0].ip_address.type", `must be one of V4, DNS, V6, got "V5"`}, `vip[0].ip_address.type: must be one of V4, DNS, V6, got "V5"`},
-		{Problem{"", "must be an object, got array"}, "<root>: must be an object, got array"},
+		{Problem{Path: "vip[0].ip_address.type", Message: `must be one of V4, DNS, V6, got "V5"`}, `vip[0].ip_address.type: must be one of V4, DNS, V6, got "V5"`},
+		{Problem{Path: "", Message: "must be an object, got array"}, "<root>: must be an object, got array"},
 	}
 	for _, tt := range tests {
 		if got := tt.p.String(); got != tt.want {
