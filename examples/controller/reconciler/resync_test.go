@@ -11,7 +11,6 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	corev1 "k8s.io/api/core/v1"
-	eventsv1 "k8s.io/api/events/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
@@ -391,20 +390,4 @@ func TestDriftRepairPeriodic(t *testing.T) {
 		}
 		return nil
 	})
-}
-
-// eventsOf lists the events.k8s.io events regarding a Service.
-func eventsOf(t *testing.T, ns, name string) []eventsv1.Event {
-	t.Helper()
-	var evs eventsv1.EventList
-	if err := admin.List(bg, &evs, ctrlclient.InNamespace(ns)); err != nil {
-		t.Fatal(err)
-	}
-	var out []eventsv1.Event
-	for _, e := range evs.Items {
-		if e.Regarding.Name == name {
-			out = append(out, e)
-		}
-	}
-	return out
 }
