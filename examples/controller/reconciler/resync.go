@@ -143,8 +143,9 @@ func (r *Resync) RunOnce(ctx context.Context) (ResyncResult, error) {
 	var res ResyncResult
 	var items []ProgrammedSet
 	var chans []chan event.GenericEvent
+	listCtx := withInfraMemo(ctx)
 	for _, s := range r.sources {
-		got, err := s.list(ctx)
+		got, err := s.list(listCtx)
 		if err != nil {
 			r.cfg.Metrics.observeResync("error")
 			return res, fmt.Errorf("listing programmed %ss: %w", s.kind, err)

@@ -18,6 +18,7 @@ import (
 	"k8s.io/client-go/tools/events"
 	ctrlclient "sigs.k8s.io/controller-runtime/pkg/client"
 	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
+	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 
 	"github.com/avil4/avil4/aviobj"
 	"github.com/avil4/avil4/avitest"
@@ -390,4 +391,53 @@ func TestDriftRepairPeriodic(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// TestDriftRepairGateway: the Gateway's Set is re-checked too; its deleted
+// VirtualService is reported on the Gateway and comes back.
+func TestDriftRepairGateway(t *testing.T) {
+	requireEnv(t)
+	ns := newNamespace(t, nil)
+	var obs observed
+	op := startOperatorWith(t, ns, l4.Options{}, nil, obs.hooks(nil))
+	cls := &gatewayv1.GatewayClass{ObjectMeta: metav1.ObjectMeta{Name: "avi-drift-" + ns},
+		Spec: gatewayv1.GatewayClassSpec{ControllerName: l4.GatewayControllerName}}
+	gw := &gatewayv1.Gateway{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "ran"}, Spec: gatewayv1.GatewaySpec{
+		GatewayClassName: gatewayv1.ObjectName(cls.Name),
+		Listeners:        []gatewayv1.Listener{{Name: "ngap", Port: 38412, Protocol: "SCTP"}}}}
+	amf := &corev1.Service{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "amf",
+		Labels: map[string]string{l4.LabelGatewayName: "ran", l4.LabelGatewayNamespace: ns}},
+		Spec: corev1.ServiceSpec{Ports: []corev1.ServicePort{port("ngap", corev1.ProtocolSCTP, 38412)}}}
+	for _, o := range []ctrlclient.Object{cls, gw, amf} {
+		if err := admin.Create(bg, o); err != nil {
+			t.Fatalf("creating %T: %v", o, err)
+		}
+	}
+	vs := "c1--" + ns + "-ran"
+	eventuallyLong(t, "Gateway programmed", func() error {
+		if _, ok := op.fake.Object("admin", "virtualservice", vs); !ok {
+			return fmt.Errorf("%s not there", vs)
+		}
+		return nil
+	})
+	converged(t, op, 1)
+	eventuallyLong(t, "drift of the Gateway found", func() error {
+		if _, ok := op.fake.Object("admin", "virtualservice", vs); ok {
+			if err := op.fake.Remove("admin", "virtualservice", vs); err != nil {
+				return err
+			}
+		}
+		res, err := op.cfg.Resync().RunOnce(bg)
+		if err != nil || !slices.Equal(res.Drifted, []string{"admin/" + vs}) {
+			return fmt.Errorf("pass: %+v, %v", res, err)
+		}
+		return nil
+	})
+	if len(obs.events.matching("ran Warning "+reconciler.ReasonDriftDetected, `virtualservice "`+vs+`" is missing`)) == 0 {
+		t.Errorf("no drift event on the Gateway: %q", obs.events.all())
+	}
+	converged(t, op, 1)
+	if _, ok := op.fake.Object("admin", "virtualservice", vs); !ok {
+		t.Errorf("%s not repaired", vs)
+	}
 }

@@ -3,6 +3,7 @@ package reconciler
 import (
 	"context"
 	"fmt"
+	"sync"
 
 	corev1 "k8s.io/api/core/v1"
 	discoveryv1 "k8s.io/api/discovery/v1"
@@ -56,7 +57,7 @@ func (c *Config) translateService(ctx context.Context, svc *corev1.Service) (ser
 // serviceInputs gathers the translation inputs of a Service from the cache.
 func (c *Config) serviceInputs(ctx context.Context, svc *corev1.Service) (l4.ServiceInput, error) {
 	in := l4.ServiceInput{Service: svc, Namespace: c.namespace(ctx, svc.Namespace)}
-	infras, err := c.infraSettings(ctx)
+	infras, err := c.infraSettingsOnce(ctx)
 	if err != nil {
 		return in, err
 	}
@@ -121,7 +122,7 @@ func (c *Config) translateGroup(ctx context.Context, group l4.SharedVIPGroup) (g
 			out.leaving = append(out.leaving, s)
 		}
 	}
-	infras, err := c.infraSettings(ctx)
+	infras, err := c.infraSettingsOnce(ctx)
 	if err != nil {
 		return out, err
 	}
@@ -202,4 +203,31 @@ func (g *groupTranslation) memberWarnings(m l4.SharedVIPMember) []string {
 		return w
 	}
 	return m.Result.Warnings
+}
+
+// infraMemo holds the AviInfraSettings read once for a whole resync pass
+// (see withInfraMemo), instead of once per translated object.
+type infraMemo struct {
+	once sync.Once
+	list []l4.AviInfraSetting
+	err  error
+}
+
+type infraMemoKey struct{}
+
+// withInfraMemo makes the translations under ctx share one read of the
+// AviInfraSettings.
+func withInfraMemo(ctx context.Context) context.Context {
+	return context.WithValue(ctx, infraMemoKey{}, &infraMemo{})
+}
+
+// infraSettingsOnce is infraSettings, read once per ctx made by
+// withInfraMemo.
+func (c *Config) infraSettingsOnce(ctx context.Context) ([]l4.AviInfraSetting, error) {
+	m, ok := ctx.Value(infraMemoKey{}).(*infraMemo)
+	if !ok {
+		return c.infraSettings(ctx)
+	}
+	m.once.Do(func() { m.list, m.err = c.infraSettings(ctx) })
+	return m.list, m.err
 }
