@@ -88,12 +88,14 @@ func newResync(cfg *Config) *Resync {
 	return r
 }
 
-// Watch registers the Sets of one kind (kind labels nothing but logs) and
+// Watch registers the Sets of one kind (kind names it in errors) and
 // returns the source through which the owners of its drifted Sets are
 // handed to h; add it to that kind's controller with WatchesRawSource.
-// The Gateway reconciler, for one, is wired as
+// Setup wires Services, shared-VIP groups and Gateways this way, e.g.
 //
-//	gws.WatchesRawSource(cfg.Resync().Watch("Gateway", cfg.gatewaySets, &handler.EnqueueRequestForObject{}))
+//	gws.WatchesRawSource(resync.Watch("Gateway", cfg.gatewaySets, &handler.EnqueueRequestForObject{}))
+//
+// A kind whose controller is not set up is simply not watched.
 func (r *Resync) Watch(kind string, list SetSource, h handler.EventHandler) source.Source {
 	s := &resyncSource{kind: kind, list: list, ch: make(chan event.GenericEvent, 128)}
 	r.mu.Lock()
