@@ -38,11 +38,14 @@ const (
 )
 
 // Applier is the part of *apply.Applier the reconcilers use (an interface
-// so a test can wrap it).
+// so a test can wrap it); the drift repair (Resync) plans with PlanAll.
 type Applier interface {
 	Apply(ctx context.Context, set *aviobj.Set) (*apply.Result, error)
 	DeleteKey(ctx context.Context, key apply.Key) (*apply.Result, error)
+	PlanAll(ctx context.Context, sets []*aviobj.Set) ([]*apply.Changes, error)
 }
+
+var _ Applier = (*apply.Applier)(nil)
 
 // Config is what every reconciler shares.
 type Config struct {
@@ -71,6 +74,8 @@ type Config struct {
 	// long outage is recovered from within about this long; zero keeps
 	// controller-runtime's default limiter.
 	MaxBackoff time.Duration
+
+	resync *Resync // set by Setup
 }
 
 // Scheme returns the API types the operator reads and writes: the

@@ -31,7 +31,69 @@
 // is looked at again on the next change (not retried hot). Avi controller
 // errors are returned, so controller-runtime requeues with backoff; the
 // condition says SyncFailed meanwhile. Events use the reasons Synced,
-// SyncFailed, InvalidSpec and Removed.
+// SyncFailed, InvalidSpec and Removed, and the Warning reasons
+// OverrideIgnored, PortNotServed, TranslationWarning and DriftDetected
+// described below.
+//
+// # Drift repair
+//
+// The controller's objects can change behind the operator's back (a UI
+// edit, a restore, a lost database). Every Config.ResyncPeriod (zero
+// disables it) a Resync, running on the leader only, translates every
+// programmed Service, shared-VIP group and Gateway again from the cache
+// with the reconcilers' own translation, and compares all the Sets with the
+// controller in one bulk pass (apply.Applier.PlanAll: a few paged lists per
+// tenant and object type; no write when everything is converged). For
+// each Set that differs it emits one Warning event DriftDetected per Avi
+// object on the Set's owners, naming the object and what changed (missing;
+// the fields that differ, with the desired and live values; left over),
+// counts it in avil4_drift_repairs_total{kind} (the Avi kind) and hands
+// the owner to its reconciler, which repairs the objects with Apply and
+// derives the status again from what it applied. Between an out-of-band
+// change and the next pass, status still says what was last applied:
+// the period bounds how long. avil4_resyncs_total{result} counts the
+// passes. Objects whose spec is refused are not compared (their condition
+// already says InvalidSpec, and what is programmed is left alone).
+//
+// # A bad entry never blocks the rest
+//
+// An invalid entry of the avil4.io/port-overrides annotation (one that does
+// not decode, names no valid port, sets a field the port's protocol cannot
+// serve, or repeats a port) would make package l4 refuse the whole Service
+// and freeze what is programmed, pool membership included. When such
+// entries are the only reason a Service (or a shared-VIP member) is
+// refused, the reconciler translates it again without them: the other
+// ports, and the endpoints of every port, keep being programmed. A port
+// whose entry is left out is served with the defaults, exactly as if the
+// entry were not there (System profiles and monitor, the default
+// load-balancing algorithm); it does not keep the settings an earlier
+// valid entry gave it, so what is programmed always follows from the
+// annotation as it is now. Each left-out entry is reported with its field
+// path (metadata.annotations[avil4.io/port-overrides][i]...) in the
+// Degraded condition and a Warning event OverrideIgnored. Any other
+// problem still refuses the Service as before.
+//
+// # Truthful, quiet status
+//
+// A programmed Service carries, beside avil4.io/Programmed and the Service
+// API's LoadBalancerPortsError, the condition avil4.io/Degraded: True when
+// something is not served as written, with one line per left-out override
+// entry (reason OverrideIgnored), port l4 refused (PortNotServed: SCTP in
+// NodePortLocal mode, a port another shared-VIP member already serves)
+// and translation warning (TranslationWarning: an override of a port the
+// Service lacks, an endpoint left out, SCTP without an Enterprise
+// licence), each with its field path; False (ServedAsWritten) otherwise.
+// Every line is also a Warning event, emitted once, when it first appears:
+// the condition is the memory, so a restart announces nothing again.
+// An Avi failure sets Programmed=False (SyncFailed) on a dedicated
+// Service and on every member of a shared-VIP group. A shared-VIP member
+// of which no port is served says Programmed=False (InvalidSpec).
+//
+// Status is written only when it changed, compared as the API server
+// stores it (ingress ipMode defaulted to VIP, as Kubernetes 1.30 and later
+// do), and the Synced event is emitted only with a write to the controller
+// or to the status: a restart over converged state makes no Avi write,
+// no status write and no event.
 //
 // # What it leaves out
 //

@@ -9,11 +9,13 @@ import (
 )
 
 // Metrics are the operator's own Prometheus metrics, beside
-// controller-runtime's: Avi API requests by method and outcome, and the
-// latency of applying a Set.
+// controller-runtime's: Avi API requests by method and outcome, the
+// latency of applying a Set, and the drift repair's passes and findings.
 type Metrics struct {
 	requests *prometheus.CounterVec
 	apply    *prometheus.HistogramVec
+	drift    *prometheus.CounterVec
+	resyncs  *prometheus.CounterVec
 }
 
 // NewMetrics creates the metrics and registers them with reg (e.g.
@@ -29,8 +31,16 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Help:    "Time to apply (or delete) one Set on the Avi controller, by result.",
 			Buckets: prometheus.ExponentialBuckets(0.005, 2, 12),
 		}, []string{"result"}),
+		drift: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "avil4_drift_repairs_total",
+			Help: "Avi objects the drift repair found changed, deleted or left over out of band (and had repaired), by Avi kind.",
+		}, []string{"kind"}),
+		resyncs: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "avil4_resyncs_total",
+			Help: "Drift repair passes by result (\"converged\", \"drift\" when some Set differed, \"error\").",
+		}, []string{"result"}),
 	}
-	reg.MustRegister(m.requests, m.apply)
+	reg.MustRegister(m.requests, m.apply, m.drift, m.resyncs)
 	return m
 }
 
@@ -64,4 +74,16 @@ func (m *Metrics) observeApply(d time.Duration, err error) {
 		result = "error"
 	}
 	m.apply.WithLabelValues(result).Observe(d.Seconds())
+}
+
+func (m *Metrics) observeDrift(kind string) {
+	if m != nil {
+		m.drift.WithLabelValues(kind).Inc()
+	}
+}
+
+func (m *Metrics) observeResync(result string) {
+	if m != nil {
+		m.resyncs.WithLabelValues(result).Inc()
+	}
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	corev1 "k8s.io/api/core/v1"
-	discoveryv1 "k8s.io/api/discovery/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -34,11 +33,11 @@ func (r *ServiceReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ct
 		return ctrl.Result{}, r.release(ctx, &svc, "Service deleted")
 	}
 
-	in, err := r.inputs(ctx, &svc)
+	tr, err := r.translateService(ctx, &svc)
 	if err != nil {
 		return ctrl.Result{}, err
 	}
-	res := l4.TranslateService(in, r.Options)
+	res := tr.res
 	switch {
 	case res.NotOurs != nil:
 		// Not (or no longer) a dedicated Service of ours: remove what we
@@ -76,47 +75,21 @@ func (r *ServiceReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ct
 			return ctrl.Result{}, err
 		}
 	}
+	before := announced(svc.Status.Conditions)
+	ns := notices(tr.ignored, res.Errors, res.Warnings)
 	lb, conds := l4.ServiceStatus(&svc, res, result.VIPs)
-	conds = append(conds, programmedCondition(svc.Generation, nil, nil))
+	conds = append(conds, programmedCondition(svc.Generation, nil, nil), degradedCondition(svc.Generation, ns))
 	changed, err := r.writeStatus(ctx, &svc, lb, conds)
 	if err != nil {
 		return ctrl.Result{}, err
+	}
+	if changed {
+		announce(r.Recorder, &svc, before, ns)
 	}
 	if result.Writes() > 0 || changed {
 		r.Recorder.Eventf(&svc, nil, corev1.EventTypeNormal, ReasonSynced, "Sync", "Synced VirtualService %s (%d write(s)), VIPs %v", key.Name, result.Writes(), result.VIPs)
 	}
 	return ctrl.Result{}, nil
-}
-
-// inputs gathers the translation inputs of a Service from the cache.
-func (r *ServiceReconciler) inputs(ctx context.Context, svc *corev1.Service) (l4.ServiceInput, error) {
-	in := l4.ServiceInput{Service: svc, Namespace: r.namespace(ctx, svc.Namespace)}
-	infras, err := r.infraSettings(ctx)
-	if err != nil {
-		return in, err
-	}
-	in.InfraSettings = infras
-	var slices discoveryv1.EndpointSliceList
-	if err := r.Client.List(ctx, &slices, client.InNamespace(svc.Namespace),
-		client.MatchingLabels{discoveryv1.LabelServiceName: svc.Name}); err != nil {
-		return in, fmt.Errorf("listing EndpointSlices: %w", err)
-	}
-	in.EndpointSlices = slices.Items
-	switch r.Options.BackendMode {
-	case l4.BackendNodePort:
-		var nodes corev1.NodeList
-		if err := r.Client.List(ctx, &nodes); err != nil {
-			return in, fmt.Errorf("listing Nodes: %w", err)
-		}
-		in.Nodes = nodes.Items
-	case l4.BackendNodePortLocal:
-		var pods corev1.PodList
-		if err := r.Client.List(ctx, &pods, client.InNamespace(svc.Namespace)); err != nil {
-			return in, fmt.Errorf("listing Pods: %w", err)
-		}
-		in.Pods = pods.Items
-	}
-	return in, nil
 }
 
 // claim records the finalizer and the programmed key before anything is

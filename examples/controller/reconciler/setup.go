@@ -22,12 +22,14 @@ import (
 // change their translation.
 func Setup(mgr ctrl.Manager, cfg *Config) error {
 	c := mgr.GetClient()
+	resync := newResync(cfg)
 
 	// Dedicated Services: the Service itself, its EndpointSlices, its
 	// Namespace (tenant, AviInfraSetting annotations), and Nodes or Pods
 	// depending on the backend mode.
 	svcs := ctrl.NewControllerManagedBy(mgr).Named("service").
 		For(&corev1.Service{}).
+		WatchesRawSource(resync.Watch("Service", cfg.serviceSets, &handler.EnqueueRequestForObject{})).
 		Watches(&discoveryv1.EndpointSlice{}, handler.EnqueueRequestsFromMapFunc(sliceToService)).
 		Watches(&corev1.Namespace{}, handler.EnqueueRequestsFromMapFunc(namespaceToServices(c)))
 	switch cfg.Options.BackendMode {
@@ -47,6 +49,7 @@ func Setup(mgr ctrl.Manager, cfg *Config) error {
 	// enqueues the group it was in and the group it is in now.
 	groups := ctrl.NewControllerManagedBy(mgr).Named("sharedvip").
 		Watches(&corev1.Service{}, serviceToGroups{}).
+		WatchesRawSource(resync.Watch("SharedVIPGroup", cfg.groupSets, serviceToGroups{})).
 		Watches(&discoveryv1.EndpointSlice{}, handler.EnqueueRequestsFromMapFunc(sliceToGroup(c)))
 	if cfg.Options.BackendMode == l4.BackendNodePort {
 		groups = groups.Watches(&corev1.Node{}, handler.EnqueueRequestsFromMapFunc(allGroups(c)))
@@ -72,6 +75,7 @@ func Setup(mgr ctrl.Manager, cfg *Config) error {
 	all := handler.EnqueueRequestsFromMapFunc(allGateways(c))
 	gws := ctrl.NewControllerManagedBy(mgr).Named("gateway").
 		For(&gatewayv1.Gateway{}).
+		WatchesRawSource(resync.Watch("Gateway", cfg.gatewaySets, &handler.EnqueueRequestForObject{})).
 		Watches(&gatewayv1.GatewayClass{}, all).
 		Watches(&gatewayv1.TCPRoute{}, all).
 		Watches(&gatewayv1.UDPRoute{}, all).
@@ -88,7 +92,10 @@ func Setup(mgr ctrl.Manager, cfg *Config) error {
 	if cfg.InfraSettings {
 		gws = gws.Watches(newInfraSettingObject(), all)
 	}
-	return gws.Complete(&GatewayReconciler{Config: cfg})
+	if err := gws.Complete(&GatewayReconciler{Config: cfg}); err != nil {
+		return err
+	}
+	return mgr.Add(resync)
 }
 
 func sliceToService(_ context.Context, o client.Object) []reconcile.Request {

@@ -5,9 +5,9 @@ import (
 	"fmt"
 
 	corev1 "k8s.io/api/core/v1"
-	discoveryv1 "k8s.io/api/discovery/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
@@ -33,50 +33,11 @@ type SharedVIPReconciler struct {
 // writes every member's status, and lets go of members that left.
 func (r *SharedVIPReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
 	group := l4.SharedVIPGroup{Namespace: req.Namespace, Key: req.Name}
-	var list corev1.ServiceList
-	if err := r.Client.List(ctx, &list, client.InNamespace(req.Namespace)); err != nil {
-		return ctrl.Result{}, fmt.Errorf("listing Services: %w", err)
-	}
-	// Members being deleted are translated out of the group; former
-	// members (annotated with the key, no longer in the group) are let go
-	// once the group no longer serves them.
-	var current []corev1.Service
-	var leaving []*corev1.Service
-	for i := range list.Items {
-		s := &list.Items[i]
-		g, member := l4.SharedVIPGroupOf(s)
-		inGroup := member && g == group && s.DeletionTimestamp.IsZero()
-		if inGroup {
-			current = append(current, *s)
-		} else if s.Annotations[AnnotationSharedVIPGroup] == group.Key && controllerutil.ContainsFinalizer(s, Finalizer) {
-			leaving = append(leaving, s)
-		}
-	}
-	infras, err := r.infraSettings(ctx)
+	tr, err := r.translateGroup(ctx, group)
 	if err != nil {
 		return ctrl.Result{}, err
 	}
-	in := l4.SharedVIPInput{Group: group, Services: current, Namespace: r.namespace(ctx, req.Namespace), InfraSettings: infras}
-	var slices discoveryv1.EndpointSliceList
-	if err := r.Client.List(ctx, &slices, client.InNamespace(req.Namespace)); err != nil {
-		return ctrl.Result{}, fmt.Errorf("listing EndpointSlices: %w", err)
-	}
-	in.EndpointSlices = slices.Items
-	if r.Options.BackendMode == l4.BackendNodePort {
-		var nodes corev1.NodeList
-		if err := r.Client.List(ctx, &nodes); err != nil {
-			return ctrl.Result{}, fmt.Errorf("listing Nodes: %w", err)
-		}
-		in.Nodes = nodes.Items
-	}
-	if r.Options.BackendMode == l4.BackendNodePortLocal {
-		var pods corev1.PodList
-		if err := r.Client.List(ctx, &pods, client.InNamespace(req.Namespace)); err != nil {
-			return ctrl.Result{}, fmt.Errorf("listing Pods: %w", err)
-		}
-		in.Pods = pods.Items
-	}
-	res := l4.TranslateSharedVIP(in, r.Options)
+	res, leaving := tr.res, tr.leaving
 
 	switch {
 	case res.NotOurs != nil:
@@ -114,10 +75,16 @@ func (r *SharedVIPReconciler) Reconcile(ctx context.Context, req ctrl.Request) (
 		}
 		result, err := r.applyTimed(ctx, res.Set)
 		if err != nil {
+			// Every member says so, as a dedicated Service does.
 			for _, m := range res.Members {
-				if m.Result.NotOurs == nil {
-					r.Recorder.Eventf(m.Service, nil, corev1.EventTypeWarning, ReasonSyncFailed, "Sync", "Applying %s: %v", key.Name, err)
+				if m.Result.NotOurs != nil {
+					continue
 				}
+				svc := m.Service
+				if _, serr := writeServiceStatus(ctx, r.Client, svc, svc.Status.LoadBalancer, []metav1.Condition{programmedCondition(svc.Generation, err, nil)}); serr != nil {
+					logFor(ctx).Error(serr, "writing status", "service", svc.Name)
+				}
+				r.Recorder.Eventf(svc, nil, corev1.EventTypeWarning, ReasonSyncFailed, "Sync", "Applying %s: %v", key.Name, err)
 			}
 			return ctrl.Result{}, err
 		}
@@ -125,14 +92,27 @@ func (r *SharedVIPReconciler) Reconcile(ctx context.Context, req ctrl.Request) (
 			if m.Result.NotOurs != nil {
 				continue
 			}
-			lb, conds := l4.ServiceStatus(m.Service, m.Result, result.VIPs)
-			conds = append(conds, programmedCondition(m.Service.Generation, nil, m.Result.Errors))
-			changed, err := writeServiceStatus(ctx, r.Client, m.Service, lb, conds)
+			svc := m.Service
+			before := announced(svc.Status.Conditions)
+			ns := notices(tr.ignored[client.ObjectKeyFromObject(svc)], m.Result.Errors, tr.memberWarnings(m), res.Warnings)
+			lb, conds := l4.ServiceStatus(svc, m.Result, result.VIPs)
+			// Programmed: the group's objects are in sync and serve at least
+			// one port of the member; what of it is not served is in
+			// LoadBalancerPortsError and Degraded.
+			var unserved field.ErrorList
+			if !anyServed(m.Result.Ports) {
+				unserved = m.Result.Errors
+			}
+			conds = append(conds, programmedCondition(svc.Generation, nil, unserved), degradedCondition(svc.Generation, ns))
+			changed, err := writeServiceStatus(ctx, r.Client, svc, lb, conds)
 			if err != nil {
 				return ctrl.Result{}, err
 			}
+			if changed {
+				announce(r.Recorder, svc, before, ns)
+			}
 			if result.Writes() > 0 || changed {
-				r.Recorder.Eventf(m.Service, nil, corev1.EventTypeNormal, ReasonSynced, "Sync", "Synced shared VirtualService %s (%d write(s)), VIPs %v", key.Name, result.Writes(), result.VIPs)
+				r.Recorder.Eventf(svc, nil, corev1.EventTypeNormal, ReasonSynced, "Sync", "Synced shared VirtualService %s (%d write(s)), VIPs %v", key.Name, result.Writes(), result.VIPs)
 			}
 		}
 	}
@@ -193,4 +173,14 @@ func (r *SharedVIPReconciler) claimMember(ctx context.Context, svc *corev1.Servi
 		return fmt.Errorf("recording the finalizer: %w", err)
 	}
 	return nil
+}
+
+// anyServed reports whether one of the ports has a pool.
+func anyServed(ports []l4.PortResult) bool {
+	for _, p := range ports {
+		if p.Served() {
+			return true
+		}
+	}
+	return false
 }

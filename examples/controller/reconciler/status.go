@@ -52,17 +52,32 @@ func serviceStatusChanged(svc *corev1.Service, lb corev1.LoadBalancerStatus, con
 	st := *svc.Status.DeepCopy()
 	merged, condChanged := mergeConditions(st.Conditions, conds...)
 	st.Conditions = merged
-	lbChanged := !equality.Semantic.DeepEqual(normalizeLB(st.LoadBalancer), normalizeLB(lb))
+	lb = normalizeLB(lb)
+	lbChanged := !equality.Semantic.DeepEqual(normalizeLB(st.LoadBalancer), lb)
 	if lbChanged {
 		st.LoadBalancer = lb
 	}
 	return st, condChanged || lbChanged
 }
 
+// normalizeLB returns lb as the API server stores it: no empty ingress
+// list, and the ipMode of an IP ingress defaulted to VIP (Kubernetes 1.30
+// and later default it), so a converged status compares equal and is not
+// written again.
 func normalizeLB(lb corev1.LoadBalancerStatus) corev1.LoadBalancerStatus {
 	if len(lb.Ingress) == 0 {
 		lb.Ingress = nil
+		return lb
 	}
+	ing := make([]corev1.LoadBalancerIngress, len(lb.Ingress))
+	for i := range lb.Ingress {
+		lb.Ingress[i].DeepCopyInto(&ing[i])
+		if ing[i].IP != "" && ing[i].IPMode == nil {
+			vip := corev1.LoadBalancerIPModeVIP
+			ing[i].IPMode = &vip
+		}
+	}
+	lb.Ingress = ing
 	return lb
 }
 

@@ -171,7 +171,15 @@ func installRBAC(ctx context.Context) error {
 // controller.
 type operator struct {
 	fake *avitest.Server
+	cfg  *reconciler.Config
 	stop func()
+}
+
+// operatorHooks change an operator's settings before it starts: the
+// manager's rest.Config, and the reconcilers' Config.
+type operatorHooks struct {
+	rest   func(*rest.Config)
+	config func(*reconciler.Config)
 }
 
 // startOperator runs the reconcilers as the operator's ServiceAccount
@@ -179,6 +187,12 @@ type operator struct {
 // stop is called. Its cache holds the namespaced objects of ns only, so the
 // tests' operators do not see each other's Services.
 func startOperator(t *testing.T, ns string, opts l4.Options, fake *avitest.Server) *operator {
+	t.Helper()
+	return startOperatorWith(t, ns, opts, fake, operatorHooks{})
+}
+
+// startOperatorWith is startOperator with hooks.
+func startOperatorWith(t *testing.T, ns string, opts l4.Options, fake *avitest.Server, hooks operatorHooks) *operator {
 	t.Helper()
 	if fake == nil {
 		fake = avitest.New(avitest.WithVIPRange("10.50.0.0/24"))
@@ -197,6 +211,9 @@ func startOperator(t *testing.T, ns string, opts l4.Options, fake *avitest.Serve
 	}
 	cfg := rest.CopyConfig(adminCfg)
 	cfg.Impersonate = rest.ImpersonationConfig{UserName: serviceAccount}
+	if hooks.rest != nil {
+		hooks.rest(cfg)
+	}
 	skip := true
 	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
 		Scheme:                 reconciler.Scheme(),
@@ -217,6 +234,9 @@ func startOperator(t *testing.T, ns string, opts l4.Options, fake *avitest.Serve
 		Metrics:       reconciler.NewMetrics(prometheus.NewRegistry()),
 		RetryInvalid:  time.Hour,
 	}
+	if hooks.config != nil {
+		hooks.config(rc)
+	}
 	if err := reconciler.Setup(mgr, rc); err != nil {
 		t.Fatal(err)
 	}
@@ -231,7 +251,7 @@ func startOperator(t *testing.T, ns string, opts l4.Options, fake *avitest.Serve
 	var once sync.Once
 	stop := func() { once.Do(func() { cancel(); <-done }) }
 	t.Cleanup(stop)
-	return &operator{fake: fake, stop: stop}
+	return &operator{fake: fake, cfg: rc, stop: stop}
 }
 
 // newNamespace creates a namespace for one test.
