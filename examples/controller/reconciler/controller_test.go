@@ -490,47 +490,6 @@ func TestControllerOutage(t *testing.T) {
 	})
 }
 
-// TestRestartNoWrites: an operator restarted over converged state writes
-// nothing, to the Avi controller or to the cluster.
-func TestRestartNoWrites(t *testing.T) {
-	requireEnv(t)
-	fake := avitest.New(avitest.WithVIPRange("10.50.0.0/24"))
-	t.Cleanup(fake.Close)
-	ns := newNamespace(t, nil)
-	first := startOperator(t, ns, l4.Options{}, fake)
-	svc := lbService(ns, "amf", port("s", corev1.ProtocolSCTP, 38412), port("t", corev1.ProtocolTCP, 8080))
-	if err := admin.Create(bg, svc); err != nil {
-		t.Fatal(err)
-	}
-	key := types.NamespacedName{Namespace: ns, Name: "amf"}
-	var before corev1.Service
-	eventually(t, "programmed", func() error {
-		get(t, key, &before)
-		if c := condition(before.Status.Conditions, reconciler.ConditionProgrammed); c == nil || c.Status != metav1.ConditionTrue {
-			return fmt.Errorf("Programmed %v", c)
-		}
-		return nil
-	})
-	first.stop()
-	fake.ResetCalls()
-	startOperator(t, ns, l4.Options{}, fake)
-	eventually(t, "the restarted operator resynced", func() error {
-		if fake.Calls().Method("GET") == 0 {
-			return fmt.Errorf("no read yet")
-		}
-		return nil
-	})
-	time.Sleep(2 * time.Second)
-	if w := fake.Calls().Writes(); w != 0 {
-		t.Errorf("restart made %d write(s) to the controller: %s", w, fake.Calls())
-	}
-	var after corev1.Service
-	get(t, key, &after)
-	if after.ResourceVersion != before.ResourceVersion {
-		t.Errorf("restart wrote the Service (resourceVersion %s -> %s)", before.ResourceVersion, after.ResourceVersion)
-	}
-}
-
 // TestImpersonationIsReal: the operator's client really is the
 // ServiceAccount (so the suite proves config/rbac is enough): it may list
 // Services but not Secrets.
