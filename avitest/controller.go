@@ -1,9 +1,11 @@
 package avitest
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/http"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -162,8 +164,14 @@ func stripNewer(version string) func(typeName string, m map[string]any) {
 
 // renderAt is render at an API version: the fields introduced after it
 // are left out.
+//
+// The private key of an SSLKeyAndCertificate reads "<sensitive>", as the
+// recorded 20.1.1 controller showed it (test_ssl_vs).
 func (s *Server) renderAt(o *object, includeName bool, version string) map[string]any {
 	out := s.render(o, includeName)
+	if _, ok := out["key"]; ok && o.kind == "sslkeyandcertificate" {
+		out["key"] = "<sensitive>"
+	}
 	if version != "" && writable(o.kind) && avischema.NewerVersion(avischema.Embedded().Version(), version) {
 		stripNewer(version)(typeName(o.kind), out)
 	}
@@ -275,10 +283,18 @@ func (s *Server) serveSystemConfiguration(w http.ResponseWriter, r *http.Request
 		if aerr != nil {
 			return aerr
 		}
-		v, err := decodeJSON(raw)
-		body, ok := v.(map[string]any)
-		if err != nil || !ok {
-			return errorf(http.StatusBadRequest, "body must be a JSON object")
+		var body map[string]any
+		if len(bytes.TrimSpace(raw)) == 0 {
+			// An empty PUT changes nothing but _last_modified, as the
+			// recorded 20.1.1 controller answered it (test_user_login).
+			body = deepCopy(s.sysconfig).(map[string]any)
+		} else {
+			v, err := decodeJSON(raw)
+			m, ok := v.(map[string]any)
+			if err != nil || !ok {
+				return errorf(http.StatusBadRequest, "body must be a JSON object")
+			}
+			body = m
 		}
 		tier, _ := body["default_license_tier"].(string)
 		if tier == "" {
@@ -361,8 +377,18 @@ func (s *Server) serveTenantWrite(w http.ResponseWriter, r *http.Request, uuid s
 	if aerr != nil {
 		return aerr
 	}
-	if _, ok := p.body["local"]; !ok {
+	// A tenant has no tenant_ref, and local is a boolean even when sent
+	// as the string "true" (the Python SDK's test_retry_unauth_api; the
+	// recorded 20.1.1 controller answered true).
+	delete(p.body, "tenant_ref")
+	p.refs = slices.DeleteFunc(p.refs, func(r string) bool { return r == adminTenant })
+	switch l := p.body["local"].(type) {
+	case nil:
 		p.body["local"] = true
+	case string:
+		if b, err := strconv.ParseBool(l); err == nil {
+			p.body["local"] = b
+		}
 	}
 	delete(p.body, "uuid")
 	o := s.create("tenant", adminTenant, p, false)

@@ -24,7 +24,8 @@
 //   - Controller endpoints: GET /api/initial-data (version) and
 //     /api/cluster/status (a one-node cluster, up), both without a
 //     session; GET and PUT /api/systemconfiguration, a singleton whose
-//     default_license_tier is the edition (a PUT changes it).
+//     default_license_tier is the edition (a PUT changes it; an empty PUT
+//     changes only _last_modified, as recorded).
 //   - Versions (WithVersion; default the embedded schema's, 30.2.1):
 //     X-Avi-Version is echoed in AVI_API_VERSION; one newer than the
 //     controller's is refused with 400; a request without it is served at
@@ -48,7 +49,9 @@
 //   - Objects: the writable types are those of the embedded schema
 //     (VirtualService, VsVip, Pool, PoolGroup, L4PolicySet, HealthMonitor,
 //     NetworkProfile, ApplicationProfile), plus SSLKeyAndCertificate and
-//     Tenant, stored without validation. Bodies are validated against the
+//     Tenant, stored without validation (a certificate's key reads
+//     "<sensitive>"; a tenant has no tenant_ref, and local sent as the
+//     string "true" is stored as true). Bodies are validated against the
 //     schema facts (unknown nested fields, types, enums, ranges, required
 //     fields: 400). What a controller ignores is ignored, so that a GET
 //     reply can be sent back: read-only fields (url, _last_modified, ...)
@@ -96,6 +99,10 @@
 //     name.icontains, name.in, uuid, uuid.in, created_by,
 //     label_key/label_value (markers), refers_to and referred_by; a list
 //     without matches is 200 with count 0.
+//   - Recordings: TestReplayRecordings replays every exchange of
+//     ../shared/avi-recordings (a real 20.1.1 controller) and compares
+//     status codes and key fields; its allow-list says where the fake
+//     differs and why.
 //   - Observation: Calls counts the /api/ requests per method and type (list
 //     pages apart, logins not counted); Logins, Faults, Names, Count, Object,
 //     Decode and VIPs read the state; Seed, Edit and Remove change it out of
@@ -123,6 +130,9 @@
 //     limits beyond the schema's edition facts (counts of virtual services,
 //     service engines). Nested unknown fields are refused, which a real
 //     controller may not do.
+//   - What a controller derives from an SSLKeyAndCertificate: the PEM is
+//     not parsed (no issuer, subject, fingerprint or expiry), and a key
+//     sent back as "<sensitive>" replaces the stored one.
 //   - Clouds other than Default-Cloud, VRFs per cloud, service engines and
 //     placement: nothing is ever deployed or becomes "up".
 //   - Cross-field rules beyond the schema (e.g. receive_timeout below

@@ -382,9 +382,11 @@ func (s *Server) system(kind, name string, extra map[string]any) *object {
 		body[k] = v
 	}
 	uuid := ""
-	if kind == "tenant" && name == adminTenant {
+	switch {
+	case kind == "tenant" && name == adminTenant:
 		uuid = adminTenant
-	} else {
+	case kind == "tenant": // tenants have no tenant_ref (recorded)
+	default:
 		body["tenant_ref"] = "/api/tenant/" + adminTenant
 	}
 	if uuid != "" {
@@ -995,6 +997,12 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) *apiError {
 	if sess == nil {
 		return errorf(http.StatusUnauthorized, "Authentication credentials were not provided.")
 	}
+	v := r.Header.Get("X-Avi-Version")
+	if v == "" {
+		v = wireVersion(DefaultAPIVersion)
+	}
+	// Echoed on the CSRF refusals too (test_retry_unauth_api).
+	w.Header()["AVI_API_VERSION"] = []string{v}
 	if write && !basic {
 		if r.Header.Get("Referer") == "" {
 			return &apiError{status: http.StatusForbidden, msg: "CSRF Failed: Referer checking failed - no Referer.", plain: true}
@@ -1004,14 +1012,9 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) *apiError {
 			return &apiError{status: http.StatusUnauthorized, msg: "CSRF token missing or incorrect.", plain: true}
 		}
 	}
-	v := r.Header.Get("X-Avi-Version")
-	if v == "" {
-		v = wireVersion(DefaultAPIVersion)
-	}
 	if avischema.NewerVersion(v, s.version) {
 		return errorf(http.StatusBadRequest, "Invalid version %s: the controller runs %s", v, s.version)
 	}
-	w.Header()["AVI_API_VERSION"] = []string{v}
 	rq := &apiRequest{version: dotted(v)}
 
 	kind, uuid, _ := strings.Cut(rest, "/")
