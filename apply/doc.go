@@ -183,7 +183,7 @@
 // Set's own fields are the top-level fields of its aviobj type, set when
 // the Set gives them and removed (the controller's default) when it does
 // not; a list or sub-object among them (services, servers, vip, rules) is
-// replaced whole:
+// replaced whole (TestOwnedFieldsDoc checks this list against the code):
 //
 //   - VirtualService: name, tenant_ref, cloud_ref, created_by, description,
 //     application_profile_ref, network_profile_ref, se_group_ref,
