@@ -71,6 +71,10 @@ type Config struct {
 	// long outage is recovered from within about this long; zero keeps
 	// controller-runtime's default limiter.
 	MaxBackoff time.Duration
+
+	// cache reads unstructured objects (AviInfraSettings) from the
+	// manager's informers; Setup sets it, nil reads through Client.
+	cache client.Reader
 }
 
 // Scheme returns the API types the operator reads and writes: the
