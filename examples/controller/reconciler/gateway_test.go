@@ -93,13 +93,23 @@ func findEvent(evs []eventsv1.Event, typ, reason, sub string) *eventsv1.Event {
 // object's reconcilers run again with nothing to change.
 func touch[T ctrlclient.Object](t *testing.T, obj T) {
 	t.Helper()
-	update(t, obj, func(o T) {
-		ann := o.GetAnnotations()
+	touchWith(t, admin, obj)
+}
+
+// touchWith is touch through the client c (another API server's).
+func touchWith[T ctrlclient.Object](t *testing.T, c ctrlclient.Client, obj T) {
+	t.Helper()
+	eventuallyWithin(t, wait, "touching "+obj.GetName(), func() error {
+		if err := c.Get(bg, ctrlclient.ObjectKeyFromObject(obj), obj); err != nil {
+			return err
+		}
+		ann := obj.GetAnnotations()
 		if ann == nil {
 			ann = map[string]string{}
 		}
 		ann["test.avil4.io/touch"] = time.Now().Format(time.RFC3339Nano)
-		o.SetAnnotations(ann)
+		obj.SetAnnotations(ann)
+		return c.Update(bg, obj)
 	})
 }
 
