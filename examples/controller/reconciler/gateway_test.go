@@ -2,6 +2,7 @@ package reconciler_test
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -124,22 +125,35 @@ func touchWith[T ctrlclient.Object](t *testing.T, c ctrlclient.Client, obj T) {
 	})
 }
 
-// reconciledTwice touches obj twice and waits, after each, for the Set
-// named vs to be applied once more. The operator runs one reconcile at a
-// time per controller, so when the second apply is seen the first
-// reconcile (status, events) has finished.
+// reconciledAfterTouch touches obj and waits until a reconcile has read
+// the touched version and applied the Set named vs (the reconcilers read
+// their object first, then apply).
+func reconciledAfterTouch[T ctrlclient.Object](t *testing.T, op *instrumented, obj T, vs string) {
+	t.Helper()
+	touch(t, obj)
+	rv, _ := strconv.ParseInt(obj.GetResourceVersion(), 10, 64)
+	eventuallyWithin(t, wait, "a reconcile of the touched "+obj.GetName(), func() error {
+		m := op.reads.mark(obj)
+		if m.rv < rv {
+			return fmt.Errorf("read at resourceVersion %d, waiting for %d", m.rv, rv)
+		}
+		if op.applier.count(vs) <= m.applied[vs] {
+			return fmt.Errorf("read resourceVersion %d, not applied yet", m.rv)
+		}
+		return nil
+	})
+}
+
+// reconciledTwice touches obj twice, each time waiting for a reconcile of
+// the touched version to apply vs. One reconcile runs at a time per
+// controller, so when the second one applies, the first has finished
+// (status, events); and no request the object's earlier writes caused is
+// still queued (their events came before the touches and were merged into
+// them).
 func reconciledTwice[T ctrlclient.Object](t *testing.T, op *instrumented, obj T, vs string) {
 	t.Helper()
-	for range 2 {
-		n := op.applier.count(vs)
-		touch(t, obj)
-		eventuallyWithin(t, wait, "reconciled after a touch of "+obj.GetName(), func() error {
-			if got := op.applier.count(vs); got <= n {
-				return fmt.Errorf("%s applied %d times, waiting for more", vs, got)
-			}
-			return nil
-		})
-	}
+	reconciledAfterTouch(t, op, obj, vs)
+	reconciledAfterTouch(t, op, obj, vs)
 }
 
 // TestGatewayWarningEventsOnce: a refused HTTP listener and a library
@@ -420,7 +434,9 @@ func TestServiceChangeRequeuesOnlyItsGateway(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
-	step("a barrier", func() { touch(t, amfA) })
+	// A barrier: gw-a's own touch is queued after every request the
+	// changes above caused.
+	reconciledAfterTouch(t, op, &gatewayv1.Gateway{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "gw-a"}}, a)
 	if n := op.applier.count(b) - settled; n != 0 {
 		t.Errorf("gw-b was reconciled %d time(s) for changes to gw-a's backends", n)
 	}

@@ -2,7 +2,10 @@ package reconciler_test
 
 import (
 	"context"
+	"fmt"
+	"maps"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -12,6 +15,7 @@ import (
 	"k8s.io/client-go/rest"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
+	ctrlclient "sigs.k8s.io/controller-runtime/pkg/client"
 	ctrlconfig "sigs.k8s.io/controller-runtime/pkg/config"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
@@ -133,17 +137,57 @@ func (a *countingApplier) count(name string) int {
 	return a.applied[name]
 }
 
-func (a *countingApplier) reset() {
+func (a *countingApplier) snapshot() map[string]int {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	clear(a.applied)
+	return maps.Clone(a.applied)
 }
 
-// instrumented is an operator whose API requests and applies are counted.
+// readRecorder is the reconcilers' client, recording for each object read
+// with Get the newest resourceVersion seen and how many Sets had been
+// applied by then: a test can tell that a reconcile saw its change and
+// went on to apply.
+type readRecorder struct {
+	ctrlclient.Client
+	applier *countingApplier
+	mu      sync.Mutex
+	reads   map[string]readMark
+}
+
+type readMark struct {
+	rv      int64
+	applied map[string]int // countingApplier.applied when read
+}
+
+func readKey(obj ctrlclient.Object, key ctrlclient.ObjectKey) string { return fmt.Sprintf("%T %s", obj, key) }
+
+func (r *readRecorder) Get(ctx context.Context, key ctrlclient.ObjectKey, obj ctrlclient.Object, opts ...ctrlclient.GetOption) error {
+	err := r.Client.Get(ctx, key, obj, opts...)
+	if err == nil {
+		rv, _ := strconv.ParseInt(obj.GetResourceVersion(), 10, 64)
+		applied := r.applier.snapshot()
+		r.mu.Lock()
+		if m := r.reads[readKey(obj, key)]; rv >= m.rv {
+			r.reads[readKey(obj, key)] = readMark{rv: rv, applied: applied}
+		}
+		r.mu.Unlock()
+	}
+	return err
+}
+
+func (r *readRecorder) mark(obj ctrlclient.Object) readMark {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.reads[readKey(obj, ctrlclient.ObjectKeyFromObject(obj))]
+}
+
+// instrumented is an operator whose API requests, reads and applies are
+// counted.
 type instrumented struct {
 	*operator
 	api     *apiCounter
 	applier *countingApplier
+	reads   *readRecorder
 	mgr     ctrl.Manager
 }
 
@@ -207,9 +251,10 @@ func startInstrumented(t *testing.T, s operatorSettings, opts l4.Options, fake *
 		t.Fatal(err)
 	}
 	applier := &countingApplier{Applier: apply.New(c, apply.Options{}), applied: map[string]int{}}
+	reads := &readRecorder{Client: mgr.GetClient(), applier: applier, reads: map[string]readMark{}}
 	rc := &reconciler.Config{
 		InfraSettings: s.infraSettings,
-		Client:        mgr.GetClient(),
+		Client:        reads,
 		Options:       opts,
 		Applier:       applier,
 		Recorder:      mgr.GetEventRecorder("avil4"),
@@ -231,5 +276,5 @@ func startInstrumented(t *testing.T, s operatorSettings, opts l4.Options, fake *
 	var once sync.Once
 	stop := func() { once.Do(func() { cancel(); <-done }) }
 	t.Cleanup(stop)
-	return &instrumented{operator: &operator{fake: fake, stop: stop}, api: api, applier: applier, mgr: mgr}
+	return &instrumented{operator: &operator{fake: fake, stop: stop}, api: api, applier: applier, reads: reads, mgr: mgr}
 }
