@@ -159,7 +159,9 @@ type readMark struct {
 	applied map[string]int // countingApplier.applied when read
 }
 
-func readKey(obj ctrlclient.Object, key ctrlclient.ObjectKey) string { return fmt.Sprintf("%T %s", obj, key) }
+func readKey(obj ctrlclient.Object, key ctrlclient.ObjectKey) string {
+	return fmt.Sprintf("%T %s", obj, key)
+}
 
 func (r *readRecorder) Get(ctx context.Context, key ctrlclient.ObjectKey, obj ctrlclient.Object, opts ...ctrlclient.GetOption) error {
 	err := r.Client.Get(ctx, key, obj, opts...)
