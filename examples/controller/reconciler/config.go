@@ -76,6 +76,9 @@ type Config struct {
 	MaxBackoff time.Duration
 
 	resync *Resync // set by Setup
+	// cache reads unstructured objects (AviInfraSettings) from the
+	// manager's informers; Setup sets it, nil reads through Client.
+	cache client.Reader
 }
 
 // Scheme returns the API types the operator reads and writes: the

@@ -3,6 +3,8 @@ package reconciler
 import (
 	"context"
 	"fmt"
+	"hash/fnv"
+	"slices"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
@@ -11,6 +13,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
@@ -73,17 +76,31 @@ func (c *Config) controllerName() string {
 
 // GatewayReconciler programs v1 Gateways: one VirtualService per Gateway,
 // with TCP, UDP and SCTP listeners served by labelled Services and
-// TCPRoutes/UDPRoutes.
+// TCPRoutes/UDPRoutes. Register it with Setup, which discovers the served
+// route kinds and adds the cache indexes it reads through.
 type GatewayReconciler struct {
 	*Config
+
+	index gatewayIndex
 }
+
+// AnnotationReported records, on a Gateway, fingerprints of the refused
+// parts and translation warnings already reported as Warning events, so
+// each is reported once (and again only after it went away and came back),
+// across restarts too.
+const AnnotationReported = "avil4.io/reported"
 
 // Reconcile translates the Gateway with its class, routes, grants and
 // backends, applies it, and writes the Gateway's and routes' status.
 func (r *GatewayReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
 	var gw gatewayv1.Gateway
 	if err := r.Client.Get(ctx, req.NamespacedName, &gw); err != nil {
-		return ctrl.Result{}, client.IgnoreNotFound(err)
+		if apierrors.IsNotFound(err) {
+			// Gone (perhaps never ours to finalize): no route may keep
+			// our status for it.
+			return ctrl.Result{}, r.clearRouteParents(ctx, req.NamespacedName)
+		}
+		return ctrl.Result{}, err
 	}
 	if !gw.DeletionTimestamp.IsZero() {
 		return ctrl.Result{}, r.release(ctx, &gw, "Gateway deleted")
@@ -96,15 +113,15 @@ func (r *GatewayReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ct
 	if res.NotOurs != nil {
 		return ctrl.Result{}, r.release(ctx, &gw, res.NotOurs.Message)
 	}
+	countLabelledBackends(&res)
 	if err := r.writeRouteStatus(ctx, &gw, in, res); err != nil {
 		return ctrl.Result{}, err
 	}
 	if res.Set == nil {
-		changed, err := r.writeStatus(ctx, &gw, l4.GatewayStatus(&gw, res, nil))
-		if err == nil && changed {
-			r.Recorder.Eventf(&gw, nil, corev1.EventTypeWarning, ReasonInvalidSpec, "Sync", "%s", errorsMessage(res.Errors))
+		if _, err := r.writeStatus(ctx, &gw, l4.GatewayStatus(&gw, res, nil)); err != nil {
+			return ctrl.Result{}, err
 		}
-		return ctrl.Result{RequeueAfter: r.RetryInvalid}, err
+		return ctrl.Result{RequeueAfter: r.RetryInvalid}, r.report(ctx, &gw, res)
 	}
 	key := apply.KeyOf(res.Set)
 	old, hadOld := programmedKey(gw.Annotations)
@@ -113,7 +130,16 @@ func (r *GatewayReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ct
 	}
 	result, err := r.applyTimed(ctx, res.Set)
 	if err != nil {
-		r.Recorder.Eventf(&gw, nil, corev1.EventTypeWarning, ReasonSyncFailed, "Sync", "Applying %s: %v", key.Name, err)
+		// The Avi controller failed: Programmed says so (the addresses
+		// already reported stay), and the event is sent when that changes.
+		st := syncFailedStatus(l4.GatewayStatus(&gw, res, statusAddresses(&gw)), gw.Generation, err)
+		changed, serr := r.writeStatus(ctx, &gw, st)
+		if serr != nil {
+			logFor(ctx).Error(serr, "writing Gateway status")
+		}
+		if changed {
+			r.Recorder.Eventf(&gw, nil, corev1.EventTypeWarning, ReasonSyncFailed, "Sync", "Applying %s: %v", key.Name, err)
+		}
 		return ctrl.Result{}, err
 	}
 	if hadOld && !old.SameSet(key) {
@@ -128,11 +154,132 @@ func (r *GatewayReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ct
 	if result.Writes() > 0 || changed {
 		r.Recorder.Eventf(&gw, nil, corev1.EventTypeNormal, ReasonSynced, "Sync", "Synced VirtualService %s (%d write(s)), VIPs %v", key.Name, result.Writes(), result.VIPs)
 	}
-	return ctrl.Result{}, nil
+	return ctrl.Result{}, r.report(ctx, &gw, res)
 }
 
-// inputs gathers the Gateway's class, candidate backends, routes, grants
-// and namespaces from the cache.
+// countLabelledBackends makes a listener served by Services labelled for
+// the Gateway (SCTP listeners are served only this way: SCTP has no route
+// kind) count those Services in attachedRoutes, as routes are counted.
+// A listener has one claimant, so Backends come from routes exactly when
+// a route is attached.
+func countLabelledBackends(res *l4.GatewayResult) {
+	for i := range res.Listeners {
+		l := &res.Listeners[i]
+		if l.AttachedRoutes > 0 || len(l.Backends) == 0 {
+			continue
+		}
+		var svcs []string
+		for _, b := range l.Backends {
+			name, _, _ := strings.Cut(b, ":")
+			if !slices.Contains(svcs, name) {
+				svcs = append(svcs, name)
+			}
+		}
+		l.AttachedRoutes = int32(len(svcs))
+	}
+}
+
+// statusAddresses are the VIPs the Gateway's status reports.
+func statusAddresses(gw *gatewayv1.Gateway) []string {
+	var out []string
+	for _, a := range gw.Status.Addresses {
+		out = append(out, a.Value)
+	}
+	return out
+}
+
+// syncFailedStatus turns the Programmed conditions of a Gateway and of its
+// served listeners to False with reason SyncFailed and the Avi
+// controller's error: the objects may not match the spec.
+func syncFailedStatus(st gatewayv1.GatewayStatus, generation int64, err error) gatewayv1.GatewayStatus {
+	msg := "Avi controller: " + err.Error()
+	if len(msg) > 1024 {
+		msg = msg[:1021] + "..."
+	}
+	failed := metav1.Condition{Type: string(gatewayv1.GatewayConditionProgrammed), Status: metav1.ConditionFalse,
+		Reason: ReasonSyncFailed, Message: msg, ObservedGeneration: generation}
+	meta.SetStatusCondition(&st.Conditions, failed)
+	for i := range st.Listeners {
+		c := meta.FindStatusCondition(st.Listeners[i].Conditions, string(gatewayv1.ListenerConditionProgrammed))
+		if c == nil || c.Reason == string(gatewayv1.ListenerReasonInvalid) {
+			continue // not served: it says why already
+		}
+		failed.Type = string(gatewayv1.ListenerConditionProgrammed)
+		meta.SetStatusCondition(&st.Listeners[i].Conditions, failed)
+	}
+	return st
+}
+
+// finding is one thing reported in a Warning event.
+type finding struct{ reason, message string }
+
+// report sends a Warning event for each refused part of the Gateway (its
+// field errors, with their paths) and each library warning not reported
+// before, and records what was reported in AnnotationReported; nothing is
+// written and no event sent when that did not change.
+func (r *GatewayReconciler) report(ctx context.Context, gw *gatewayv1.Gateway, res l4.GatewayResult) error {
+	var all []finding
+	for _, e := range res.Errors {
+		all = append(all, finding{ReasonInvalidSpec, e.Error()})
+	}
+	for _, w := range res.Warnings {
+		all = append(all, finding{ReasonTranslationWarning, w})
+	}
+	before := map[string]bool{}
+	if v := gw.Annotations[AnnotationReported]; v != "" {
+		for _, id := range strings.Split(v, ",") {
+			before[id] = true
+		}
+	}
+	var ids []string
+	var fresh []finding
+	for _, f := range all {
+		id := fingerprint(f.message)
+		if !before[id] && !slices.Contains(ids, id) {
+			fresh = append(fresh, f)
+		}
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	want := strings.Join(slices.Compact(ids), ",")
+	if want == gw.Annotations[AnnotationReported] {
+		return nil
+	}
+	ann := gw.GetAnnotations()
+	if ann == nil {
+		ann = map[string]string{}
+	}
+	if want == "" {
+		delete(ann, AnnotationReported)
+	} else {
+		ann[AnnotationReported] = want
+	}
+	gw.SetAnnotations(ann)
+	if err := r.Client.Update(ctx, gw); err != nil {
+		return fmt.Errorf("recording reported warnings: %w", err)
+	}
+	for _, f := range fresh {
+		msg := f.message
+		if len(msg) > 1024 {
+			msg = msg[:1021] + "..."
+		}
+		r.Recorder.Eventf(gw, nil, corev1.EventTypeWarning, f.reason, "Sync", "%s", msg)
+	}
+	return nil
+}
+
+// fingerprint is a short stable hash of a message.
+func fingerprint(msg string) string {
+	h := fnv.New32a()
+	h.Write([]byte(msg))
+	return fmt.Sprintf("%08x", h.Sum32())
+}
+
+// inputs gathers, from the cache, what the Gateway's translation reads: its
+// class; the routes naming it (index); the Services labelled for it and
+// those its routes name, with their EndpointSlices (and Pods in
+// NodePortLocal mode); grants, namespaces, nodes and AviInfraSettings.
+// Unrelated routes and backends are not read.
 func (r *GatewayReconciler) inputs(ctx context.Context, gw *gatewayv1.Gateway) (l4.GatewayInput, error) {
 	in := l4.GatewayInput{Gateway: gw}
 	var cls gatewayv1.GatewayClass
@@ -142,19 +289,70 @@ func (r *GatewayReconciler) inputs(ctx context.Context, gw *gatewayv1.Gateway) (
 	case !apierrors.IsNotFound(err):
 		return in, err
 	}
-	var svcs corev1.ServiceList
-	var slices discoveryv1.EndpointSliceList
-	var tcp gatewayv1.TCPRouteList
-	var udp gatewayv1.UDPRouteList
-	var grants gatewayv1.ReferenceGrantList
-	var nss corev1.NamespaceList
-	for _, l := range []client.ObjectList{&svcs, &slices, &tcp, &udp, &grants, &nss} {
-		if err := r.Client.List(ctx, l); err != nil {
-			return in, fmt.Errorf("listing %T: %w", l, err)
+	self := client.MatchingFields{indexRouteParent: client.ObjectKeyFromObject(gw).String()}
+	var routeBackends []types.NamespacedName
+	if r.index.kinds.TCPRoute {
+		var tcp gatewayv1.TCPRouteList
+		if err := r.Client.List(ctx, &tcp, self); err != nil {
+			return in, fmt.Errorf("listing TCPRoutes: %w", err)
+		}
+		in.TCPRoutes = tcp.Items
+		for i := range tcp.Items {
+			v, _ := viewRoute(&tcp.Items[i])
+			routeBackends = append(routeBackends, v.backendServices()...)
 		}
 	}
-	in.Services, in.EndpointSlices, in.TCPRoutes, in.UDPRoutes = svcs.Items, slices.Items, tcp.Items, udp.Items
-	in.ReferenceGrants, in.Namespaces = grants.Items, nss.Items
+	if r.index.kinds.UDPRoute {
+		var udp gatewayv1.UDPRouteList
+		if err := r.Client.List(ctx, &udp, self); err != nil {
+			return in, fmt.Errorf("listing UDPRoutes: %w", err)
+		}
+		in.UDPRoutes = udp.Items
+		for i := range udp.Items {
+			v, _ := viewRoute(&udp.Items[i])
+			routeBackends = append(routeBackends, v.backendServices()...)
+		}
+	}
+	var labelled corev1.ServiceList
+	if err := r.Client.List(ctx, &labelled, client.MatchingLabels{l4.LabelGatewayName: gw.Name, l4.LabelGatewayNamespace: gw.Namespace}); err != nil {
+		return in, fmt.Errorf("listing Services: %w", err)
+	}
+	in.Services = labelled.Items
+	for _, nn := range routeBackends {
+		if slices.ContainsFunc(in.Services, func(s corev1.Service) bool { return s.Namespace == nn.Namespace && s.Name == nn.Name }) {
+			continue
+		}
+		var svc corev1.Service
+		if err := r.Client.Get(ctx, nn, &svc); err != nil {
+			// Not found (or outside the namespaces cached): the
+			// translation reports the backendRef as unresolved.
+			continue
+		}
+		in.Services = append(in.Services, svc)
+	}
+	var namespaces []string
+	for _, svc := range in.Services {
+		var eps discoveryv1.EndpointSliceList
+		if err := r.Client.List(ctx, &eps, client.InNamespace(svc.Namespace), client.MatchingLabels{discoveryv1.LabelServiceName: svc.Name}); err != nil {
+			return in, fmt.Errorf("listing EndpointSlices: %w", err)
+		}
+		in.EndpointSlices = append(in.EndpointSlices, eps.Items...)
+		if !slices.Contains(namespaces, svc.Namespace) {
+			namespaces = append(namespaces, svc.Namespace)
+		}
+	}
+	if r.index.kinds.ReferenceGrant {
+		var grants gatewayv1.ReferenceGrantList
+		if err := r.Client.List(ctx, &grants); err != nil {
+			return in, fmt.Errorf("listing ReferenceGrants: %w", err)
+		}
+		in.ReferenceGrants = grants.Items
+	}
+	var nss corev1.NamespaceList
+	if err := r.Client.List(ctx, &nss); err != nil {
+		return in, fmt.Errorf("listing Namespaces: %w", err)
+	}
+	in.Namespaces = nss.Items
 	infras, err := r.infraSettings(ctx)
 	if err != nil {
 		return in, err
@@ -167,15 +365,17 @@ func (r *GatewayReconciler) inputs(ctx context.Context, gw *gatewayv1.Gateway) (
 	case l4.BackendNodePort:
 		var nodes corev1.NodeList
 		if err := r.Client.List(ctx, &nodes); err != nil {
-			return in, err
+			return in, fmt.Errorf("listing Nodes: %w", err)
 		}
 		in.Nodes = nodes.Items
 	case l4.BackendNodePortLocal:
-		var pods corev1.PodList
-		if err := r.Client.List(ctx, &pods); err != nil {
-			return in, err
+		for _, ns := range namespaces {
+			var pods corev1.PodList
+			if err := r.Client.List(ctx, &pods, client.InNamespace(ns)); err != nil {
+				return in, fmt.Errorf("listing Pods: %w", err)
+			}
+			in.Pods = append(in.Pods, pods.Items...)
 		}
-		in.Pods = pods.Items
 	}
 	return in, nil
 }
@@ -297,8 +497,12 @@ func mergeParents(existing, ours []gatewayv1.RouteParentStatus, controller gatew
 	return out, changed
 }
 
-// release removes the Gateway's Avi objects and finalizer.
+// release removes the Gateway's Avi objects, this controller's parent
+// status on its routes, and its finalizer.
 func (r *GatewayReconciler) release(ctx context.Context, gw *gatewayv1.Gateway, why string) error {
+	if err := r.clearRouteParents(ctx, client.ObjectKeyFromObject(gw)); err != nil {
+		return err
+	}
 	if !controllerutil.ContainsFinalizer(gw, Finalizer) {
 		return nil
 	}
@@ -315,5 +519,45 @@ func (r *GatewayReconciler) release(ctx context.Context, gw *gatewayv1.Gateway, 
 			return fmt.Errorf("clearing status: %w", err)
 		}
 	}
+	delete(gw.Annotations, AnnotationReported)
 	return letGo(ctx, r.Config, gw, key.Name, why)
+}
+
+// clearRouteParents removes, from every route naming the Gateway as a
+// parent, the parent status this controller wrote for it: a deleted
+// Gateway (or one now served by another controller) must not leave its
+// routes saying Accepted.
+func (r *GatewayReconciler) clearRouteParents(ctx context.Context, gw types.NamespacedName) error {
+	ours := gatewayv1.GatewayController(r.controllerName())
+	for _, l := range r.index.routeLists() {
+		if err := r.Client.List(ctx, l, client.MatchingFields{indexRouteParent: gw.String()}); err != nil {
+			return fmt.Errorf("listing routes of Gateway %s: %w", gw, err)
+		}
+		for _, o := range routeItems(l) {
+			parents := routeParentStatus(o)
+			kept := slices.DeleteFunc(slices.Clone(*parents), func(p gatewayv1.RouteParentStatus) bool {
+				nn, ok := parentGateway(p.ParentRef, o.GetNamespace())
+				return ok && nn == gw && p.ControllerName == ours
+			})
+			if len(kept) == len(*parents) {
+				continue
+			}
+			*parents = kept
+			if err := r.Client.Status().Update(ctx, o); err != nil && !apierrors.IsNotFound(err) {
+				return fmt.Errorf("clearing the status of %T %s/%s: %w", o, o.GetNamespace(), o.GetName(), err)
+			}
+		}
+	}
+	return nil
+}
+
+// routeParentStatus is a route's status.parents, for either route kind.
+func routeParentStatus(o client.Object) *[]gatewayv1.RouteParentStatus {
+	switch r := o.(type) {
+	case *gatewayv1.TCPRoute:
+		return &r.Status.Parents
+	case *gatewayv1.UDPRoute:
+		return &r.Status.Parents
+	}
+	return &[]gatewayv1.RouteParentStatus{}
 }

@@ -7,6 +7,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/avil4/avil4/l4"
 )
@@ -24,15 +25,20 @@ func newInfraSettingObject() *unstructured.Unstructured {
 	return u
 }
 
-// infraSettings lists the AviInfraSettings from the cache, or none when the
-// operator does not read them.
+// infraSettings lists the AviInfraSettings from the manager's cache (the
+// informer the AviInfraSetting watches start: no request to the API server),
+// or none when the operator does not read them.
 func (c *Config) infraSettings(ctx context.Context) ([]l4.AviInfraSetting, error) {
 	if !c.InfraSettings {
 		return nil, nil
 	}
 	list := &unstructured.UnstructuredList{}
 	list.SetGroupVersionKind(AviInfraSettingGVK.GroupVersion().WithKind("AviInfraSettingList"))
-	if err := c.Client.List(ctx, list); err != nil {
+	var r client.Reader = c.Client
+	if c.cache != nil {
+		r = c.cache
+	}
+	if err := r.List(ctx, list); err != nil {
 		return nil, fmt.Errorf("listing AviInfraSettings: %w", err)
 	}
 	out := make([]l4.AviInfraSetting, 0, len(list.Items))

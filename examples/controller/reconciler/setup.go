@@ -2,6 +2,7 @@ package reconciler
 
 import (
 	"context"
+	"fmt"
 
 	corev1 "k8s.io/api/core/v1"
 	discoveryv1 "k8s.io/api/discovery/v1"
@@ -9,6 +10,7 @@ import (
 	"k8s.io/client-go/util/workqueue"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
@@ -20,14 +22,32 @@ import (
 // Setup registers every reconciler with the manager: dedicated Services,
 // shared-VIP groups, GatewayClasses and Gateways, with the watches that
 // change their translation.
+//
+// The Gateway reconcilers are registered only when the API server serves
+// the Gateway API's GatewayClass and Gateway at
+// gateway.networking.k8s.io/v1 (asked once, here, through the manager's
+// REST mapper); otherwise Setup logs why and Services are served alone, so
+// the operator runs on any conformant cluster. TCPRoutes, UDPRoutes and
+// ReferenceGrants are watched and read only when served. Installing the
+// CRDs later takes a restart.
+//
+// Every controller retries a failed object with NewRateLimiter(cfg.MaxBackoff)
+// (controller-runtime's default limiter when MaxBackoff is zero), and reads
+// only from the manager's cache, AviInfraSettings included.
 func Setup(mgr ctrl.Manager, cfg *Config) error {
 	c := mgr.GetClient()
 	resync := newResync(cfg)
+	// Unstructured objects bypass the cache of mgr.GetClient(); the cache
+	// itself serves them from the informer the watches below start.
+	cfg.cache = mgr.GetCache()
+	options := func() controller.Options {
+		return controller.Options{RateLimiter: NewRateLimiter(cfg.MaxBackoff)}
+	}
 
 	// Dedicated Services: the Service itself, its EndpointSlices, its
 	// Namespace (tenant, AviInfraSetting annotations), and Nodes or Pods
 	// depending on the backend mode.
-	svcs := ctrl.NewControllerManagedBy(mgr).Named("service").
+	svcs := ctrl.NewControllerManagedBy(mgr).Named("service").WithOptions(options()).
 		For(&corev1.Service{}).
 		WatchesRawSource(resync.Watch("Service", cfg.serviceSets, &handler.EnqueueRequestForObject{})).
 		Watches(&discoveryv1.EndpointSlice{}, handler.EnqueueRequestsFromMapFunc(sliceToService)).
@@ -47,7 +67,7 @@ func Setup(mgr ctrl.Manager, cfg *Config) error {
 
 	// Shared-VIP groups: requests are {namespace, key}; a Service change
 	// enqueues the group it was in and the group it is in now.
-	groups := ctrl.NewControllerManagedBy(mgr).Named("sharedvip").
+	groups := ctrl.NewControllerManagedBy(mgr).Named("sharedvip").WithOptions(options()).
 		Watches(&corev1.Service{}, serviceToGroups{}).
 		WatchesRawSource(resync.Watch("SharedVIPGroup", cfg.groupSets, serviceToGroups{})).
 		Watches(&discoveryv1.EndpointSlice{}, handler.EnqueueRequestsFromMapFunc(sliceToGroup(c)))
@@ -61,7 +81,31 @@ func Setup(mgr ctrl.Manager, cfg *Config) error {
 		return err
 	}
 
-	classes := ctrl.NewControllerManagedBy(mgr).Named("gatewayclass").For(&gatewayv1.GatewayClass{})
+	kinds, err := discoverGatewayKinds(mgr.GetRESTMapper())
+	if err != nil {
+		return err
+	}
+	// Drift repair covers whatever was registered with it above and, when
+	// the Gateway API is served, Gateways below.
+	if err := mgr.Add(resync); err != nil {
+		return err
+	}
+	log := mgr.GetLogger().WithName("setup")
+	if !kinds.gateways() {
+		log.Info(gatewayAbsentMessage(kinds))
+		return nil
+	}
+	if missing := kinds.missing(); len(missing) > 0 {
+		log.Info("some Gateway API kinds are not served and are not read", "missing", missing, "group", gatewayv1.GroupName)
+	}
+	return setupGateways(mgr, cfg, kinds, options, resync)
+}
+
+// setupGateways registers the GatewayClass and Gateway reconcilers and the
+// cache indexes that map a change to the Gateways it concerns.
+func setupGateways(mgr ctrl.Manager, cfg *Config, kinds gatewayKinds, options func() controller.Options, resync *Resync) error {
+	c := mgr.GetClient()
+	classes := ctrl.NewControllerManagedBy(mgr).Named("gatewayclass").WithOptions(options()).For(&gatewayv1.GatewayClass{})
 	if cfg.InfraSettings {
 		classes = classes.Watches(newInfraSettingObject(), handler.EnqueueRequestsFromMapFunc(allGatewayClasses(c)))
 	}
@@ -69,33 +113,56 @@ func Setup(mgr ctrl.Manager, cfg *Config) error {
 		return err
 	}
 
-	// Gateways: anything a Gateway's translation reads enqueues every
-	// Gateway (simple and correct for a modest number of Gateways; a large
-	// deployment would index routes and backends by Gateway).
+	ctx := context.Background()
+	idx := mgr.GetFieldIndexer()
+	if err := idx.IndexField(ctx, &gatewayv1.Gateway{}, indexGatewayClass, indexGatewayClassName); err != nil {
+		return fmt.Errorf("indexing Gateways by class: %w", err)
+	}
+	var routes []client.Object
+	if kinds.TCPRoute {
+		routes = append(routes, &gatewayv1.TCPRoute{})
+	}
+	if kinds.UDPRoute {
+		routes = append(routes, &gatewayv1.UDPRoute{})
+	}
+	for _, r := range routes {
+		if err := idx.IndexField(ctx, r, indexRouteParent, indexRouteParents); err != nil {
+			return fmt.Errorf("indexing %T by parent: %w", r, err)
+		}
+		if err := idx.IndexField(ctx, r, indexRouteBackend, indexRouteBackends); err != nil {
+			return fmt.Errorf("indexing %T by backend: %w", r, err)
+		}
+	}
+
+	// Gateways: a Service or EndpointSlice change enqueues the Gateways it
+	// backs (labels, route backendRefs), a route its parents, a class its
+	// Gateways. Cluster-wide inputs that are rarely changed (grants,
+	// namespaces, nodes, AviInfraSettings) enqueue every Gateway.
+	gi := gatewayIndex{c: c, kinds: kinds}
 	all := handler.EnqueueRequestsFromMapFunc(allGateways(c))
-	gws := ctrl.NewControllerManagedBy(mgr).Named("gateway").
+	gws := ctrl.NewControllerManagedBy(mgr).Named("gateway").WithOptions(options()).
 		For(&gatewayv1.Gateway{}).
 		WatchesRawSource(resync.Watch("Gateway", cfg.gatewaySets, &handler.EnqueueRequestForObject{})).
-		Watches(&gatewayv1.GatewayClass{}, all).
-		Watches(&gatewayv1.TCPRoute{}, all).
-		Watches(&gatewayv1.UDPRoute{}, all).
-		Watches(&gatewayv1.ReferenceGrant{}, all).
-		Watches(&corev1.Service{}, all).
-		Watches(&discoveryv1.EndpointSlice{}, all).
+		Watches(&gatewayv1.GatewayClass{}, handler.EnqueueRequestsFromMapFunc(gi.classToGateways)).
+		Watches(&corev1.Service{}, serviceToGateways{gi}).
+		Watches(&discoveryv1.EndpointSlice{}, handler.EnqueueRequestsFromMapFunc(gi.sliceToGateways)).
 		Watches(&corev1.Namespace{}, all)
+	for _, r := range routes {
+		gws = gws.Watches(r, routeToGateways{})
+	}
+	if kinds.ReferenceGrant {
+		gws = gws.Watches(&gatewayv1.ReferenceGrant{}, all)
+	}
 	switch cfg.Options.BackendMode {
 	case l4.BackendNodePort:
 		gws = gws.Watches(&corev1.Node{}, all)
 	case l4.BackendNodePortLocal:
-		gws = gws.Watches(&corev1.Pod{}, all)
+		gws = gws.Watches(&corev1.Pod{}, handler.EnqueueRequestsFromMapFunc(gi.podToGateways))
 	}
 	if cfg.InfraSettings {
 		gws = gws.Watches(newInfraSettingObject(), all)
 	}
-	if err := gws.Complete(&GatewayReconciler{Config: cfg}); err != nil {
-		return err
-	}
-	return mgr.Add(resync)
+	return gws.Complete(&GatewayReconciler{Config: cfg, index: gi})
 }
 
 func sliceToService(_ context.Context, o client.Object) []reconcile.Request {

@@ -28,7 +28,8 @@ const (
 	ReasonPortNotServed = "PortNotServed"
 	// ReasonTranslationWarning: the translation warned (an override for a
 	// port the Service lacks, an endpoint left out, SCTP without an
-	// Enterprise licence...).
+	// Enterprise licence; for a Gateway, a Service port matching no
+	// listener, an ignored ReferenceGrant...).
 	ReasonTranslationWarning = "TranslationWarning"
 	// ReasonServedAsWritten: nothing of the above (condition False).
 	ReasonServedAsWritten = "ServedAsWritten"
