@@ -303,6 +303,8 @@ func commonFields(o Object) (tenantRef, createdBy string, hasCreatedBy bool, mar
 		return t.TenantRef, t.CreatedBy, true, t.Markers
 	case *HealthMonitor:
 		return t.TenantRef, "", false, t.Markers
+	case *NetworkProfile:
+		return t.TenantRef, "", false, t.Markers
 	}
 	return "", "", false, nil
 }

@@ -100,14 +100,14 @@ func (id Identity) VirtualServiceName(cluster string) string {
 
 // isIdentityKey reports whether markers with key say which Kubernetes
 // object an object of kind is made for. Port and Protocol set one port's
-// Pool (and HealthMonitor) apart from another's; on an L4PolicySet they
+// Pool (and HealthMonitor and NetworkProfile) apart from another's; on an L4PolicySet they
 // list the ports and protocols it serves, which change with the spec.
 func isIdentityKey(kind Kind, key string) bool {
 	switch key {
 	case MarkerNamespace, MarkerServiceName, MarkerGatewayName:
 		return true
 	case MarkerPort, MarkerProtocol:
-		return kind == KindPool || kind == KindHealthMonitor
+		return kind == KindPool || kind == KindHealthMonitor || kind == KindNetworkProfile
 	}
 	return false
 }
@@ -118,8 +118,8 @@ func isIdentityKey(kind Kind, key string) bool {
 //   - VirtualService and L4PolicySet: Namespace with ServiceName (a
 //     dedicated Service) or GatewayName (a Gateway or a shared-VIP group,
 //     whose key AKO writes as GatewayName);
-//   - Pool and HealthMonitor: the same, plus Port and Protocol, which tell
-//     the ports of one Service apart;
+//   - Pool, HealthMonitor and NetworkProfile: the same, plus Port and
+//     Protocol, which tell the ports of one Service apart;
 //   - VsVip: none; it carries only the clustername marker (as with AKO),
 //     and belongs to the VirtualService that refers to it.
 //

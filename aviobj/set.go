@@ -3,7 +3,8 @@ package aviobj
 import "reflect"
 
 // Object is an Avi object avil4 manages. The pointer types *VirtualService,
-// *VsVip, *Pool, *L4PolicySet and *HealthMonitor implement it.
+// *VsVip, *Pool, *L4PolicySet, *HealthMonitor and *NetworkProfile implement
+// it.
 type Object interface {
 	// AviKind is the object's REST type.
 	AviKind() Kind
@@ -66,9 +67,21 @@ func (o *HealthMonitor) AviName() string {
 	return o.Name
 }
 
+// AviKind implements Object.
+func (*NetworkProfile) AviKind() Kind { return KindNetworkProfile }
+
+// AviName implements Object ("" for nil).
+func (o *NetworkProfile) AviName() string {
+	if o == nil {
+		return ""
+	}
+	return o.Name
+}
+
 // Set is everything one LoadBalancer Service, shared-VIP group or Gateway
 // needs on the controller: one VirtualService with its VsVip and L4PolicySet,
-// one Pool per port, and any custom HealthMonitors the pools use. All objects
+// one Pool per port, any custom HealthMonitors the pools use, and the
+// NetworkProfiles of ports with tuned settings (SCTP). All objects
 // of a Set live in one tenant and share one owner (created_by / clustername
 // marker).
 type Set struct {
@@ -80,11 +93,12 @@ type Set struct {
 	// CreatedBy is the created_by value of the objects that have the field.
 	CreatedBy string `json:"createdBy"`
 
-	HealthMonitors []HealthMonitor `json:"healthMonitors,omitempty"`
-	VsVip          *VsVip          `json:"vsvip,omitempty"`
-	Pools          []Pool          `json:"pools,omitempty"`
-	L4PolicySet    *L4PolicySet    `json:"l4policyset,omitempty"`
-	VirtualService *VirtualService `json:"virtualservice,omitempty"`
+	HealthMonitors  []HealthMonitor  `json:"healthMonitors,omitempty"`
+	NetworkProfiles []NetworkProfile `json:"networkProfiles,omitempty"`
+	VsVip           *VsVip           `json:"vsvip,omitempty"`
+	Pools           []Pool           `json:"pools,omitempty"`
+	L4PolicySet     *L4PolicySet     `json:"l4policyset,omitempty"`
+	VirtualService  *VirtualService  `json:"virtualservice,omitempty"`
 }
 
 // Name is the name of the Set's VirtualService ("" when it has none); it
@@ -97,16 +111,19 @@ func (s *Set) Name() string {
 }
 
 // Objects lists the Set's objects in the order they must be created, each
-// after everything it refers to: HealthMonitors, VsVip, Pools, L4PolicySet,
-// VirtualService. Delete in the reverse order. The returned pointers point
+// after everything it refers to: HealthMonitors, NetworkProfiles, VsVip,
+// Pools, L4PolicySet, VirtualService. Delete in the reverse order. The returned pointers point
 // into s.
 func (s *Set) Objects() []Object {
 	if s == nil {
 		return nil
 	}
-	out := make([]Object, 0, len(s.HealthMonitors)+len(s.Pools)+3)
+	out := make([]Object, 0, len(s.HealthMonitors)+len(s.NetworkProfiles)+len(s.Pools)+3)
 	for i := range s.HealthMonitors {
 		out = append(out, &s.HealthMonitors[i])
+	}
+	for i := range s.NetworkProfiles {
+		out = append(out, &s.NetworkProfiles[i])
 	}
 	if s.VsVip != nil {
 		out = append(out, s.VsVip)

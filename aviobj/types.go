@@ -398,3 +398,61 @@ func LBAlgorithmHashes() []string {
 	return []string{LBAlgorithmHashSourceIP, LBAlgorithmHashSourceIPAndPort, LBAlgorithmHashURI,
 		LBAlgorithmHashCustomHeader, LBAlgorithmHashCustomString, LBAlgorithmHashCallID}
 }
+
+// NetworkProfile is a transport profile of a VirtualService or of one of
+// its ports. REST type "networkprofile". avil4 creates one only for an SCTP
+// port with tuned association settings (type ProtocolTypeSCTPProxy).
+// NetworkProfile has no created_by field in the schema: its ownership is
+// read from the clustername marker.
+type NetworkProfile struct {
+	UUID         string `json:"uuid,omitempty"`
+	URL          string `json:"url,omitempty"`
+	LastModified string `json:"_last_modified,omitempty"`
+
+	Name        string `json:"name"`
+	TenantRef   string `json:"tenant_ref,omitempty"`
+	Description string `json:"description,omitempty"`
+	// Profile is required.
+	Profile NetworkProfileUnion `json:"profile"`
+	Markers []Marker            `json:"markers,omitempty"`
+}
+
+// NetworkProfileUnion is the protocol part of a NetworkProfile: its Type and
+// the settings of that type.
+type NetworkProfileUnion struct {
+	// Type is one of the ProtocolType* values. Always sent.
+	Type             string            `json:"type"`
+	SCTPProxyProfile *SCTPProxyProfile `json:"sctp_proxy_profile,omitempty"`
+}
+
+// Values of NetworkProfileUnion.Type used by avil4.
+const (
+	ProtocolTypeSCTPProxy = "PROTOCOL_TYPE_SCTP_PROXY"
+)
+
+// SCTPProxyProfile holds the association settings of an SCTP proxy
+// (controller 22.1.3 or later, Enterprise editions only). A nil field is
+// left to the controller's default; the schema's ranges and units are in
+// the comments.
+type SCTPProxyProfile struct {
+	// NumberOfStreams is the number of incoming streams, 1-65535
+	// (default 10).
+	NumberOfStreams *int32 `json:"number_of_streams,omitempty"`
+	// HeartbeatInterval is in seconds, 30-247483647 (default 30).
+	HeartbeatInterval *int32 `json:"heartbeat_interval,omitempty"`
+	// IdleTimeout is the autoclose timeout in seconds, 0-247483647; 0
+	// (the default) turns autoclose off.
+	IdleTimeout *int32 `json:"idle_timeout,omitempty"`
+	// ReceiveWindow is the send and receive buffer size in KB, 2-65536
+	// (default 256).
+	ReceiveWindow *int32 `json:"receive_window,omitempty"`
+	// CookieExpirationTimeout is in seconds, 60-3600 (default 60).
+	CookieExpirationTimeout *int32 `json:"cookie_expiration_timeout,omitempty"`
+	// MaxRetransmissionsAssociation is 1-247483647 (default 10).
+	MaxRetransmissionsAssociation *int32 `json:"max_retransmissions_association,omitempty"`
+	// MaxRetransmissionsInitChunks is 1-247483647 (default 8).
+	MaxRetransmissionsInitChunks *int32 `json:"max_retransmissions_init_chunks,omitempty"`
+	// ResetTimeout is in seconds, 0-247483647; 0 (the default) means 5
+	// times RTO max.
+	ResetTimeout *int32 `json:"reset_timeout,omitempty"`
+}

@@ -188,6 +188,19 @@ func TestWireJSON(t *testing.T) {
 			want: `{"name":"hm","type":"HEALTH_MONITOR_SCTP","monitor_port":0,"sctp_monitor":{},"tcp_monitor":{"tcp_half_open":false}}`,
 		},
 		{
+			name: "networkprofile-type-always-sent-no-created-by",
+			obj:  aviobj.NetworkProfile{Name: "np"},
+			want: `{"name":"np","profile":{"type":""}}`,
+		},
+		{
+			name: "networkprofile-sctp-proxy-zero-is-sent",
+			obj: aviobj.NetworkProfile{Name: "np", Profile: aviobj.NetworkProfileUnion{
+				Type:             aviobj.ProtocolTypeSCTPProxy,
+				SCTPProxyProfile: &aviobj.SCTPProxyProfile{NumberOfStreams: aviobj.Int32(16), IdleTimeout: aviobj.Int32(0)},
+			}},
+			want: `{"name":"np","profile":{"type":"PROTOCOL_TYPE_SCTP_PROXY","sctp_proxy_profile":{"number_of_streams":16,"idle_timeout":0}}}`,
+		},
+		{
 			name: "marker-without-values",
 			obj:  aviobj.Marker{Key: "clustername"},
 			want: `{"key":"clustername"}`,
@@ -218,10 +231,10 @@ func TestWireJSON(t *testing.T) {
 	}
 }
 
-// VsVip and HealthMonitor have no created_by in the schema: sending it is a
-// schema error, so the types must not be able to carry it.
+// VsVip, HealthMonitor and NetworkProfile have no created_by in the schema:
+// sending it is a schema error, so the types must not be able to carry it.
 func TestWireNoCreatedBy(t *testing.T) {
-	for _, obj := range []any{aviobj.VsVip{Name: "v"}, aviobj.HealthMonitor{Name: "h"}} {
+	for _, obj := range []any{aviobj.VsVip{Name: "v"}, aviobj.HealthMonitor{Name: "h"}, aviobj.NetworkProfile{Name: "n"}} {
 		b, err := json.Marshal(obj)
 		if err != nil {
 			t.Fatal(err)

@@ -47,6 +47,7 @@ func TestZeroValues(t *testing.T) {
 		"Pool":           aviobj.Pool{},
 		"L4PolicySet":    aviobj.L4PolicySet{},
 		"HealthMonitor":  aviobj.HealthMonitor{},
+		"NetworkProfile": aviobj.NetworkProfile{},
 		"Set":            aviobj.Set{},
 		"Markers":        aviobj.Markers{},
 		"Ref":            aviobj.Ref{},
@@ -61,7 +62,7 @@ func TestZeroValues(t *testing.T) {
 // typed nil pointers and Sets holding nothing.
 func TestNilObjects(t *testing.T) {
 	objs := []aviobj.Object{nil, (*aviobj.VirtualService)(nil), (*aviobj.VsVip)(nil), (*aviobj.Pool)(nil),
-		(*aviobj.L4PolicySet)(nil), (*aviobj.HealthMonitor)(nil)}
+		(*aviobj.L4PolicySet)(nil), (*aviobj.HealthMonitor)(nil), (*aviobj.NetworkProfile)(nil)}
 	for _, o := range objs {
 		if o != nil && o.AviName() != "" {
 			t.Errorf("%T.AviName() = %q", o, o.AviName())

@@ -3,6 +3,7 @@ package l4
 import (
 	"net/netip"
 	"slices"
+	"strconv"
 
 	corev1 "k8s.io/api/core/v1"
 
@@ -112,6 +113,7 @@ func buildL4Set(o Options, vs vsSpec, ports []portSpec) *aviobj.Set {
 	}
 
 	choice := profiles.Network(protos, o.License)
+	vsProfile := profiles.NetworkRef(choice.VirtualService)
 	services := make([]aviobj.Service, len(ports))
 	for i, p := range ports {
 		services[i] = aviobj.Service{Port: p.key.Port, PortRangeEnd: p.key.Port}
@@ -120,6 +122,18 @@ func buildL4Set(o Options, vs vsSpec, ports []portSpec) *aviobj.Set {
 		}
 		if ov := p.override; ov != nil {
 			ov.applyToService(&services[i])
+		}
+		if ov := p.override; ov != nil && ov.SCTPProxy != nil && p.key.Protocol == corev1.ProtocolSCTP {
+			np := sctpProxyProfile(vs, p, tenantRef, ov.SCTPProxy)
+			set.NetworkProfiles = append(set.NetworkProfiles, np)
+			ref := aviobj.RefByName(aviobj.KindNetworkProfile, np.Name)
+			if len(ports) == 1 {
+				// The only port: the VirtualService's own profile, as
+				// System-SCTP-Proxy is for an untuned SCTP Service.
+				vsProfile, services[i].OverrideNetworkProfileRef = ref, ""
+			} else {
+				services[i].OverrideNetworkProfileRef = ref
+			}
 		}
 	}
 	appProfile := profiles.L4Application
@@ -132,7 +146,7 @@ func buildL4Set(o Options, vs vsSpec, ports []portSpec) *aviobj.Set {
 		CloudRef:                    cloudRef,
 		CreatedBy:                   o.CreatedBy,
 		ApplicationProfileRef:       profiles.ApplicationRef(appProfile),
-		NetworkProfileRef:           profiles.NetworkRef(choice.VirtualService),
+		NetworkProfileRef:           vsProfile,
 		SEGroupRef:                  aviobj.RefByName(aviobj.KindServiceEngineGroup, o.SEGroup),
 		VRFContextRef:               vrfRef,
 		VsVipRef:                    aviobj.RefByName(aviobj.KindVsVip, vs.name),
@@ -212,4 +226,14 @@ func placementNetworks(o Options) []aviobj.PlacementNetwork {
 		}
 	}
 	return out
+}
+
+// sctpProxyProfile builds the NetworkProfile of a tuned SCTP port. Its
+// markers are the VirtualService's identity plus the port, so it belongs
+// to the Set even when the port has no pool (a Gateway listener nothing
+// is bound to).
+func sctpProxyProfile(vs vsSpec, p portSpec, tenantRef string, s *profiles.SCTPProxySettings) aviobj.NetworkProfile {
+	m := vs.markers
+	m.Port, m.Protocol = strconv.Itoa(int(p.key.Port)), string(p.key.Protocol)
+	return profiles.BuildSCTPProxy(profiles.SCTPProxyName(vs.name, string(p.key.Protocol), p.key.Port), tenantRef, m.List(), s)
 }

@@ -27,6 +27,7 @@ import (
 //	  - port: SCTP/38412
 //	    lbAlgorithm: LB_ALGORITHM_ROUND_ROBIN
 //	    healthMonitor: {sendInterval: 5, receiveTimeout: 2, request: ping, response: pong}
+//	    sctpProxy: {numberOfStreams: 16, heartbeatInterval: 30, idleTimeout: 0}
 const AnnotationPortOverrides = "avil4.io/port-overrides"
 
 // PortOverride changes the defaults of one (protocol, port) of a Service —
@@ -59,6 +60,14 @@ type PortOverride struct {
 	PersistenceProfile string `json:"persistenceProfile,omitempty"`
 	// MinServersUp is the pool's min_servers_up.
 	MinServersUp *int32 `json:"minServersUp,omitempty"`
+	// SCTPProxy tunes the associations of an SCTP port: the port gets its
+	// own NetworkProfile of type PROTOCOL_TYPE_SCTP_PROXY, created and
+	// owned with the Set and named by profiles.SCTPProxyName (one per port,
+	// even for equal settings). It is referred to by the port's
+	// override_network_profile_ref, or by the VirtualService's
+	// network_profile_ref when the port is the VirtualService's only one.
+	// It may not be used on a TCP or UDP port, nor with NetworkProfile.
+	SCTPProxy *profiles.SCTPProxySettings `json:"sctpProxy,omitempty"`
 }
 
 // httpPersistence reports whether name is a System persistence profile
@@ -134,7 +143,26 @@ func (o *PortOverride) Validate(p *field.Path) field.ErrorList {
 	if m := o.MinServersUp; m != nil && *m < 0 {
 		errs = append(errs, field.Invalid(p.Child("minServersUp"), *m, "must be greater than or equal to 0"))
 	}
+	errs = append(errs, validateSCTPProxy(o.SCTPProxy, o.Port, o.NetworkProfile, p)...)
 	return errs
+}
+
+// validateSCTPProxy checks the sctpProxy settings s of port, under
+// p.sctpProxy: only on an SCTP port, not with an explicit networkProfile,
+// and every setting in the schema's range.
+func validateSCTPProxy(s *profiles.SCTPProxySettings, port Port, networkProfile string, p *field.Path) field.ErrorList {
+	if s == nil {
+		return nil
+	}
+	sp := p.Child("sctpProxy")
+	var errs field.ErrorList
+	if port.Protocol != corev1.ProtocolSCTP {
+		errs = append(errs, field.Forbidden(sp, fmt.Sprintf("may only be used on an SCTP port, not %s", port)))
+	}
+	if networkProfile != "" {
+		errs = append(errs, field.Forbidden(sp, fmt.Sprintf("may not be used together with networkProfile %q: the settings make the port's network profile", networkProfile)))
+	}
+	return append(errs, s.Validate(sp)...)
 }
 
 func profilesProtocol(p corev1.Protocol) (corev1.Protocol, bool) {

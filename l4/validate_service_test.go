@@ -11,6 +11,7 @@ import (
 
 	"github.com/avil4/avil4/aviobj"
 	"github.com/avil4/avil4/l4"
+	"github.com/avil4/avil4/profiles"
 )
 
 // matchErrors compares error lists by type and field, and checks that each
@@ -358,3 +359,58 @@ func TestParsePortOverrides(t *testing.T) {
 }
 
 func second[A, B any](_ A, b B) B { return b }
+
+// TestSCTPProxyOverrideValidation is the bad-input table of sctpProxy: the
+// schema's ranges, a TCP or UDP port, and an explicit networkProfile, each
+// with its exact path, from the Overrides input and from the annotation.
+func TestSCTPProxyOverrideValidation(t *testing.T) {
+	ann := field.NewPath("metadata", "annotations").Key(l4.AnnotationPortOverrides)
+	given := field.NewPath("overrides").Index(0).Child("sctpProxy")
+	i32 := func(v int32) *int32 { return &v }
+	sctp := l4.Port{Protocol: corev1.ProtocolSCTP, Port: 38412}
+	for _, tc := range []struct {
+		name       string
+		given      []l4.PortOverride
+		annotation string
+		want       field.ErrorList
+	}{
+		{name: "valid bounds", given: []l4.PortOverride{{Port: sctp, SCTPProxy: &profiles.SCTPProxySettings{
+			NumberOfStreams: i32(1), HeartbeatInterval: i32(30), IdleTimeout: i32(0), ReceiveWindow: i32(65536),
+			CookieExpirationTimeout: i32(3600), MaxRetransmissionsAssociation: i32(1), MaxRetransmissionsInitChunks: i32(1), ResetTimeout: i32(0)}}}},
+		{name: "number of streams above 65535", given: []l4.PortOverride{{Port: sctp, SCTPProxy: &profiles.SCTPProxySettings{NumberOfStreams: i32(65536)}}},
+			want: field.ErrorList{field.Invalid(given.Child("numberOfStreams"), int32(65536), "must be between 1 and 65535")}},
+		{name: "heartbeat below 30 seconds", annotation: `[{port: SCTP/38412, sctpProxy: {heartbeatInterval: 29}}]`,
+			want: field.ErrorList{field.Invalid(ann.Index(0).Child("sctpProxy", "heartbeatInterval"), int32(29), "must be between 30 and 247483647 (seconds)")}},
+		{name: "receive window 1 KB", annotation: `[{port: SCTP/38412, sctpProxy: {receiveWindow: 1}}]`,
+			want: field.ErrorList{field.Invalid(ann.Index(0).Child("sctpProxy", "receiveWindow"), int32(1), "must be between 2 and 65536 (KB)")}},
+		{name: "negative idle timeout", annotation: `[{port: SCTP/38412, sctpProxy: {idleTimeout: -1}}]`,
+			want: field.ErrorList{field.Invalid(ann.Index(0).Child("sctpProxy", "idleTimeout"), int32(-1), "between 0 and")}},
+		{name: "not an integer", annotation: `[{port: SCTP/38412, sctpProxy: {numberOfStreams: many}}]`,
+			want: field.ErrorList{field.Invalid(ann.Index(0), "", "must be a port override")}},
+		{name: "an unknown setting", annotation: `[{port: SCTP/38412, sctpProxy: {streams: 4}}]`,
+			want: field.ErrorList{field.Invalid(ann.Index(0), "", `unknown field "streams"`)}},
+		{name: "on a TCP port", given: []l4.PortOverride{{Port: l4.Port{Protocol: corev1.ProtocolTCP, Port: 38412}, SCTPProxy: &profiles.SCTPProxySettings{NumberOfStreams: i32(2)}}},
+			want: field.ErrorList{field.Forbidden(given, "may only be used on an SCTP port, not TCP/38412")}},
+		{name: "on a UDP port", annotation: `[{port: UDP/38412, sctpProxy: {numberOfStreams: 2}}]`,
+			want: field.ErrorList{field.Forbidden(ann.Index(0).Child("sctpProxy"), "not UDP/38412")}},
+		{name: "with networkProfile", annotation: `[{port: SCTP/38412, networkProfile: my-sctp, sctpProxy: {numberOfStreams: 2}}]`,
+			want: field.ErrorList{field.Forbidden(ann.Index(0).Child("sctpProxy"), `together with networkProfile "my-sctp"`)}},
+		{name: "empty", annotation: `[{port: SCTP/38412, sctpProxy: {}}]`,
+			want: field.ErrorList{field.Required(ann.Index(0).Child("sctpProxy"), "at least one setting")}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			svc := baseService()
+			if tc.annotation != "" {
+				svc.Annotations = map[string]string{l4.AnnotationPortOverrides: tc.annotation}
+			}
+			res := l4.TranslateService(l4.ServiceInput{Service: svc, Overrides: tc.given}, baseOptions())
+			matchErrors(t, tc.want, res.Errors)
+			switch {
+			case tc.want == nil && (res.Set == nil || len(res.Set.NetworkProfiles) != 1):
+				t.Errorf("want a Set with one NetworkProfile: %v", res.Errors)
+			case tc.want != nil && res.Set != nil && len(res.Set.NetworkProfiles) > 0:
+				t.Errorf("refused, yet the Set has NetworkProfiles %v", res.Set.NetworkProfiles)
+			}
+		})
+	}
+}

@@ -33,6 +33,18 @@ func TestZeroValues(t *testing.T) {
 	if _, ok := profiles.SystemNetworkProtocol(""); ok {
 		t.Error(`SystemNetworkProtocol("") ok`)
 	}
+	var sp *profiles.SCTPProxySettings
+	if errs := sp.Validate(nil); len(errs) != 0 {
+		t.Errorf("nil SCTPProxySettings.Validate = %v", errs)
+	}
+	if errs := (&profiles.SCTPProxySettings{}).Validate(nil); len(errs) != 1 {
+		t.Errorf("empty SCTPProxySettings.Validate = %v, want one error", errs)
+	}
+	_ = profiles.SCTPProxyRanges()
+	_ = profiles.SCTPProxyName("", "", 0)
+	if np := profiles.BuildSCTPProxy("", "", nil, nil); np.Profile.Type != "PROTOCOL_TYPE_SCTP_PROXY" || np.Profile.SCTPProxyProfile == nil {
+		t.Errorf("BuildSCTPProxy(nil) = %+v", np)
+	}
 	if profiles.SystemHTTPApplication("") {
 		t.Error(`SystemHTTPApplication("") = true`)
 	}
