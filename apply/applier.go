@@ -181,8 +181,8 @@ func (a *Applier) Plan(ctx context.Context, set *aviobj.Set) (*Changes, error) {
 }
 
 // Apply makes the controller hold exactly the Set: it creates what is
-// missing in dependency order (HealthMonitors, VsVip, Pools, L4PolicySet,
-// VirtualService), updates the owned objects that differ semantically, then
+// missing in dependency order (HealthMonitors, NetworkProfiles, VsVip,
+// Pools, L4PolicySet, VirtualService), updates the owned objects that differ semantically, then
 // deletes the owned objects the Set no longer needs (the pool of a removed
 // port...) once nothing refers to them. A converged Set costs reads only.
 // The Result says what was done and holds the live VIPs.
@@ -251,7 +251,7 @@ func (a *Applier) DeleteKey(ctx context.Context, key Key) (*Result, error) {
 
 // kindOrder is the dependency order of kinds (create order).
 var kindOrder = []aviobj.Kind{
-	aviobj.KindHealthMonitor, aviobj.KindVsVip, aviobj.KindPool, aviobj.KindL4PolicySet, aviobj.KindVirtualService,
+	aviobj.KindHealthMonitor, aviobj.KindNetworkProfile, aviobj.KindVsVip, aviobj.KindPool, aviobj.KindL4PolicySet, aviobj.KindVirtualService,
 }
 
 func kindRank(k aviobj.Kind) int { return slices.Index(kindOrder, k) }
@@ -937,11 +937,14 @@ func FailedSets(err error) []*SetError {
 	return out
 }
 
-// index lists every object type the Sets use (HealthMonitors only when a Set
-// has some), in parallel, filtered by the longest name prefix the Sets
+// index lists every object type the Sets use (NetworkProfiles only when a
+// Set has some; a stale one is read through the fallback), in parallel, filtered by the longest name prefix the Sets
 // share.
 func (a *Applier) index(ctx context.Context, c *client.Client, sets []*aviobj.Set, keys []Key) (*indexView, error) {
 	kinds := []aviobj.Kind{aviobj.KindHealthMonitor, aviobj.KindVsVip, aviobj.KindPool, aviobj.KindL4PolicySet, aviobj.KindVirtualService}
+	if slices.ContainsFunc(sets, func(s *aviobj.Set) bool { return len(s.NetworkProfiles) > 0 }) {
+		kinds = append(kinds, aviobj.KindNetworkProfile)
+	}
 	var names []string
 	for i, s := range sets {
 		if isGroup(keys[i].Identity) {

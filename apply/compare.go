@@ -27,8 +27,9 @@ var serverFilled = map[string]map[string]bool{
 	"Pool": {
 		"tenant_ref": true, "cloud_ref": true, "vrf_ref": true, "servers.hostname": true,
 	},
-	"L4PolicySet":   {"tenant_ref": true},
-	"HealthMonitor": {"tenant_ref": true},
+	"L4PolicySet":    {"tenant_ref": true},
+	"HealthMonitor":  {"tenant_ref": true},
+	"NetworkProfile": {"tenant_ref": true},
 }
 
 // schemaType maps kinds to schema type names.

@@ -22,10 +22,11 @@
 // # Apply
 //
 // Apply plans, then writes: creates and updates in dependency order
-// (HealthMonitors, VsVip, Pools, L4PolicySet, VirtualService), then deletes
-// in reverse order the owned objects the Set no longer needs (the pool of a
-// removed port, a dropped health monitor), once their referrers have been
-// updated. A converged Set costs reads only (five for a Service: the VsVip,
+// (HealthMonitors, NetworkProfiles, VsVip, Pools, L4PolicySet,
+// VirtualService), then deletes in reverse order the owned objects the Set
+// no longer needs (the pool of a removed port, a dropped health monitor, the
+// NetworkProfile of a port whose sctpProxy settings were removed), once
+// their referrers have been updated. A converged Set costs reads only (five for a Service: the VsVip,
 // the L4PolicySet and the VirtualService by name, one list of its pools and
 // one of its custom monitors, which also find stray ones) and zero writes.
 // Updating a VsVip sends the allocated addresses back, so a VIP never
@@ -61,15 +62,16 @@
 // L4 policy protocol matches only in the Enterprise editions and markers
 // only from 20.1.3 on, and avil4's Sets always carry both: no Set can be
 // applied to an Essentials or Basic controller, nor to one older than
-// 20.1.3.
+// 20.1.3. A tuned SCTP port's NetworkProfile (profile.sctp_proxy_profile,
+// PROTOCOL_TYPE_SCTP_PROXY) needs 22.1.3.
 //
 // # Ownership
 //
 // An object is the Set's only when two things match.
 //
 // Its owner: created_by equals the Set's CreatedBy (VirtualService, Pool,
-// L4PolicySet); for VsVip and HealthMonitor, which have no created_by, the
-// clustername marker equals the Set's ClusterName. Another owner's object
+// L4PolicySet); for VsVip, HealthMonitor and NetworkProfile, which have no
+// created_by, the clustername marker equals the Set's ClusterName. Another owner's object
 // under one of the Set's names is a *ForeignObjectError.
 //
 // Its identity: the Kubernetes object it is made for (aviobj.IdentityOf,
@@ -91,6 +93,11 @@
 //   - HealthMonitor: the same, when it has identity markers (the monitors
 //     l4 builds carry their pool's or Service's); one without them is
 //     judged like a VsVip, by the pools that refer to it.
+//   - NetworkProfile (a tuned SCTP port's, named "...-<PROTOCOL>-<port>-np"):
+//     Namespace, ServiceName or GatewayName, Port and Protocol must equal
+//     the desired profile's. A stale one is found through the live
+//     VirtualService's network_profile_ref and override_network_profile_ref;
+//     refs to other names (System and user profiles) are not followed.
 //   - VsVip: it carries only clustername (as with AKO), so it is the Set's
 //     when the VirtualServices referring to it are: the Set's own live
 //     VirtualService referring to it settles it with no read; otherwise one
@@ -162,7 +169,8 @@
 //
 // Delete (by Set) and DeleteKey (by Key, when the Service is gone) remove
 // the Set's objects (owner and identity, as above) in reverse dependency
-// order: VirtualService, L4PolicySet, Pools, VsVip, HealthMonitors. An
+// order: VirtualService, L4PolicySet, Pools, VsVip, NetworkProfiles,
+// HealthMonitors. An
 // object already gone (404) is fine; same-named objects of other owners or
 // other Kubernetes objects are left alone.
 //
@@ -205,6 +213,7 @@
 //   - HealthMonitor: name, tenant_ref, description, type, send_interval,
 //     receive_timeout, failed_checks, successful_checks, monitor_port,
 //     tcp_monitor, udp_monitor, sctp_monitor, http_monitor, markers.
+//   - NetworkProfile: name, tenant_ref, description, profile, markers.
 //
 // Unmodelled fields inside those (services[].enable_http2, ...) are reset
 // by an update of the list that holds them. Objects without

@@ -43,7 +43,7 @@ type ForeignObjectError struct {
 	// UUID of the object on the controller.
 	UUID string `json:"uuid"`
 	// Owner is how the object is marked: its created_by, or its clustername
-	// marker for VsVip and HealthMonitor ("" when unmarked).
+	// marker for VsVip, HealthMonitor and NetworkProfile ("" when unmarked).
 	Owner string `json:"owner"`
 }
 
@@ -54,7 +54,7 @@ func (e *ForeignObjectError) Error() string {
 		return "<nil>"
 	}
 	field := "created_by"
-	if e.Kind == aviobj.KindVsVip || e.Kind == aviobj.KindHealthMonitor {
+	if e.Kind == aviobj.KindVsVip || e.Kind == aviobj.KindHealthMonitor || e.Kind == aviobj.KindNetworkProfile {
 		field = "clustername marker"
 	}
 	return fmt.Sprintf("%s %q is not owned by this cluster (%s %q): %v", e.Kind, e.Name, field, e.Owner, ErrForeignObject)

@@ -38,6 +38,8 @@ func newObject(kind aviobj.Kind) (aviobj.Object, error) {
 		return &aviobj.L4PolicySet{}, nil
 	case aviobj.KindHealthMonitor:
 		return &aviobj.HealthMonitor{}, nil
+	case aviobj.KindNetworkProfile:
+		return &aviobj.NetworkProfile{}, nil
 	}
 	return nil, fmt.Errorf("%w: kind %q is not managed by the applier", ErrInvalidSet, kind)
 }
@@ -66,6 +68,8 @@ func uuidOf(o aviobj.Object) string {
 		return t.UUID
 	case *aviobj.HealthMonitor:
 		return t.UUID
+	case *aviobj.NetworkProfile:
+		return t.UUID
 	}
 	return ""
 }
@@ -83,13 +87,17 @@ func markersOf(o aviobj.Object) []aviobj.Marker {
 		return t.Markers
 	case *aviobj.HealthMonitor:
 		return t.Markers
+	case *aviobj.NetworkProfile:
+		return t.Markers
 	}
 	return nil
 }
 
 // outgoingRefs returns the refs through which o holds other objects of a
-// Set: a VirtualService its VsVip, pool and policy sets, a policy set its
-// pools, a pool its health monitors.
+// Set: a VirtualService its VsVip, pool, policy sets and tuned network
+// profiles (those named "...-np", see profiles.SCTPProxyName: a network
+// profile of another name is a System or user profile, never the Set's), a
+// policy set its pools, a pool its health monitors.
 func outgoingRefs(o aviobj.Object) []string {
 	var refs []string
 	add := func(r string) {
@@ -103,6 +111,10 @@ func outgoingRefs(o aviobj.Object) []string {
 		add(t.PoolRef)
 		for _, p := range t.L4Policies {
 			add(p.L4PolicySetRef)
+		}
+		add(ownedNetworkProfile(t.NetworkProfileRef))
+		for _, s := range t.Services {
+			add(ownedNetworkProfile(s.OverrideNetworkProfileRef))
 		}
 	case *aviobj.L4PolicySet:
 		if t.L4ConnectionPolicy != nil {
@@ -393,4 +405,15 @@ func (v *indexView) withPrefix(ctx context.Context, kind aviobj.Kind, prefix str
 		out = append(out, all[i])
 	}
 	return out, nil
+}
+
+// ownedNetworkProfile returns ref when it names a network profile a Set
+// may own ("<virtualservice>-<PROTOCOL>-<port>-np"), else "": following
+// the refs to System and user profiles would cost a read each plan.
+func ownedNetworkProfile(ref string) string {
+	r, err := aviobj.ParseRef(ref)
+	if err != nil || !strings.HasSuffix(r.Name, "-np") {
+		return ""
+	}
+	return ref
 }

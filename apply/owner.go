@@ -62,15 +62,18 @@ func ownerOf(o aviobj.Object) string {
 	case *aviobj.HealthMonitor:
 		v, _ := aviobj.MarkerValue(t.Markers, aviobj.MarkerClusterName)
 		return v
+	case *aviobj.NetworkProfile:
+		v, _ := aviobj.MarkerValue(t.Markers, aviobj.MarkerClusterName)
+		return v
 	}
 	return ""
 }
 
 // ownedBy reports whether o carries the Set's owner: its created_by, or for
-// VsVip and HealthMonitor its clustername marker.
+// VsVip, HealthMonitor and NetworkProfile its clustername marker.
 func (w *claim) ownedBy(o aviobj.Object) bool {
 	switch o.AviKind() {
-	case aviobj.KindVsVip, aviobj.KindHealthMonitor:
+	case aviobj.KindVsVip, aviobj.KindHealthMonitor, aviobj.KindNetworkProfile:
 		return w.cluster != "" && ownerOf(o) == w.cluster
 	}
 	return w.createdBy != "" && ownerOf(o) == w.createdBy

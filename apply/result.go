@@ -113,6 +113,8 @@ func displayKind(k aviobj.Kind) string {
 		return "L4PolicySet"
 	case aviobj.KindHealthMonitor:
 		return "HealthMonitor"
+	case aviobj.KindNetworkProfile:
+		return "NetworkProfile"
 	}
 	return string(k)
 }
