@@ -279,3 +279,45 @@ func mustJSON(t *testing.T, v any) []byte {
 	}
 	return data
 }
+
+// TestSCTPProxyNetworkProfile: the fake stores a tuned SCTP proxy profile
+// from 22.1.3 on, refuses it at 21.1.4 with the controller's message,
+// refuses a value out of the schema's range, and a VirtualService can use
+// it as its profile and as a port's override.
+func TestSCTPProxyNetworkProfile(t *testing.T) {
+	np := `{"name":"np","profile":{"type":"PROTOCOL_TYPE_SCTP_PROXY","sctp_proxy_profile":{"number_of_streams":16,"heartbeat_interval":30,"idle_timeout":0}}}`
+	s := avitest.New()
+	defer s.Close()
+	r := login(t, s)
+	r.version = "30.2.1"
+	if status, _, body := r.doWith(map[string]string{"X-Avi-Version": "21.1.4"}, "POST", "/api/networkprofile", np); status != 400 ||
+		!strings.Contains(body, "introduced in later versions(v22_1_3)") {
+		t.Errorf("tuned SCTP profile at 21.1.4: %d %s", status, body)
+	}
+	if status, _, body := r.do("POST", "/api/networkprofile", strings.Replace(np, `"heartbeat_interval":30`, `"heartbeat_interval":29`, 1)); status != 400 ||
+		!strings.Contains(body, "heartbeat_interval") {
+		t.Errorf("heartbeat_interval 29: %d %s", status, body)
+	}
+	status, _, body := r.do("POST", "/api/networkprofile", np)
+	if status != 201 {
+		t.Fatalf("tuned SCTP profile: %d %s", status, body)
+	}
+	var got struct {
+		Profile struct {
+			Type string         `json:"type"`
+			SCTP map[string]any `json:"sctp_proxy_profile"`
+		} `json:"profile"`
+	}
+	if ok, err := s.Decode("admin", "networkprofile", "np", &got); !ok || err != nil || got.Profile.Type != "PROTOCOL_TYPE_SCTP_PROXY" || got.Profile.SCTP["number_of_streams"] != float64(16) {
+		t.Errorf("stored %+v (%v, %v)", got, ok, err)
+	}
+	_, _, body = r.do("POST", "/api/vsvip", `{"name":"vip","vip":[{"auto_allocate_ip":true}]}`)
+	vip := decode(t, body)["uuid"].(string)
+	status, _, body = r.do("POST", "/api/virtualservice", `{"name":"vs","vsvip_ref":"/api/vsvip/`+vip+`",
+		"services":[{"port":38412},{"port":9090,"override_network_profile_ref":"/api/networkprofile/?name=System-TCP-Proxy"},{"port":36412,"override_network_profile_ref":"/api/networkprofile/?name=np"}],
+		"application_profile_ref":"/api/applicationprofile/?name=System-L4-Application",
+		"network_profile_ref":"/api/networkprofile/?name=np"}`)
+	if status != 201 {
+		t.Errorf("VS on the tuned profile: %d %s", status, body)
+	}
+}
