@@ -7,6 +7,9 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 
 	"github.com/avil4/avil4/apply"
 	"github.com/avil4/avil4/aviobj"
@@ -192,4 +195,58 @@ func TestApplyAllSCTPProxy(t *testing.T) {
 			t.Errorf("not converged:\n%s", ch)
 		}
 	}
+}
+
+// tunedGatewaySet is the Set of Gateway ns/gw with an SCTP listener
+// "ngap" on 38412 served by Service amf, tuned by the
+// avil4.io/listener-overrides annotation overrides ("" for none).
+func tunedGatewaySet(t *testing.T, overrides string) *aviobj.Set {
+	t.Helper()
+	cls := &gatewayv1.GatewayClass{
+		ObjectMeta: metav1.ObjectMeta{Name: "avi-lb"},
+		Spec:       gatewayv1.GatewayClassSpec{ControllerName: l4.GatewayControllerName},
+	}
+	gw := &gatewayv1.Gateway{
+		ObjectMeta: metav1.ObjectMeta{Name: "gw", Namespace: "ns", Generation: 1},
+		Spec: gatewayv1.GatewaySpec{GatewayClassName: "avi-lb", Listeners: []gatewayv1.Listener{
+			{Name: "ngap", Port: 38412, Protocol: "SCTP"}, {Name: "sbi", Port: 8080, Protocol: "TCP"},
+		}},
+	}
+	if overrides != "" {
+		gw.Annotations = map[string]string{l4.AnnotationListenerOverrides: overrides}
+	}
+	si := serviceInput("ns", "amf", 2, sctp(38412), tcp(8080))
+	si.Service.Spec.Type = corev1.ServiceTypeClusterIP
+	si.Service.Labels = map[string]string{l4.LabelGatewayName: "gw", l4.LabelGatewayNamespace: "ns"}
+	res := l4.TranslateGateway(l4.GatewayInput{Gateway: gw, GatewayClass: cls, Services: []corev1.Service{*si.Service}, EndpointSlices: si.EndpointSlices},
+		l4.Options{ClusterName: cluster, License: "ENTERPRISE"})
+	if res.Set == nil {
+		t.Fatalf("translating the Gateway: %v", res.Errors)
+	}
+	return res.Set
+}
+
+// TestApplyGatewaySCTPProxy: a tuned Gateway listener's profile (identity:
+// the Gateway's markers and the port) follows the same lifecycle.
+func TestApplyGatewaySCTPProxy(t *testing.T) {
+	e := newEnv(t)
+	log := &writeLog{}
+	e.fake.SetFault(log.fault)
+	set := tunedGatewaySet(t, `[{listener: ngap, sctpProxy: {numberOfStreams: 16}}]`)
+	mustApply(t, e, set)
+	if diff := cmp.Diff([]string{"POST networkprofile", "POST vsvip", "POST pool", "POST pool", "POST l4policyset", "POST virtualservice"}, log.take()); diff != "" {
+		t.Errorf("first apply writes (-want +got):\n%s", diff)
+	}
+	assertConverged(t, e, set)
+	set = tunedGatewaySet(t, `[{port: SCTP/38412, sctpProxy: {numberOfStreams: 8}}]`)
+	mustApply(t, e, set)
+	if diff := cmp.Diff([]string{"PUT networkprofile"}, log.take()); diff != "" {
+		t.Errorf("settings change writes (-want +got):\n%s", diff)
+	}
+	set = tunedGatewaySet(t, "")
+	mustApply(t, e, set)
+	if diff := cmp.Diff([]string{"PUT virtualservice", "DELETE networkprofile"}, log.take()); diff != "" {
+		t.Errorf("override removal writes (-want +got):\n%s", diff)
+	}
+	assertConverged(t, e, set)
 }

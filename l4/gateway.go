@@ -16,6 +16,7 @@ import (
 	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 
 	"github.com/avil4/avil4/aviobj"
+	"github.com/avil4/avil4/profiles"
 )
 
 // Labels that bind a backend Service to a Gateway (AKO's services-API
@@ -184,6 +185,9 @@ type engine struct {
 	listeners []*gwListener
 	res       *GatewayResult
 	in        backendInputs
+	// sctpTuned are the SCTP settings of listeners, by port, from the
+	// Gateway's avil4.io/listener-overrides annotation.
+	sctpTuned map[Port]*profiles.SCTPProxySettings
 }
 
 type backendInputs struct {
@@ -413,6 +417,9 @@ func (e *engine) buildSet(vips []netip.Addr, metadata string) *aviobj.Set {
 		}
 		proto := corev1.Protocol(l.protocol)
 		ps := portSpec{key: Port{Protocol: proto, Port: l.Port.Port}}
+		if s := e.sctpTuned[ps.key]; s != nil {
+			ps.override = &PortOverride{Port: ps.key, SCTPProxy: s}
+		}
 		if l.Pool != "" {
 			for _, b := range l.bindings {
 				bk := newBackends(ServiceInput{Service: b.svc, EndpointSlices: e.in.endpointSlices, Nodes: e.in.nodes, Pods: e.in.pods}, o)

@@ -116,6 +116,13 @@ func TranslateLegacyGateway(in LegacyGatewayInput, opts Options) GatewayResult {
 		}
 	}
 	vips, addrErrs := gatewayAddresses(addrs, o, field.NewPath("spec", "addresses"))
+	specListeners := make([]specListener, len(gw.Spec.Listeners))
+	for i, l := range gw.Spec.Listeners {
+		specListeners[i] = specListener{port: Port{Protocol: corev1.Protocol(l.Protocol), Port: l.Port}}
+	}
+	sctpTuned, lerrs, lwarns := listenerOverrides(gw.Annotations, specListeners)
+	res.Warnings = append(res.Warnings, lwarns...)
+	paramErrs, paramMsg = withListenerOverrideErrors(paramErrs, paramMsg, lerrs)
 
 	if probs.fatal() || len(classErrs)+len(paramErrs)+len(labelErrs)+len(addrErrs) > 0 {
 		errs := append(classErrs, probs.all(nil)...)
@@ -141,7 +148,7 @@ func TranslateLegacyGateway(in LegacyGatewayInput, opts Options) GatewayResult {
 		return res
 	}
 
-	e := &engine{o: o, gw: gatewayKey{gw.Namespace, gw.Name}, res: &res, in: backendInputs{
+	e := &engine{o: o, gw: gatewayKey{gw.Namespace, gw.Name}, res: &res, sctpTuned: sctpTuned, in: backendInputs{
 		services: in.Services, endpointSlices: in.EndpointSlices, nodes: in.Nodes, pods: in.Pods}}
 	for i, l := range gw.Spec.Listeners {
 		gl := &gwListener{

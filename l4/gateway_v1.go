@@ -93,6 +93,13 @@ func TranslateGateway(in GatewayInput, opts Options) GatewayResult {
 			paramErrs, paramMsg = field.ErrorList{err}, err.Error()
 		}
 	}
+	specListeners := make([]specListener, len(gw.Spec.Listeners))
+	for i, l := range gw.Spec.Listeners {
+		specListeners[i] = specListener{name: string(l.Name), port: Port{Protocol: corev1.Protocol(l.Protocol), Port: int32(l.Port)}}
+	}
+	sctpTuned, lerrs, lwarns := listenerOverrides(gw.Annotations, specListeners)
+	res.Warnings = append(res.Warnings, lwarns...)
+	paramErrs, paramMsg = withListenerOverrideErrors(paramErrs, paramMsg, lerrs)
 	o.IPFamily = gatewayFamily(o, gw)
 	var addrs []gwAddress
 	for i, a := range gw.Spec.Addresses {
@@ -130,7 +137,7 @@ func TranslateGateway(in GatewayInput, opts Options) GatewayResult {
 		return res
 	}
 
-	e := &engine{o: o, gw: gatewayKey{gw.Namespace, gw.Name}, res: &res, listeners: listeners, in: backendInputs{
+	e := &engine{o: o, gw: gatewayKey{gw.Namespace, gw.Name}, res: &res, listeners: listeners, sctpTuned: sctpTuned, in: backendInputs{
 		services: in.Services, endpointSlices: in.EndpointSlices, nodes: in.Nodes, pods: in.Pods}}
 	for i, l := range listeners {
 		l.schema = probs.listeners[i]
