@@ -83,8 +83,8 @@
 //     annotation) sets a port's network or application profile, health
 //     monitors (existing ones by name, or a custom SCTP/TCP/UDP monitor built
 //     by package healthmon and owned with the pool), load-balancing
-//     algorithm, persistence profile and min servers up, validated against
-//     the port's protocol.
+//     algorithm, persistence profile, min servers up and SCTP association
+//     settings (sctpProxy, below), validated against the port's protocol.
 //   - Options.HealthzMonitor checks NodePort-mode nodes of an
 //     externalTrafficPolicy Local Service with HTTP /healthz on its
 //     healthCheckNodePort.
@@ -97,6 +97,62 @@
 //   - AviInfraSettings and the tenant also come from annotations:
 //     aviinfrasetting.ako.vmware.com/name on the Service or its Namespace
 //     (the Service's wins), ako.vmware.com/tenant-name on the Namespace.
+//
+// # Tuned SCTP for telco signalling
+//
+// An SCTP port is served by System-SCTP-Proxy unless its override has
+// sctpProxy settings (profiles.SCTPProxySettings: numberOfStreams,
+// heartbeatInterval, idleTimeout, receiveWindow, cookieExpirationTimeout,
+// maxRetransmissionsAssociation, maxRetransmissionsInitChunks,
+// resetTimeout, in the schema's ranges and units). The port then gets its
+// own NetworkProfile of type PROTOCOL_TYPE_SCTP_PROXY, created, diffed and
+// deleted with the Set (package apply: created before the VirtualService,
+// deleted after it stops referring to it), named
+// "<virtualservice>-SCTP-<port>-np". It is the port's
+// override_network_profile_ref, or the VirtualService's network_profile_ref
+// when the port is its only one. Every tuned port has its own profile,
+// even when two ports have the same settings: a change to one port's
+// settings, or its removal, then touches that port alone. sctpProxy is an
+// error on a TCP or UDP port and together with networkProfile (the settings
+// make the port's profile). The profile needs controller 22.1.3 or later
+// and an Enterprise edition, as every SCTP field of the schema.
+//
+// Gateway listeners take the same settings from the Gateway's
+// avil4.io/listener-overrides annotation (AnnotationListenerOverrides),
+// naming each listener by name (v1) or by port (both API versions; v1alpha1
+// listeners have no name). An annotation, not the Gateway's
+// spec.infrastructure.parametersRef: the GatewayClass's parametersRef
+// already names the AviInfraSetting (AKO), a Gateway's would need a CRD of
+// avil4's own, and v1alpha1 Gateways have none. An error in it refuses the
+// Gateway (Accepted=False, InvalidParameters).
+//
+// The controller's defaults are RFC 4960's protocol parameters: 10 inbound
+// streams, heartbeat every 30 s (also the lowest the schema allows), 10
+// association and 8 INIT retransmissions, a 60 s cookie, autoclose off, a
+// 256 KB window. Examples for the common signalling protocols, starting
+// points to check against the peers' own settings (bundled as
+// examples/manifests/telco-sctp-tuning.yaml):
+//
+//   - NGAP (N2, gNB to AMF, 38412): {numberOfStreams: 16, idleTimeout: 0,
+//     receiveWindow: 1024, maxRetransmissionsAssociation: 5}. One long-lived
+//     association per gNB carries the signalling of all its UEs, spread
+//     over streams (TS 38.412 reserves a stream pair for non-UE signalling),
+//     so more streams limit head-of-line blocking; autoclose must stay off,
+//     as an idle cell's association must survive quiet hours; a larger
+//     window absorbs the re-registration burst after a gNB or AMF restart;
+//     giving up after 5 retransmissions instead of 10 lets the gNB move to
+//     another AMF sooner (the heartbeat cannot go below 30 s).
+//   - S1AP (S1-MME, eNB to MME, 36412): {numberOfStreams: 16, idleTimeout: 0,
+//     maxRetransmissionsAssociation: 5}. The same shape as NGAP (TS 36.412
+//     makes the same stream reservation), usually with smaller bursts, so
+//     the default window.
+//   - Diameter (S6a, Gx, Rx, ..., 3868): {numberOfStreams: 10, idleTimeout: 0,
+//     receiveWindow: 512}. Peers hold few long-lived associations and watch
+//     them with Device-Watchdog messages, so autoclose must stay off and the
+//     retransmission limits can stay at the defaults (the watchdog fails
+//     over); answers such as a subscriber's profile are larger than NGAP
+//     messages, hence the window. Diameter over TCP on the same port is not
+//     tuned this way (sctpProxy is refused on TCP).
 //
 // # Status
 //
@@ -158,8 +214,17 @@
 //     does not decode (unknown field, also one that matches a field only
 //     when case is ignored); port (...[i].port) missing, not
 //     "<PROTOCOL>/<n>", not TCP/UDP/SCTP, or n outside 1-65535; fields the
-//     port's protocol cannot serve; one port twice. An override of a port
-//     the Service lacks is a warning with its path.
+//     port's protocol cannot serve; one port twice; sctpProxy
+//     (...[i].sctpProxy) on a TCP or UDP port, with networkProfile, with no
+//     setting, or a setting outside the schema's range
+//     (...[i].sctpProxy.heartbeatInterval: 30-247483647 seconds, ...). An
+//     override of a port the Service lacks is a warning with its path.
+//   - A Gateway's avil4.io/listener-overrides (path ...[i]): an entry that
+//     does not decode, names no listener or names it both by listener and
+//     by port, has no sctpProxy, names a TCP or UDP listener, a setting out
+//     of range, or one listener twice; the Gateway is refused with
+//     InvalidParameters. An entry naming no listener of the Gateway is a
+//     warning.
 //   - options: clusterName, license, backendMode, ipFamily, autoFQDN,
 //     fqdnSubdomain, cloud/seGroup/vrf names (aviobj.NameProblem),
 //     nodeSelector labels, bgpPeerLabels without RHI, network CIDRs.
@@ -239,6 +304,23 @@
 //     object of another Service of the same cluster is a collision error,
 //     never taken over; AKO compares created_by only and adopts same-named
 //     VsVips.
+//   - A member of a shared-VIP group whose spec.loadBalancerClass is another
+//     controller's is left out of the group (NotOurs OtherClass) and the
+//     other members are still served; AKO deletes the whole group's
+//     VirtualService.
+//   - With externalTrafficPolicy Local (NodePort mode), a node is a server
+//     only when it hosts a ready, not terminating endpoint of the port: a
+//     node whose only local endpoint is not ready is left out. AKO keeps
+//     every node that hosts an endpoint, ready or not.
+//   - A Service (or Namespace) naming an AviInfraSetting that does not exist
+//     is refused, with a NotFound error on the annotation; AKO warns and
+//     builds the VirtualService with the defaults (another SE group and VIP
+//     network than the user asked for).
+//   - In ClusterIP mode, not-ready and terminating endpoints are sent as
+//     disabled servers (enabled: false), not left out, as AKO does: the
+//     controller sees the server and when it becomes ready only enabled
+//     changes. In NodePortLocal mode pods that are not ready are left out
+//     (AKO too); in NodePort mode servers are nodes, always enabled.
 //   - The spec.loadBalancerClass served is an option (Options.LoadBalancerClass,
 //     default AKO's "ako.vmware.com/avi-lb"), so avil4 can run beside AKO
 //     with a class of its own; AKO's class is fixed.

@@ -14,6 +14,8 @@
 //   - shared-vip.yaml: TCP, UDP and SCTP Services sharing one VIP;
 //   - port-overrides.yaml: a custom SCTP health monitor and per-port load
 //     balancing.
+//   - telco-sctp-tuning.yaml: tuned SCTP associations (sctpProxy) for NGAP,
+//     S1AP and Diameter, each port with its own NetworkProfile.
 //
 // invalid/ holds manifests that are wrong on purpose (not bundled), such as
 // gateway-conflict.yaml, where two Services claim one listener; the
