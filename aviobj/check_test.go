@@ -68,6 +68,19 @@ func TestCheck(t *testing.T) {
 		},
 		want: []aviobj.Problem{{Kind: aviobj.KindPool, Name: "c1--default-svc-TCP-80", Field: "servers[1]", Message: "the same address and port as servers[0]"}},
 	}, {
+		name: "network profile setting out of the schema's range",
+		mutate: func(s *aviobj.Set) {
+			s.NetworkProfiles = []aviobj.NetworkProfile{{Name: "c1--default-svc-SCTP-38412-np", Markers: []aviobj.Marker{{Key: aviobj.MarkerClusterName, Values: []string{"c1"}}},
+				Profile: aviobj.NetworkProfileUnion{Type: aviobj.ProtocolTypeSCTPProxy, SCTPProxyProfile: &aviobj.SCTPProxyProfile{ReceiveWindow: aviobj.Int32(1)}}}}
+		},
+		want: []aviobj.Problem{{Kind: aviobj.KindNetworkProfile, Name: "c1--default-svc-SCTP-38412-np", Field: "profile.sctp_proxy_profile.receive_window", Message: "must be between 2 and 65536, got 1"}},
+	}, {
+		name: "network profile without the owner's marker",
+		mutate: func(s *aviobj.Set) {
+			s.NetworkProfiles = []aviobj.NetworkProfile{{Name: "np", Profile: aviobj.NetworkProfileUnion{Type: aviobj.ProtocolTypeSCTPProxy}}}
+		},
+		want: []aviobj.Problem{{Kind: aviobj.KindNetworkProfile, Name: "np", Field: "markers", Message: `must carry the clustername marker "c1"`}},
+	}, {
 		name:   "static VIP not an IP",
 		mutate: func(s *aviobj.Set) { s.VsVip.Vip[0].IPAddress.Addr = "10.0.0.300" },
 		want:   []aviobj.Problem{{Kind: aviobj.KindVsVip, Name: vs, Field: "vip[0].ip_address", Message: `addr "10.0.0.300" is not an IP address`}},

@@ -68,6 +68,12 @@ func TestIdentity(t *testing.T) {
 		wantMarkers: mk(aviobj.Markers{Namespace: "ns", ServiceName: "web", Port: "80"})[1:],
 		want:        aviobj.Identity{Origin: aviobj.OriginService, Namespace: "ns", Name: "web"},
 	}, {
+		name: "gateway-network-profile",
+		obj: &aviobj.NetworkProfile{Markers: mk(aviobj.Markers{ClusterName: "c1", Namespace: "ns", Port: "38412",
+			Protocol: "SCTP", GatewayName: "ran"})},
+		wantMarkers: mk(aviobj.Markers{Namespace: "ns", Port: "38412", Protocol: "SCTP", GatewayName: "ran"})[1:],
+		want:        aviobj.Identity{Origin: aviobj.OriginGroup, Namespace: "ns", Name: "ran"},
+	}, {
 		name:       "vsvip-has-none",
 		obj:        &aviobj.VsVip{Markers: mk(svc)},
 		wantString: "no Kubernetes object",
