@@ -4,7 +4,8 @@
 //
 // # Wire types
 //
-// VirtualService, VsVip, Pool, L4PolicySet and HealthMonitor (with their
+// VirtualService, VsVip, Pool, L4PolicySet, HealthMonitor and
+// NetworkProfile (a tuned SCTP port's, PROTOCOL_TYPE_SCTP_PROXY; with their
 // nested types) marshal to exactly the JSON the controller's published
 // schema (version 30.2.1) describes: field names, JSON types and enum
 // strings. Only the fields an L4 translation sets or reads are modelled; a
@@ -25,12 +26,12 @@
 // # Ownership
 //
 // CreatedBy ("ako-<cluster>") marks the objects that have a created_by
-// field; VsVip and HealthMonitor have none, so their clustername marker
-// (Markers.List) says who owns them.
+// field; VsVip, HealthMonitor and NetworkProfile have none, so their
+// clustername marker (Markers.List) says who owns them.
 //
 // The owner is a cluster; the identity markers (IdentityMarkers: Namespace
-// with ServiceName or GatewayName, plus Port and Protocol on pools and
-// monitors) say which Kubernetes object of that cluster an object is made
+// with ServiceName or GatewayName, plus Port and Protocol on pools,
+// monitors and network profiles) say which Kubernetes object of that cluster an object is made
 // for. IdentityOf reads them as an Identity (a Service, a shared-VIP group
 // or a Gateway, by namespace and name; only a VirtualService's
 // service_metadata tells a Gateway from a shared-VIP group), and
