@@ -22,7 +22,8 @@
 // # Apply
 //
 // Apply plans, then writes: creates and updates in dependency order
-// (HealthMonitors, VsVip, Pools, L4PolicySet, VirtualService), then deletes
+// (HealthMonitors, VsVip, Pools, PoolGroups, L4PolicySet, VirtualService),
+// then deletes
 // in reverse order the owned objects the Set no longer needs (the pool of a
 // removed port, a dropped health monitor), once their referrers have been
 // updated. A converged Set costs reads only (five for a Service: the VsVip,
@@ -68,7 +69,7 @@
 // An object is the Set's only when two things match.
 //
 // Its owner: created_by equals the Set's CreatedBy (VirtualService, Pool,
-// L4PolicySet); for VsVip and HealthMonitor, which have no created_by, the
+// PoolGroup, L4PolicySet); for VsVip and HealthMonitor, which have no created_by, the
 // clustername marker equals the Set's ClusterName. Another owner's object
 // under one of the Set's names is a *ForeignObjectError.
 //
@@ -88,6 +89,8 @@
 //   - Pool: Namespace, ServiceName, Port, and Protocol and GatewayName when
 //     present, must equal the desired pool's (a missing or extra marker is
 //     a difference).
+//   - PoolGroup (a Gateway listener's weighted backends): Namespace,
+//     Port, Protocol and GatewayName, as for a pool without ServiceName.
 //   - HealthMonitor: the same, when it has identity markers (the monitors
 //     l4 builds carry their pool's or Service's); one without them is
 //     judged like a VsVip, by the pools that refer to it.
@@ -146,12 +149,14 @@
 //
 // The client retries transient failures; what still fails stops Apply with
 // the objects written so far left in place. Writes go in dependency order
-// (monitors, VsVip, pools, policy set, VirtualService, then deletes), so
+// (monitors, VsVip, pools, pool groups, policy set, VirtualService, then
+// deletes), so
 // every prefix of a run leaves objects that carry the Set's names, owner
 // and identity and that nothing of another Set refers to: the next Apply
 // adopts them (a POST whose reply was lost answers 409 on retry and is
 // re-read and judged) and converges, and Delete finds and removes them.
-// Pools and custom monitors left behind by a run that stopped between
+// Pools, pool groups and custom monitors left behind by a run that stopped
+// between
 // dropping a reference and deleting its target are found again: for a
 // dedicated Service by name prefix, for a shared-VIP group or Gateway by
 // its GatewayName marker, and kept only when their owner and identity are
@@ -162,7 +167,8 @@
 //
 // Delete (by Set) and DeleteKey (by Key, when the Service is gone) remove
 // the Set's objects (owner and identity, as above) in reverse dependency
-// order: VirtualService, L4PolicySet, Pools, VsVip, HealthMonitors. An
+// order: VirtualService, L4PolicySet, PoolGroups, Pools, VsVip,
+// HealthMonitors. An
 // object already gone (404) is fine; same-named objects of other owners or
 // other Kubernetes objects are left alone.
 //
@@ -200,6 +206,8 @@
 //     application_persistence_profile_ref, min_servers_up,
 //     health_monitor_refs, placement_networks, servers, service_metadata,
 //     markers.
+//   - PoolGroup: name, tenant_ref, cloud_ref, created_by, description,
+//     members, service_metadata, markers.
 //   - L4PolicySet: name, tenant_ref, created_by, description,
 //     is_internal_policy, l4_connection_policy, markers.
 //   - HealthMonitor: name, tenant_ref, description, type, send_interval,

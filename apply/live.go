@@ -34,6 +34,8 @@ func newObject(kind aviobj.Kind) (aviobj.Object, error) {
 		return &aviobj.VsVip{}, nil
 	case aviobj.KindPool:
 		return &aviobj.Pool{}, nil
+	case aviobj.KindPoolGroup:
+		return &aviobj.PoolGroup{}, nil
 	case aviobj.KindL4PolicySet:
 		return &aviobj.L4PolicySet{}, nil
 	case aviobj.KindHealthMonitor:
@@ -64,6 +66,8 @@ func uuidOf(o aviobj.Object) string {
 		return t.UUID
 	case *aviobj.L4PolicySet:
 		return t.UUID
+	case *aviobj.PoolGroup:
+		return t.UUID
 	case *aviobj.HealthMonitor:
 		return t.UUID
 	}
@@ -81,6 +85,8 @@ func markersOf(o aviobj.Object) []aviobj.Marker {
 		return t.Markers
 	case *aviobj.L4PolicySet:
 		return t.Markers
+	case *aviobj.PoolGroup:
+		return t.Markers
 	case *aviobj.HealthMonitor:
 		return t.Markers
 	}
@@ -89,7 +95,8 @@ func markersOf(o aviobj.Object) []aviobj.Marker {
 
 // outgoingRefs returns the refs through which o holds other objects of a
 // Set: a VirtualService its VsVip, pool and policy sets, a policy set its
-// pools, a pool its health monitors.
+// pools and pool groups, a pool group its pools, a pool its health
+// monitors.
 func outgoingRefs(o aviobj.Object) []string {
 	var refs []string
 	add := func(r string) {
@@ -109,8 +116,13 @@ func outgoingRefs(o aviobj.Object) []string {
 			for _, r := range t.L4ConnectionPolicy.Rules {
 				if r.Action != nil && r.Action.SelectPool != nil {
 					add(r.Action.SelectPool.PoolRef)
+					add(r.Action.SelectPool.PoolGroupRef)
 				}
 			}
+		}
+	case *aviobj.PoolGroup:
+		for _, m := range t.Members {
+			add(m.PoolRef)
 		}
 	case *aviobj.Pool:
 		for _, r := range t.HealthMonitorRefs {

@@ -4,10 +4,10 @@
 //
 // # Wire types
 //
-// VirtualService, VsVip, Pool, L4PolicySet and HealthMonitor (with their
-// nested types) marshal to exactly the JSON the controller's published
-// schema (version 30.2.1) describes: field names, JSON types and enum
-// strings. Only the fields an L4 translation sets or reads are modelled; a
+// VirtualService, VsVip, Pool, PoolGroup, L4PolicySet and HealthMonitor
+// (with their nested types) marshal to exactly the JSON the controller's
+// published schema (version 30.2.1) describes: field names, JSON types and
+// enum strings. Only the fields an L4 translation sets or reads are modelled; a
 // controller fills the rest with its defaults. A value that matters when
 // false or zero (traffic_enabled, enable_ssl, a rule index 0) is sent: such
 // fields are pointers or have no omitempty. The Alb SDK module cannot be
