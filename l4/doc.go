@@ -70,9 +70,10 @@
 //     1000 are divided by their greatest common divisor, else scaled to
 //     1-1000 with a warning; weight 0 is ratio 0, the controller's "do not
 //     select this pool for new connections" (established connections go
-//     on, so a backend drains). One backend stays a plain pool (none at
-//     all when its weight is 0); ListenerResult.PoolGroup and Members say
-//     which. The backends of all of a v1alpha2 route's rules are one group
+//     on, so a backend drains); under a known non-Enterprise licence a
+//     warning says the controller will refuse it. One backend stays a
+//     plain pool (none at all when its weight is 0); ListenerResult.Pool,
+//     PoolGroup and Members say which. The backends of all of a v1alpha2 route's rules are one group
 //     (TCPRoute and UDPRoute rules have no matches to tell them apart);
 //     unresolved backendRefs are left out (ResolvedRefs=False), not given
 //     a share that refuses connections;

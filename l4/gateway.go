@@ -430,6 +430,11 @@ func (e *engine) resolveBindings() {
 			continue
 		}
 		l.PoolGroup = aviobj.PoolGroupName(e.o.ClusterName, e.gw.namespace, e.gw.name, l.protocol, l.Port.Port)
+		if e.o.License.Known() && !e.o.License.Enterprise() {
+			e.res.Warnings = append(e.res.Warnings, fmt.Sprintf(
+				"listener %s: a pool group of several backends needs an Enterprise licence: the controller allows L4_RULE_ACTION_SELECT_POOLGROUP and member ratios other than 1 only in Enterprise editions (licence is %s)",
+				listenerName(l), e.o.License))
+		}
 		weights := make([]int32, len(l.bindings))
 		for i, b := range l.bindings {
 			weights[i] = b.weight
