@@ -64,7 +64,7 @@
 //     is served by a PoolGroup <cluster>--<gwns>-<gw>-<PROTOCOL>-<port>
 //     with one pool per backend, named as above (a Service name that occurs
 //     twice in the group, for another namespace or port, becomes
-//     <svc>-<svcns>-<svcport>), which the listener's L4 rule selects
+//     <svc>.<svcns>.<svcport>), which the listener's L4 rule selects
 //     (L4_RULE_ACTION_SELECT_POOLGROUP, pool_group_ref). Member ratios are
 //     the backendRef weights (default 1); weights over the controller's
 //     1000 are divided by their greatest common divisor, else scaled to

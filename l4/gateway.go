@@ -451,12 +451,13 @@ func (e *engine) resolveBindings() {
 	}
 }
 
-// mergeBindings folds repeated backends (the same Service port named twice
-// by a route) into one, summing their weights, in first-seen order.
+// mergeBindings folds repeated backends (the same Service port, by
+// namespace, name and port number, named twice by a route) into one,
+// summing their weights, in first-seen order.
 func mergeBindings(bs []binding) []binding {
 	out := make([]binding, 0, len(bs))
 	for _, b := range bs {
-		if i := slices.IndexFunc(out, func(o binding) bool { return o.svc == b.svc && o.sp == b.sp }); i >= 0 {
+		if i := slices.IndexFunc(out, func(o binding) bool { return o.backend() == b.backend() }); i >= 0 {
 			out[i].weight += b.weight
 			continue
 		}
@@ -468,8 +469,9 @@ func mergeBindings(bs []binding) []binding {
 // memberPoolNames names the pools of a pool group's members like any
 // Gateway pool (<cluster>--<gwns>-<svc>-<gw>-<PROTOCOL>-<port>); members
 // whose Service name is not unique in the group (another namespace, or
-// another port of the same Service) add "-<namespace>-<service port>" to
-// the Service name.
+// another port of the same Service) write it <svc>.<namespace>.<service
+// port>, which no Service name can be (a DNS label has no dots), so the
+// names stay distinct.
 func (e *engine) memberPoolNames(l *gwListener) []string {
 	count := map[string]int{}
 	for _, b := range l.bindings {
@@ -479,7 +481,7 @@ func (e *engine) memberPoolNames(l *gwListener) []string {
 	for i, b := range l.bindings {
 		svc := b.svc.Name
 		if count[svc] > 1 {
-			svc += "-" + b.svc.Namespace + "-" + strconv.Itoa(int(b.sp.Port))
+			svc += "." + b.svc.Namespace + "." + strconv.Itoa(int(b.sp.Port))
 		}
 		out[i] = aviobj.GroupPoolName(e.o.ClusterName, e.gw.namespace, svc, e.gw.name, l.protocol, l.Port.Port)
 	}
