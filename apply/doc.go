@@ -28,7 +28,8 @@
 // removed port, a dropped health monitor), once their referrers have been
 // updated. A converged Set costs reads only (five for a Service: the VsVip,
 // the L4PolicySet and the VirtualService by name, one list of its pools and
-// one of its custom monitors, which also find stray ones) and zero writes.
+// one of its custom monitors, which also find stray ones; a Gateway or
+// shared-VIP group lists its pool groups too) and zero writes.
 // Updating a VsVip sends the allocated addresses back, so a VIP never
 // moves. The Result lists every object with its outcome (created,
 // updated, unchanged, deleted) and the live VIP addresses, for the Service's
