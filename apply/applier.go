@@ -251,7 +251,7 @@ func (a *Applier) DeleteKey(ctx context.Context, key Key) (*Result, error) {
 
 // kindOrder is the dependency order of kinds (create order).
 var kindOrder = []aviobj.Kind{
-	aviobj.KindHealthMonitor, aviobj.KindNetworkProfile, aviobj.KindVsVip, aviobj.KindPool, aviobj.KindL4PolicySet, aviobj.KindVirtualService,
+	aviobj.KindHealthMonitor, aviobj.KindNetworkProfile, aviobj.KindVsVip, aviobj.KindPool, aviobj.KindPoolGroup, aviobj.KindL4PolicySet, aviobj.KindVirtualService,
 }
 
 func kindRank(k aviobj.Kind) int { return slices.Index(kindOrder, k) }
@@ -278,7 +278,7 @@ func (a *Applier) plan(ctx context.Context, set *aviobj.Set, k Key, v view) (*Ch
 	// One list per kind reads all the Set's pools and custom monitors (and
 	// stray ones): by name prefix for a dedicated Service, by marker for a
 	// group.
-	for _, kind := range []aviobj.Kind{aviobj.KindHealthMonitor, aviobj.KindPool} {
+	for _, kind := range strayKinds(w) {
 		if _, err := prefetch(ctx, v, w, kind); err != nil {
 			return nil, err
 		}
@@ -365,7 +365,7 @@ func (a *Applier) staleObjects(ctx context.Context, v view, w *claim, lives []*l
 		queue = append(queue, o)
 		return nil
 	}
-	for _, kind := range []aviobj.Kind{aviobj.KindPool, aviobj.KindHealthMonitor} {
+	for _, kind := range strayKinds(w) {
 		found, err := strays(ctx, v, w, kind)
 		if err != nil {
 			return nil, err
@@ -938,8 +938,9 @@ func FailedSets(err error) []*SetError {
 }
 
 // index lists every object type the Sets use (NetworkProfiles only when a
-// Set has some; a stale one is read through the fallback), in parallel, filtered by the longest name prefix the Sets
-// share.
+// Set has some, a stale one being read through the fallback; PoolGroups
+// only when a Set is a Gateway's or shared-VIP group's), in parallel,
+// filtered by the longest name prefix the Sets share.
 func (a *Applier) index(ctx context.Context, c *client.Client, sets []*aviobj.Set, keys []Key) (*indexView, error) {
 	kinds := []aviobj.Kind{aviobj.KindHealthMonitor, aviobj.KindVsVip, aviobj.KindPool, aviobj.KindL4PolicySet, aviobj.KindVirtualService}
 	if slices.ContainsFunc(sets, func(s *aviobj.Set) bool { return len(s.NetworkProfiles) > 0 }) {
@@ -951,6 +952,9 @@ func (a *Applier) index(ctx context.Context, c *client.Client, sets []*aviobj.Se
 			// Stray pools of a group are found by marker among the
 			// names of its namespace.
 			names = append(names, groupPoolPrefix(keys[i].ClusterName, keys[i].Identity))
+			if !slices.Contains(kinds, aviobj.KindPoolGroup) {
+				kinds = append(kinds, aviobj.KindPoolGroup)
+			}
 		}
 		for _, o := range s.Objects() {
 			names = append(names, o.AviName())

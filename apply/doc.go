@@ -22,13 +22,14 @@
 // # Apply
 //
 // Apply plans, then writes: creates and updates in dependency order
-// (HealthMonitors, NetworkProfiles, VsVip, Pools, L4PolicySet,
+// (HealthMonitors, NetworkProfiles, VsVip, Pools, PoolGroups, L4PolicySet,
 // VirtualService), then deletes in reverse order the owned objects the Set
 // no longer needs (the pool of a removed port, a dropped health monitor, the
 // NetworkProfile of a port whose sctpProxy settings were removed), once
 // their referrers have been updated. A converged Set costs reads only (five for a Service: the VsVip,
 // the L4PolicySet and the VirtualService by name, one list of its pools and
-// one of its custom monitors, which also find stray ones) and zero writes.
+// one of its custom monitors, which also find stray ones; a Gateway or
+// shared-VIP group lists its pool groups too) and zero writes.
 // Updating a VsVip sends the allocated addresses back, so a VIP never
 // moves. The Result lists every object with its outcome (created,
 // updated, unchanged, deleted) and the live VIP addresses, for the Service's
@@ -70,8 +71,9 @@
 // An object is the Set's only when two things match.
 //
 // Its owner: created_by equals the Set's CreatedBy (VirtualService, Pool,
-// L4PolicySet); for VsVip, HealthMonitor and NetworkProfile, which have no
-// created_by, the clustername marker equals the Set's ClusterName. Another owner's object
+// PoolGroup, L4PolicySet); for VsVip, HealthMonitor and NetworkProfile,
+// which have no created_by, the clustername marker equals the Set's
+// ClusterName. Another owner's object
 // under one of the Set's names is a *ForeignObjectError.
 //
 // Its identity: the Kubernetes object it is made for (aviobj.IdentityOf,
@@ -90,6 +92,8 @@
 //   - Pool: Namespace, ServiceName, Port, and Protocol and GatewayName when
 //     present, must equal the desired pool's (a missing or extra marker is
 //     a difference).
+//   - PoolGroup (a Gateway listener's weighted backends): Namespace,
+//     Port, Protocol and GatewayName, as for a pool without ServiceName.
 //   - HealthMonitor: the same, when it has identity markers (the monitors
 //     l4 builds carry their pool's or Service's); one without them is
 //     judged like a VsVip, by the pools that refer to it.
@@ -153,12 +157,14 @@
 //
 // The client retries transient failures; what still fails stops Apply with
 // the objects written so far left in place. Writes go in dependency order
-// (monitors, VsVip, pools, policy set, VirtualService, then deletes), so
+// (monitors, VsVip, pools, pool groups, policy set, VirtualService, then
+// deletes), so
 // every prefix of a run leaves objects that carry the Set's names, owner
 // and identity and that nothing of another Set refers to: the next Apply
 // adopts them (a POST whose reply was lost answers 409 on retry and is
 // re-read and judged) and converges, and Delete finds and removes them.
-// Pools and custom monitors left behind by a run that stopped between
+// Pools, pool groups and custom monitors left behind by a run that stopped
+// between
 // dropping a reference and deleting its target are found again: for a
 // dedicated Service by name prefix, for a shared-VIP group or Gateway by
 // its GatewayName marker, and kept only when their owner and identity are
@@ -169,7 +175,7 @@
 //
 // Delete (by Set) and DeleteKey (by Key, when the Service is gone) remove
 // the Set's objects (owner and identity, as above) in reverse dependency
-// order: VirtualService, L4PolicySet, Pools, VsVip, NetworkProfiles,
+// order: VirtualService, L4PolicySet, PoolGroups, Pools, VsVip, NetworkProfiles,
 // HealthMonitors. An
 // object already gone (404) is fine; same-named objects of other owners or
 // other Kubernetes objects are left alone.
@@ -208,6 +214,8 @@
 //     application_persistence_profile_ref, min_servers_up,
 //     health_monitor_refs, placement_networks, servers, service_metadata,
 //     markers.
+//   - PoolGroup: name, tenant_ref, cloud_ref, created_by, description,
+//     members, service_metadata, markers.
 //   - L4PolicySet: name, tenant_ref, created_by, description,
 //     is_internal_policy, l4_connection_policy, markers.
 //   - HealthMonitor: name, tenant_ref, description, type, send_interval,

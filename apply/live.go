@@ -34,6 +34,8 @@ func newObject(kind aviobj.Kind) (aviobj.Object, error) {
 		return &aviobj.VsVip{}, nil
 	case aviobj.KindPool:
 		return &aviobj.Pool{}, nil
+	case aviobj.KindPoolGroup:
+		return &aviobj.PoolGroup{}, nil
 	case aviobj.KindL4PolicySet:
 		return &aviobj.L4PolicySet{}, nil
 	case aviobj.KindHealthMonitor:
@@ -66,6 +68,8 @@ func uuidOf(o aviobj.Object) string {
 		return t.UUID
 	case *aviobj.L4PolicySet:
 		return t.UUID
+	case *aviobj.PoolGroup:
+		return t.UUID
 	case *aviobj.HealthMonitor:
 		return t.UUID
 	case *aviobj.NetworkProfile:
@@ -85,6 +89,8 @@ func markersOf(o aviobj.Object) []aviobj.Marker {
 		return t.Markers
 	case *aviobj.L4PolicySet:
 		return t.Markers
+	case *aviobj.PoolGroup:
+		return t.Markers
 	case *aviobj.HealthMonitor:
 		return t.Markers
 	case *aviobj.NetworkProfile:
@@ -97,7 +103,8 @@ func markersOf(o aviobj.Object) []aviobj.Marker {
 // Set: a VirtualService its VsVip, pool, policy sets and tuned network
 // profiles (those named "...-np", see profiles.SCTPProxyName: a network
 // profile of another name is a System or user profile, never the Set's), a
-// policy set its pools, a pool its health monitors.
+// policy set its pools and pool groups, a pool group its pools, a pool its
+// health monitors.
 func outgoingRefs(o aviobj.Object) []string {
 	var refs []string
 	add := func(r string) {
@@ -121,8 +128,13 @@ func outgoingRefs(o aviobj.Object) []string {
 			for _, r := range t.L4ConnectionPolicy.Rules {
 				if r.Action != nil && r.Action.SelectPool != nil {
 					add(r.Action.SelectPool.PoolRef)
+					add(r.Action.SelectPool.PoolGroupRef)
 				}
 			}
+		}
+	case *aviobj.PoolGroup:
+		for _, m := range t.Members {
+			add(m.PoolRef)
 		}
 	case *aviobj.Pool:
 		for _, r := range t.HealthMonitorRefs {

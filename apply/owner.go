@@ -56,6 +56,8 @@ func ownerOf(o aviobj.Object) string {
 		return t.CreatedBy
 	case *aviobj.L4PolicySet:
 		return t.CreatedBy
+	case *aviobj.PoolGroup:
+		return t.CreatedBy
 	case *aviobj.VsVip:
 		v, _ := aviobj.MarkerValue(t.Markers, aviobj.MarkerClusterName)
 		return v
@@ -269,6 +271,17 @@ func (w *claim) collision(live *liveObj, holderObj aviobj.Object, via string, de
 var strayNames = map[aviobj.Kind]*regexp.Regexp{
 	aviobj.KindPool:          regexp.MustCompile(`^(TCP|UDP|SCTP)-[0-9]+$`),
 	aviobj.KindHealthMonitor: regexp.MustCompile(`^((TCP|UDP|SCTP)-[0-9]+-hm|healthz)$`),
+}
+
+// strayKinds are the kinds whose objects a Set may leave behind when a run
+// stops between dropping a reference and deleting the target: pools and
+// custom monitors, and for a Gateway or shared-VIP group (whose weighted
+// routes have them) pool groups.
+func strayKinds(w *claim) []aviobj.Kind {
+	if isGroup(w.id) {
+		return []aviobj.Kind{aviobj.KindHealthMonitor, aviobj.KindPool, aviobj.KindPoolGroup}
+	}
+	return []aviobj.Kind{aviobj.KindHealthMonitor, aviobj.KindPool}
 }
 
 // isGroup reports whether id is a shared-VIP group's or a Gateway's.

@@ -109,6 +109,8 @@ func displayKind(k aviobj.Kind) string {
 		return "VsVip"
 	case aviobj.KindPool:
 		return "Pool"
+	case aviobj.KindPoolGroup:
+		return "PoolGroup"
 	case aviobj.KindL4PolicySet:
 		return "L4PolicySet"
 	case aviobj.KindHealthMonitor:

@@ -117,11 +117,13 @@ func NameProblem(name string) string {
 //   - every object's body against the controller's published schema (types,
 //     enums, ranges such as 1-65535 for server ports, item counts such as
 //     at most 2048 services per VirtualService, required fields);
-//   - every by-name ref to a VsVip, Pool or L4PolicySet names an object of
-//     the Set, so that no write fails on a missing target half-way through
-//     (HealthMonitor refs may name monitors that exist on the controller);
-//   - pool servers and static VIPs hold IP addresses of their type, and no
-//     two servers of a pool share an address and port;
+//   - every by-name ref to a VsVip, Pool, PoolGroup or L4PolicySet names an
+//     object of the Set, so that no write fails on a missing target
+//     half-way through (HealthMonitor refs may name monitors that exist on
+//     the controller);
+//   - pool servers and static VIPs hold IP addresses of their type, no two
+//     servers of a pool share an address and port, and no pool is twice a
+//     member of one pool group;
 //   - L4 rules have distinct indexes and names.
 //
 // Check is pure and safe to call on a nil Set (one Problem).
@@ -239,6 +241,15 @@ func checkObject(o Object, tenant, createdBy, cluster string, names map[Kind]map
 				seen[key] = i
 			}
 		}
+	case *PoolGroup:
+		seen := make(map[string]int, len(t.Members))
+		for i, m := range t.Members {
+			if j, dup := seen[m.PoolRef]; dup && m.PoolRef != "" {
+				add(fmt.Sprintf("members[%d].pool_ref", i), fmt.Sprintf("the same pool as members[%d]", j))
+			} else {
+				seen[m.PoolRef] = i
+			}
+		}
 	case *VsVip:
 		for i, v := range t.Vip {
 			if v.IPAddress != nil {
@@ -301,6 +312,8 @@ func commonFields(o Object) (tenantRef, createdBy string, hasCreatedBy bool, mar
 		return t.TenantRef, t.CreatedBy, true, t.Markers
 	case *L4PolicySet:
 		return t.TenantRef, t.CreatedBy, true, t.Markers
+	case *PoolGroup:
+		return t.TenantRef, t.CreatedBy, true, t.Markers
 	case *HealthMonitor:
 		return t.TenantRef, "", false, t.Markers
 	case *NetworkProfile:
@@ -331,11 +344,16 @@ func setRefs(o Object) []setRef {
 		for i, p := range t.L4Policies {
 			add(fmt.Sprintf("l4_policies[%d].l4_policy_set_ref", i), KindL4PolicySet, p.L4PolicySetRef)
 		}
+	case *PoolGroup:
+		for i, m := range t.Members {
+			add(fmt.Sprintf("members[%d].pool_ref", i), KindPool, m.PoolRef)
+		}
 	case *L4PolicySet:
 		if t.L4ConnectionPolicy != nil {
 			for i, rule := range t.L4ConnectionPolicy.Rules {
 				if rule.Action != nil && rule.Action.SelectPool != nil {
 					add(fmt.Sprintf("l4_connection_policy.rules[%d].action.select_pool.pool_ref", i), KindPool, rule.Action.SelectPool.PoolRef)
+					add(fmt.Sprintf("l4_connection_policy.rules[%d].action.select_pool.pool_group_ref", i), KindPoolGroup, rule.Action.SelectPool.PoolGroupRef)
 				}
 			}
 		}

@@ -24,11 +24,52 @@ func TestCheck(t *testing.T) {
 			s.VirtualService.Services[i] = aviobj.Service{Port: int32(i + 1), PortRangeEnd: int32(i + 1)}
 		}
 	}
+	// withPoolGroup makes rule 0 select a pool group "pg" over both pools,
+	// 80/20, and returns it.
+	withPoolGroup := func(s *aviobj.Set) *aviobj.PoolGroup {
+		p := s.Pools[0]
+		s.PoolGroups = []aviobj.PoolGroup{{Name: "pg", TenantRef: p.TenantRef, CreatedBy: p.CreatedBy, Markers: p.Markers,
+			Members: []aviobj.PoolGroupMember{
+				{PoolRef: aviobj.RefByName(aviobj.KindPool, s.Pools[0].Name), Ratio: aviobj.Int32(80)},
+				{PoolRef: aviobj.RefByName(aviobj.KindPool, s.Pools[1].Name), Ratio: aviobj.Int32(20)},
+			}}}
+		sp := s.L4PolicySet.L4ConnectionPolicy.Rules[0].Action.SelectPool
+		sp.ActionType, sp.PoolRef, sp.PoolGroupRef = aviobj.ActionSelectPoolGroup, "", aviobj.RefByName(aviobj.KindPoolGroup, "pg")
+		return &s.PoolGroups[0]
+	}
 	tests := []struct {
 		name   string
 		mutate func(*aviobj.Set)
 		want   []aviobj.Problem
 	}{{
+		name:   "pool group 80/20 with a weight-0 member",
+		mutate: func(s *aviobj.Set) { withPoolGroup(s).Members[1].Ratio = aviobj.Int32(0) },
+	}, {
+		name:   "pool group member not in the Set",
+		mutate: func(s *aviobj.Set) { withPoolGroup(s).Members[1].PoolRef = aviobj.RefByName(aviobj.KindPool, "gone") },
+		want: []aviobj.Problem{{Kind: aviobj.KindPoolGroup, Name: "pg", Field: "members[1].pool_ref",
+			Message: `refers to pool "gone", which is not in the Set`}},
+	}, {
+		name: "pool group member twice",
+		mutate: func(s *aviobj.Set) {
+			g := withPoolGroup(s)
+			g.Members[1].PoolRef = g.Members[0].PoolRef
+		},
+		want: []aviobj.Problem{{Kind: aviobj.KindPoolGroup, Name: "pg", Field: "members[1].pool_ref", Message: "the same pool as members[0]"}},
+	}, {
+		name:   "pool group ratio over 1000",
+		mutate: func(s *aviobj.Set) { withPoolGroup(s).Members[0].Ratio = aviobj.Int32(1001) },
+		want: []aviobj.Problem{{Kind: aviobj.KindPoolGroup, Name: "pg", Field: "members[0].ratio",
+			Message: "must be between 1 and 1000 or one of 0, got 1001"}},
+	}, {
+		name: "rule selects a pool group the Set does not hold",
+		mutate: func(s *aviobj.Set) {
+			withPoolGroup(s)
+			s.PoolGroups = nil
+		},
+		want: []aviobj.Problem{{Kind: aviobj.KindL4PolicySet, Name: vs, Field: "l4_connection_policy.rules[0].action.select_pool.pool_group_ref",
+			Message: `refers to poolgroup "pg", which is not in the Set`}},
+	}, {
 		name:   "no cluster name",
 		mutate: func(s *aviobj.Set) { s.ClusterName = "" },
 		// Every object then also lacks the owner's marks.

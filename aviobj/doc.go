@@ -4,7 +4,7 @@
 //
 // # Wire types
 //
-// VirtualService, VsVip, Pool, L4PolicySet, HealthMonitor and
+// VirtualService, VsVip, Pool, PoolGroup, L4PolicySet, HealthMonitor and
 // NetworkProfile (a tuned SCTP port's, PROTOCOL_TYPE_SCTP_PROXY; with their
 // nested types) marshal to exactly the JSON the controller's published
 // schema (version 30.2.1) describes: field names, JSON types and enum

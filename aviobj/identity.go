@@ -107,7 +107,7 @@ func isIdentityKey(kind Kind, key string) bool {
 	case MarkerNamespace, MarkerServiceName, MarkerGatewayName:
 		return true
 	case MarkerPort, MarkerProtocol:
-		return kind == KindPool || kind == KindHealthMonitor || kind == KindNetworkProfile
+		return kind == KindPool || kind == KindPoolGroup || kind == KindHealthMonitor || kind == KindNetworkProfile
 	}
 	return false
 }
@@ -120,6 +120,8 @@ func isIdentityKey(kind Kind, key string) bool {
 //     whose key AKO writes as GatewayName);
 //   - Pool, HealthMonitor and NetworkProfile: the same, plus Port and
 //     Protocol, which tell the ports of one Service apart;
+//   - PoolGroup: Namespace and GatewayName, with the Port and Protocol of
+//     the listener it serves;
 //   - VsVip: none; it carries only the clustername marker (as with AKO),
 //     and belongs to the VirtualService that refers to it.
 //

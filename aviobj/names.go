@@ -58,3 +58,12 @@ func PoolName(cluster, namespace, service, protocol string, port int32) string {
 func GroupPoolName(cluster, namespace, service, group, protocol string, port int32) string {
 	return ShortenName(NamePrefix(cluster) + namespace + "-" + service + "-" + group + "-" + protocol + "-" + strconv.Itoa(int(port)))
 }
+
+// PoolGroupName is the name of the pool group of one listener of a Gateway
+// whose route has several weighted backends:
+// <cluster>--<namespace>-<gateway>-<PROTOCOL>-<port>, where namespace is the
+// Gateway's and port the listener's. Its member pools are named by
+// GroupPoolName, one per backend Service.
+func PoolGroupName(cluster, namespace, gateway, protocol string, port int32) string {
+	return ShortenName(NamePrefix(cluster) + namespace + "-" + gateway + "-" + protocol + "-" + strconv.Itoa(int(port)))
+}

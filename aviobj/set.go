@@ -3,8 +3,8 @@ package aviobj
 import "reflect"
 
 // Object is an Avi object avil4 manages. The pointer types *VirtualService,
-// *VsVip, *Pool, *L4PolicySet, *HealthMonitor and *NetworkProfile implement
-// it.
+// *VsVip, *Pool, *PoolGroup, *L4PolicySet, *HealthMonitor and
+// *NetworkProfile implement it.
 type Object interface {
 	// AviKind is the object's REST type.
 	AviKind() Kind
@@ -46,6 +46,17 @@ func (o *Pool) AviName() string {
 }
 
 // AviKind implements Object.
+func (*PoolGroup) AviKind() Kind { return KindPoolGroup }
+
+// AviName implements Object ("" for nil).
+func (o *PoolGroup) AviName() string {
+	if o == nil {
+		return ""
+	}
+	return o.Name
+}
+
+// AviKind implements Object.
 func (*L4PolicySet) AviKind() Kind { return KindL4PolicySet }
 
 // AviName implements Object ("" for nil).
@@ -80,7 +91,8 @@ func (o *NetworkProfile) AviName() string {
 
 // Set is everything one LoadBalancer Service, shared-VIP group or Gateway
 // needs on the controller: one VirtualService with its VsVip and L4PolicySet,
-// one Pool per port, any custom HealthMonitors the pools use, and the
+// one Pool per port (per backend of a weighted Gateway route, whose pools a
+// PoolGroup holds), any custom HealthMonitors the pools use, and the
 // NetworkProfiles of ports with tuned settings (SCTP). All objects
 // of a Set live in one tenant and share one owner (created_by / clustername
 // marker).
@@ -97,6 +109,7 @@ type Set struct {
 	NetworkProfiles []NetworkProfile `json:"networkProfiles,omitempty"`
 	VsVip           *VsVip           `json:"vsvip,omitempty"`
 	Pools           []Pool           `json:"pools,omitempty"`
+	PoolGroups      []PoolGroup      `json:"poolGroups,omitempty"`
 	L4PolicySet     *L4PolicySet     `json:"l4policyset,omitempty"`
 	VirtualService  *VirtualService  `json:"virtualservice,omitempty"`
 }
@@ -112,13 +125,13 @@ func (s *Set) Name() string {
 
 // Objects lists the Set's objects in the order they must be created, each
 // after everything it refers to: HealthMonitors, NetworkProfiles, VsVip,
-// Pools, L4PolicySet, VirtualService. Delete in the reverse order. The returned pointers point
+// Pools, PoolGroups, L4PolicySet, VirtualService. Delete in the reverse order. The returned pointers point
 // into s.
 func (s *Set) Objects() []Object {
 	if s == nil {
 		return nil
 	}
-	out := make([]Object, 0, len(s.HealthMonitors)+len(s.NetworkProfiles)+len(s.Pools)+3)
+	out := make([]Object, 0, len(s.HealthMonitors)+len(s.NetworkProfiles)+len(s.Pools)+len(s.PoolGroups)+3)
 	for i := range s.HealthMonitors {
 		out = append(out, &s.HealthMonitors[i])
 	}
@@ -130,6 +143,9 @@ func (s *Set) Objects() []Object {
 	}
 	for i := range s.Pools {
 		out = append(out, &s.Pools[i])
+	}
+	for i := range s.PoolGroups {
+		out = append(out, &s.PoolGroups[i])
 	}
 	if s.L4PolicySet != nil {
 		out = append(out, s.L4PolicySet)

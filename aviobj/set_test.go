@@ -145,11 +145,12 @@ func TestSetObjects(t *testing.T) {
 			set: &aviobj.Set{
 				VirtualService: &aviobj.VirtualService{Name: "vs"},
 				L4PolicySet:    &aviobj.L4PolicySet{Name: "ps"},
+				PoolGroups:     []aviobj.PoolGroup{{Name: "pg"}},
 				Pools:          []aviobj.Pool{{Name: "p1"}, {Name: "p2"}, {Name: "p3"}},
 				VsVip:          &aviobj.VsVip{Name: "vip"},
 				HealthMonitors: []aviobj.HealthMonitor{{Name: "hm1"}, {Name: "hm2"}},
 			},
-			want: []string{"healthmonitor/hm1", "healthmonitor/hm2", "vsvip/vip", "pool/p1", "pool/p2", "pool/p3", "l4policyset/ps", "virtualservice/vs"},
+			want: []string{"healthmonitor/hm1", "healthmonitor/hm2", "vsvip/vip", "pool/p1", "pool/p2", "pool/p3", "poolgroup/pg", "l4policyset/ps", "virtualservice/vs"},
 		},
 		{
 			name: "pools-only",

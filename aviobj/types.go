@@ -209,6 +209,44 @@ type Server struct {
 	Description  string `json:"description,omitempty"`
 }
 
+// PoolGroup spreads the connections an L4 rule selects it for over its
+// member pools by ratio. REST type "poolgroup". avil4 makes one for a
+// Gateway route with several weighted backends.
+type PoolGroup struct {
+	UUID         string `json:"uuid,omitempty"`
+	URL          string `json:"url,omitempty"`
+	LastModified string `json:"_last_modified,omitempty"`
+
+	Name            string            `json:"name"`
+	TenantRef       string            `json:"tenant_ref,omitempty"`
+	CloudRef        string            `json:"cloud_ref,omitempty"`
+	CreatedBy       string            `json:"created_by,omitempty"`
+	Description     string            `json:"description,omitempty"`
+	Members         []PoolGroupMember `json:"members,omitempty"`
+	ServiceMetadata string            `json:"service_metadata,omitempty"`
+	Markers         []Marker          `json:"markers,omitempty"`
+}
+
+// PoolGroupMember is one pool of a PoolGroup (schema "PoolGroupMember").
+type PoolGroupMember struct {
+	// PoolRef is the member pool. Required.
+	PoolRef string `json:"pool_ref"`
+	// Ratio is the member's share of new connections, 1-1000; 0 means
+	// "do not select this pool for new connections" (its established
+	// connections go on). nil leaves the controller's default, 1.
+	// Essentials and Basic editions allow only 1.
+	Ratio *int32 `json:"ratio,omitempty"`
+	// PriorityLabel: the eligible pools of the highest priority are
+	// selected first. avil4 leaves it unset (all members alike).
+	PriorityLabel string `json:"priority_label,omitempty"`
+}
+
+// Range of PoolGroupMember.Ratio.
+const (
+	// MaxPoolGroupRatio is the largest member ratio.
+	MaxPoolGroupRatio = 1000
+)
+
 // L4PolicySet selects a pool per (protocol, port) for an L4 VirtualService.
 // REST type "l4policyset".
 type L4PolicySet struct {

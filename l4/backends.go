@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
+	"strconv"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
@@ -473,7 +474,8 @@ type server struct {
 
 // toAvi orders servers by address then port, merges duplicates (an endpoint
 // listed in two slices during a handover; a merged server is enabled if any
-// copy is) and converts them to Avi servers.
+// copy is) and converts them to Avi servers, each with AKO's external_uuid
+// "<ip>:<port>".
 func toAvi(s []server) []aviobj.Server {
 	if len(s) == 0 {
 		return nil
@@ -505,6 +507,8 @@ func toAvi(s []server) []aviobj.Server {
 			Port:       x.port,
 			Enabled:    &enabled[len(out)],
 			ServerNode: x.node,
+			// AKO's external_uuid: "<ip>:<port>", whatever the mode.
+			ExternalUUID: x.ip + ":" + strconv.Itoa(int(x.port)),
 		})
 	}
 	return out

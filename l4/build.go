@@ -48,12 +48,29 @@ type portSpec struct {
 	// healthz replaces the System monitor with this (shared) custom
 	// monitor, e.g. the HTTP /healthz monitor of NodePort mode.
 	healthz *aviobj.HealthMonitor
+	// poolGroup, when set, serves the port instead of pool: a pool group
+	// of that name (with groupMarkers) over one pool per member.
+	poolGroup    string
+	groupMarkers aviobj.Markers
+	members      []memberSpec
+}
+
+// memberSpec is one pool of a port's pool group: a backend of a weighted
+// route.
+type memberSpec struct {
+	pool     string
+	markers  aviobj.Markers
+	servers  []server
+	metadata string
+	// ratio is the member's share of new connections, 0-1000.
+	ratio int32
 }
 
 // buildL4Set assembles the objects of one L4 VirtualService: VsVip, one pool
-// per port with a pool (and the custom health monitors it asks for), an
-// L4PolicySet with a rule per pool, and the VirtualService listening on
-// every port with the protocol-driven network profiles.
+// per port with a pool (and the custom health monitors it asks for), or a
+// pool group with a pool per member, an L4PolicySet with a rule per pool or
+// pool group, and the VirtualService listening on every port with the
+// protocol-driven network profiles.
 func buildL4Set(o Options, vs vsSpec, ports []portSpec) *aviobj.Set {
 	tenantRef := aviobj.RefByName(aviobj.KindTenant, o.Tenant)
 	cloudRef := aviobj.RefByName(aviobj.KindCloud, o.Cloud)
@@ -66,14 +83,9 @@ func buildL4Set(o Options, vs vsSpec, ports []portSpec) *aviobj.Set {
 
 	protos := make([]corev1.Protocol, 0, len(ports))
 	routes := make([]policyset.Route, 0, len(ports))
-	for _, p := range ports {
-		protos = append(protos, p.key.Protocol)
-		if p.pool == "" {
-			continue
-		}
-		routes = append(routes, policyset.Route{Port: p.key, Pool: p.pool})
-		pool := aviobj.Pool{
-			Name:                   p.pool,
+	newPool := func(name string, proto corev1.Protocol, servers []server, metadata string, markers aviobj.Markers) aviobj.Pool {
+		return aviobj.Pool{
+			Name:                   name,
 			TenantRef:              tenantRef,
 			CloudRef:               cloudRef,
 			CreatedBy:              o.CreatedBy,
@@ -81,12 +93,37 @@ func buildL4Set(o Options, vs vsSpec, ports []portSpec) *aviobj.Set {
 			Tier1LR:                o.T1LR,
 			SNIEnabled:             aviobj.Bool(false),
 			GracefulDisableTimeout: aviobj.Int32(1),
-			HealthMonitorRefs:      healthmon.SystemRefs(p.key.Protocol),
+			HealthMonitorRefs:      healthmon.SystemRefs(proto),
 			PlacementNetworks:      placementNetworks(o),
-			Servers:                toAvi(p.servers),
-			ServiceMetadata:        p.metadata,
-			Markers:                p.markers.List(),
+			Servers:                toAvi(servers),
+			ServiceMetadata:        metadata,
+			Markers:                markers.List(),
 		}
+	}
+	for _, p := range ports {
+		protos = append(protos, p.key.Protocol)
+		if p.poolGroup != "" {
+			routes = append(routes, policyset.Route{Port: p.key, PoolGroup: p.poolGroup})
+			pg := aviobj.PoolGroup{
+				Name:      p.poolGroup,
+				TenantRef: tenantRef,
+				CloudRef:  cloudRef,
+				CreatedBy: o.CreatedBy,
+				Members:   make([]aviobj.PoolGroupMember, 0, len(p.members)),
+				Markers:   p.groupMarkers.List(),
+			}
+			for _, m := range p.members {
+				set.Pools = append(set.Pools, newPool(m.pool, p.key.Protocol, m.servers, m.metadata, m.markers))
+				pg.Members = append(pg.Members, aviobj.PoolGroupMember{PoolRef: aviobj.RefByName(aviobj.KindPool, m.pool), Ratio: aviobj.Int32(m.ratio)})
+			}
+			set.PoolGroups = append(set.PoolGroups, pg)
+			continue
+		}
+		if p.pool == "" {
+			continue
+		}
+		routes = append(routes, policyset.Route{Port: p.key, Pool: p.pool})
+		pool := newPool(p.pool, p.key.Protocol, p.servers, p.metadata, p.markers)
 		if hz := p.healthz; hz != nil {
 			pool.HealthMonitorRefs = []string{healthmon.Ref(hz.Name)}
 			if !slices.ContainsFunc(set.HealthMonitors, func(h aviobj.HealthMonitor) bool { return h.Name == hz.Name }) {

@@ -59,6 +59,24 @@
 //     served; a listener claimed by two backends is Conflicted with reason
 //     PortUnavailable and gets no pool (two routes: the oldest wins, as the
 //     Gateway API asks);
+//   - weighted routes: a TCPRoute or UDPRoute whose rules name several
+//     backends (distinct Service ports; a repeated one adds its weights)
+//     is served by a PoolGroup <cluster>--<gwns>-<gw>-<PROTOCOL>-<port>
+//     with one pool per backend, named as above (a Service name that occurs
+//     twice in the group, for another namespace or port, becomes
+//     <svc>.<svcns>.<svcport>), which the listener's L4 rule selects
+//     (L4_RULE_ACTION_SELECT_POOLGROUP, pool_group_ref). Member ratios are
+//     the backendRef weights (default 1); weights over the controller's
+//     1000 are divided by their greatest common divisor, else scaled to
+//     1-1000 with a warning; weight 0 is ratio 0, the controller's "do not
+//     select this pool for new connections" (established connections go
+//     on, so a backend drains); under a known non-Enterprise licence a
+//     warning says the controller will refuse it. One backend stays a
+//     plain pool (none at all when its weight is 0); ListenerResult.Pool,
+//     PoolGroup and Members say which. The backends of all of a v1alpha2 route's rules are one group
+//     (TCPRoute and UDPRoute rules have no matches to tell them apart);
+//     unresolved backendRefs are left out (ResolvedRefs=False), not given
+//     a share that refuses connections;
 //   - spec.addresses (IPAddress, one per family) request a static VIP.
 //
 // GatewayStatus renders the Gateway's status (Accepted, Programmed,
@@ -90,7 +108,15 @@
 //     healthCheckNodePort.
 //   - Options.AutoFQDN (default, flat) and the external-dns hostname
 //     annotation give VsVips dns_info and Services a status hostname;
-//     Gateway listener hostnames become FQDNs.
+//     Gateway listener hostnames become FQDNs, and (AKO's rule, both
+//     Gateway API versions) a listener without one gets the automatic FQDN
+//     of each Service it serves (<svc>.<ns>.<subdomain>, or flat
+//     <svc>-<ns>.<subdomain>; the Service's own namespace), on the VsVip and
+//     in the service_metadata hostnames of the pool and the VirtualService.
+//     The external-dns annotation of a Gateway backend is not read (AKO
+//     reads it for LoadBalancer Services only).
+//   - Every pool server carries AKO's external_uuid "<ip>:<port>" (the
+//     server's port: target port, node port or NodePortLocal port).
 //   - VIPs follow spec.ipFamilies (or Options.IPFamily): V4_V6 VIPs,
 //     IPv6 servers, one preferred address per family in the
 //     ako.vmware.com/load-balancer-ip annotation (comma-separated).

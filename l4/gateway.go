@@ -88,8 +88,15 @@ type ListenerResult struct {
 	Name  string `json:"name,omitempty"`
 	// Port is the listener's protocol (as written) and port.
 	Port Port `json:"port"`
-	// Pool serves the listener; "" when nothing is bound or it is refused.
+	// Pool serves the listener; "" when nothing is bound, it is refused,
+	// or a PoolGroup serves it.
 	Pool string `json:"pool,omitempty"`
+	// PoolGroup serves the listener whose route has several backends: one
+	// pool per backend (Members), selected by weight.
+	PoolGroup string `json:"poolGroup,omitempty"`
+	// Members are the pool group's pools, one per backend, in the order of
+	// Backends.
+	Members []PoolGroupMember `json:"members,omitempty"`
 	// Backends are the bound Services and ports, "ns/name:port".
 	Backends []string `json:"backends,omitempty"`
 	// AttachedRoutes counts the routes attached to the listener.
@@ -105,6 +112,16 @@ type ListenerResult struct {
 func (l ListenerResult) Served() bool {
 	return condTrue(l.Conditions, string(gatewayv1.ListenerConditionAccepted)) &&
 		!condTrue(l.Conditions, string(gatewayv1.ListenerConditionConflicted))
+}
+
+// PoolGroupMember is one backend of a weighted route: its pool and the
+// ratio of new connections it gets (the backendRef weights, summed over
+// repeats, scaled into the controller's 0-1000 when larger; 0: none).
+type PoolGroupMember struct {
+	Pool    string `json:"pool"`
+	Backend string `json:"backend"`
+	Weight  int32  `json:"weight"`
+	Ratio   int32  `json:"ratio"`
 }
 
 // RouteResult is the status of one route towards this Gateway.
@@ -152,6 +169,13 @@ type binding struct {
 	svc      *corev1.Service
 	sp       *corev1.ServicePort
 	claimant string
+	// weight is the backendRef's weight (1 for a labelled Service).
+	weight int32
+}
+
+// backend renders the binding as "ns/name:port".
+func (b binding) backend() string {
+	return fmt.Sprintf("%s/%s:%d", b.svc.Namespace, b.svc.Name, b.sp.Port)
 }
 
 func (l *gwListener) set(t gatewayv1.ListenerConditionType, status metav1.ConditionStatus, reason gatewayv1.ListenerConditionReason, msg string) {
@@ -369,13 +393,15 @@ func (e *engine) bindLabelled() {
 					"Service %s/%s port %s matches no accepted listener of Gateway %s", svc.Namespace, svc.Name, k, e.gw))
 				continue
 			}
-			l.bindings = append(l.bindings, binding{svc: svc, sp: sp, claimant: "Service " + svc.Namespace + "/" + svc.Name})
+			l.bindings = append(l.bindings, binding{svc: svc, sp: sp, claimant: "Service " + svc.Namespace + "/" + svc.Name, weight: 1})
 		}
 	}
 }
 
 // resolveBindings gives each accepted listener its pool: one claimant, or a
-// conflict when several claim it.
+// conflict when several claim it. A claimant (a route) with one backend
+// gets a pool (none when its weight is 0); one with several backends, a
+// pool group with a pool per backend and ratios from the weights.
 func (e *engine) resolveBindings() {
 	for _, l := range e.listeners {
 		if l.refused || len(l.bindings) == 0 {
@@ -395,15 +421,117 @@ func (e *engine) resolveBindings() {
 			l.bindings = nil
 			continue
 		}
-		for _, b := range l.bindings {
-			l.Backends = append(l.Backends, fmt.Sprintf("%s/%s:%d", b.svc.Namespace, b.svc.Name, b.sp.Port))
+		l.bindings = mergeBindings(l.bindings)
+		if len(l.bindings) == 1 && l.bindings[0].weight == 0 {
+			l.bindings = nil // its only backend takes no traffic
+			continue
 		}
-		l.Pool = aviobj.GroupPoolName(e.o.ClusterName, e.gw.namespace, l.bindings[0].svc.Name, e.gw.name, l.protocol, l.Port.Port)
+		for _, b := range l.bindings {
+			l.Backends = append(l.Backends, b.backend())
+		}
+		if len(l.bindings) == 1 {
+			l.Pool = aviobj.GroupPoolName(e.o.ClusterName, e.gw.namespace, l.bindings[0].svc.Name, e.gw.name, l.protocol, l.Port.Port)
+			continue
+		}
+		l.PoolGroup = aviobj.PoolGroupName(e.o.ClusterName, e.gw.namespace, e.gw.name, l.protocol, l.Port.Port)
+		if e.o.License.Known() && !e.o.License.Enterprise() {
+			e.res.Warnings = append(e.res.Warnings, fmt.Sprintf(
+				"listener %s: a pool group of several backends needs an Enterprise licence: the controller allows L4_RULE_ACTION_SELECT_POOLGROUP and member ratios other than 1 only in Enterprise editions (licence is %s)",
+				listenerName(l), e.o.License))
+		}
+		weights := make([]int32, len(l.bindings))
+		for i, b := range l.bindings {
+			weights[i] = b.weight
+		}
+		ratios, exact := poolGroupRatios(weights)
+		if !exact {
+			e.res.Warnings = append(e.res.Warnings, fmt.Sprintf(
+				"listener %s: backend weights %v are scaled to the pool group ratios %v (the controller allows 0-%d)",
+				listenerName(l), weights, ratios, aviobj.MaxPoolGroupRatio))
+		}
+		for i, name := range e.memberPoolNames(l) {
+			l.Members = append(l.Members, PoolGroupMember{Pool: name, Backend: l.Backends[i], Weight: weights[i], Ratio: ratios[i]})
+		}
 	}
 }
 
+// mergeBindings folds repeated backends (the same Service port, by
+// namespace, name and port number, named twice by a route) into one,
+// summing their weights, in first-seen order.
+func mergeBindings(bs []binding) []binding {
+	out := make([]binding, 0, len(bs))
+	for _, b := range bs {
+		if i := slices.IndexFunc(out, func(o binding) bool { return o.backend() == b.backend() }); i >= 0 {
+			out[i].weight += b.weight
+			continue
+		}
+		out = append(out, b)
+	}
+	return out
+}
+
+// memberPoolNames names the pools of a pool group's members like any
+// Gateway pool (<cluster>--<gwns>-<svc>-<gw>-<PROTOCOL>-<port>); members
+// whose Service name is not unique in the group (another namespace, or
+// another port of the same Service) write it <svc>.<namespace>.<service
+// port>, which no Service name can be (a DNS label has no dots), so the
+// names stay distinct.
+func (e *engine) memberPoolNames(l *gwListener) []string {
+	count := map[string]int{}
+	for _, b := range l.bindings {
+		count[b.svc.Name]++
+	}
+	out := make([]string, len(l.bindings))
+	for i, b := range l.bindings {
+		svc := b.svc.Name
+		if count[svc] > 1 {
+			svc += "." + b.svc.Namespace + "." + strconv.Itoa(int(b.sp.Port))
+		}
+		out[i] = aviobj.GroupPoolName(e.o.ClusterName, e.gw.namespace, svc, e.gw.name, l.protocol, l.Port.Port)
+	}
+	return out
+}
+
+// poolGroupRatios turns backendRef weights (0-1000000) into pool group
+// member ratios (0-1000, 0 meaning "no new connections"): unchanged when
+// they fit, else divided by their greatest common divisor, else scaled so
+// that the largest is 1000, each non-zero weight keeping a ratio of at
+// least 1. exact reports whether the proportions are kept exactly.
+func poolGroupRatios(weights []int32) ([]int32, bool) {
+	out := slices.Clone(weights)
+	top, g := int32(0), int32(0)
+	for _, w := range weights {
+		top = max(top, w)
+		if w > 0 {
+			g = gcd(g, w)
+		}
+	}
+	if top <= aviobj.MaxPoolGroupRatio {
+		return out, true
+	}
+	if top/g <= aviobj.MaxPoolGroupRatio {
+		for i := range out {
+			out[i] /= g
+		}
+		return out, true
+	}
+	for i, w := range weights {
+		if w > 0 {
+			out[i] = max(1, int32((int64(w)*aviobj.MaxPoolGroupRatio+int64(top)/2)/int64(top)))
+		}
+	}
+	return out, false
+}
+
+func gcd(a, b int32) int32 {
+	for b != 0 {
+		a, b = b, a%b
+	}
+	return a
+}
+
 // buildSet assembles the Gateway's objects from its served listeners.
-func (e *engine) buildSet(vips []netip.Addr, metadata string) *aviobj.Set {
+func (e *engine) buildSet(vips []netip.Addr) *aviobj.Set {
 	o := e.o
 	owner := aviobj.Markers{ClusterName: o.ClusterName, Namespace: e.gw.namespace, GatewayName: e.gw.name}
 	var specs []portSpec
@@ -420,21 +548,36 @@ func (e *engine) buildSet(vips []netip.Addr, metadata string) *aviobj.Set {
 		if s := e.sctpTuned[ps.key]; s != nil {
 			ps.override = &PortOverride{Port: ps.key, SCTPProxy: s}
 		}
-		if l.Pool != "" {
-			for _, b := range l.bindings {
-				bk := newBackends(ServiceInput{Service: b.svc, EndpointSlices: e.in.endpointSlices, Nodes: e.in.nodes, Pods: e.in.pods}, o)
-				ps.servers = append(ps.servers, bk.rawServers(servicePort{sp: b.sp, key: Port{Protocol: proto, Port: b.sp.Port}})...)
-				for _, w := range bk.warnings {
-					if !slices.Contains(e.res.Warnings, w) {
-						e.res.Warnings = append(e.res.Warnings, w)
-					}
+		servers := func(b binding) []server {
+			bk := newBackends(ServiceInput{Service: b.svc, EndpointSlices: e.in.endpointSlices, Nodes: e.in.nodes, Pods: e.in.pods}, o)
+			out := bk.rawServers(servicePort{sp: b.sp, key: Port{Protocol: proto, Port: b.sp.Port}})
+			for _, w := range bk.warnings {
+				if !slices.Contains(e.res.Warnings, w) {
+					e.res.Warnings = append(e.res.Warnings, w)
 				}
 			}
-			m := owner
+			return out
+		}
+		m := owner
+		m.Port = strconv.Itoa(int(l.Port.Port))
+		m.Protocol = l.protocol
+		switch {
+		case l.Pool != "":
+			ps.servers = servers(l.bindings[0])
+			hosts := e.listenerFQDNs(l, l.bindings)
+			fqdns = append(fqdns, hosts...)
 			m.ServiceName = l.bindings[0].svc.Name
-			m.Port = strconv.Itoa(int(l.Port.Port))
-			m.Protocol = l.protocol
-			ps.pool, ps.markers, ps.metadata = l.Pool, m, gatewayPoolMetadata(l.bindings)
+			ps.pool, ps.markers, ps.metadata = l.Pool, m, gatewayPoolMetadata(l.bindings[:1], hosts)
+		case l.PoolGroup != "":
+			ps.poolGroup, ps.groupMarkers = l.PoolGroup, m
+			for i, b := range l.bindings {
+				hosts := e.listenerFQDNs(l, l.bindings[i:i+1])
+				fqdns = append(fqdns, hosts...)
+				mm := m
+				mm.ServiceName = b.svc.Name
+				ps.members = append(ps.members, memberSpec{pool: l.Members[i].Pool, markers: mm, servers: servers(b),
+					metadata: gatewayPoolMetadata(l.bindings[i:i+1], hosts), ratio: l.Members[i].Ratio})
+			}
 		}
 		specs = append(specs, ps)
 	}
@@ -442,14 +585,48 @@ func (e *engine) buildSet(vips []netip.Addr, metadata string) *aviobj.Set {
 		name:     aviobj.VirtualServiceName(o.ClusterName, e.gw.namespace, e.gw.name),
 		markers:  owner,
 		vips:     vips,
-		metadata: metadata,
+		metadata: gatewayMetadata(e.gw, fqdns),
 		fqdns:    fqdns,
 	}, specs)
 }
 
+// listenerFQDNs are the FQDNs of a listener's pool serving the bindings:
+// the listener's hostname, or else (AKO's rule) the automatic FQDN of each
+// bound Service (Options.AutoFQDN under Options.FQDNSubdomain,
+// <svc>.<ns>.<subdomain> or <svc>-<ns>.<subdomain>). A Service's
+// external-dns hostname annotation is not read for Gateway backends.
+func (e *engine) listenerFQDNs(l *gwListener, bs []binding) []string {
+	if l.hostname != "" {
+		return []string{l.hostname}
+	}
+	var out []string
+	for _, b := range bs {
+		if f := autoFQDN(b.svc.Name, b.svc.Namespace, e.o.AutoFQDN, e.o.FQDNSubdomain); f != "" && !slices.Contains(out, f) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// gatewayMetadata is a Gateway VirtualService's service_metadata: the
+// Gateway and, as AKO, the FQDNs of its listeners.
+func gatewayMetadata(gw gatewayKey, fqdns []string) string {
+	var hosts []string
+	for _, f := range fqdns {
+		if !slices.Contains(hosts, f) {
+			hosts = append(hosts, f)
+		}
+	}
+	js, _ := json.Marshal(struct {
+		Gateway   string   `json:"gateway"`
+		Hostnames []string `json:"hostnames,omitempty"`
+	}{gw.String(), hosts})
+	return string(js)
+}
+
 // gatewayPoolMetadata is a gateway pool's service_metadata: the backend
-// Services it serves.
-func gatewayPoolMetadata(bs []binding) string {
+// Services it serves and its FQDNs.
+func gatewayPoolMetadata(bs []binding, hosts []string) string {
 	var names []string
 	for _, b := range bs {
 		n := b.svc.Namespace + "/" + b.svc.Name
@@ -459,7 +636,8 @@ func gatewayPoolMetadata(bs []binding) string {
 	}
 	js, _ := json.Marshal(struct {
 		NamespaceServiceName []string `json:"namespace_svc_name"`
-	}{names})
+		Hostnames            []string `json:"hostnames,omitempty"`
+	}{names, hosts})
 	return string(js)
 }
 
@@ -495,20 +673,23 @@ func (e *engine) finish(generation int64, vips []netip.Addr) {
 	if !any {
 		return
 	}
-	md, _ := json.Marshal(struct {
-		Gateway string `json:"gateway"`
-	}{e.gw.String()})
 	listeners := field.NewPath("spec", "listeners")
 	if n := len(e.listeners); n > maxVirtualServicePorts {
 		e.res.refuse(generation, string(gatewayv1.GatewayReasonListenersNotValid), "Too many listeners for one Avi VirtualService.",
 			tooManyPorts(listeners, n, ""))
 		return
 	}
-	set := e.buildSet(vips, string(md))
+	set := e.buildSet(vips)
 	pools := map[string]*field.Path{}
 	for _, l := range e.listeners {
 		if l.Pool != "" {
 			pools[l.Pool] = l.path
+		}
+		for _, m := range l.Members {
+			pools[m.Pool] = l.path
+		}
+		if l.PoolGroup != "" {
+			pools[l.PoolGroup] = l.path
 		}
 	}
 	if errs := preflight(set, poolLocator(pools, listeners)); len(errs) > 0 {

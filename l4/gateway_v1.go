@@ -443,9 +443,11 @@ func namespaceAllowed(a *gatewayv1.AllowedRoutes, routeNS, gwNS string, nss []co
 }
 
 // resolveBackendRefs finds the Service ports a (valid) route's backendRefs
-// name, honouring ReferenceGrants for other namespaces. All backends with a
-// non-zero weight join the listener's one pool: an Avi L4 rule selects one
-// pool, so weights other than 0 do not split traffic.
+// name, honouring ReferenceGrants for other namespaces, each with its weight
+// (default 1; 0 is kept: a pool group member that takes no new
+// connections). The backends of all the route's rules together serve the
+// listener (TCPRoute and UDPRoute rules have no matches to tell them
+// apart).
 func (e *engine) resolveBackendRefs(r routeView, grants *grantSet) ([]binding, gatewayv1.RouteConditionReason, string, field.ErrorList) {
 	kind, routeNS := r.kind, r.meta.Namespace
 	var out []binding
@@ -489,9 +491,6 @@ func (e *engine) resolveBackendRefs(r routeView, grants *grantSet) ([]binding, g
 					field.Forbidden(p.Child("namespace"), detail))
 				continue
 			}
-			if ref.Weight != nil && *ref.Weight == 0 {
-				continue
-			}
 			svc := findService(e.in.services, ns, string(ref.Name))
 			if svc == nil {
 				fail(gatewayv1.RouteReasonBackendNotFound, fmt.Sprintf("Service %s/%s not found.", ns, ref.Name),
@@ -518,7 +517,11 @@ func (e *engine) resolveBackendRefs(r routeView, grants *grantSet) ([]binding, g
 					field.NotFound(p.Child("port"), int32(*ref.Port)))
 				continue
 			}
-			out = append(out, binding{svc: svc, sp: sp})
+			w := int32(1)
+			if ref.Weight != nil {
+				w = *ref.Weight
+			}
+			out = append(out, binding{svc: svc, sp: sp, weight: w})
 		}
 	}
 	return out, reason, msg, errs

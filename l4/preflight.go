@@ -36,12 +36,12 @@ func preflight(set *aviobj.Set, locate func(aviobj.Problem) *field.Path) field.E
 }
 
 // poolLocator returns a locate function for preflight that maps problems of
-// a pool to the field of the port it serves (from the port results), and
+// a pool (or pool group) to the field of the port it serves (from the port results), and
 // problems of the VirtualService's services to portsPath.
 func poolLocator(pools map[string]*field.Path, portsPath *field.Path) func(aviobj.Problem) *field.Path {
 	return func(p aviobj.Problem) *field.Path {
 		switch {
-		case p.Kind == aviobj.KindPool:
+		case p.Kind == aviobj.KindPool || p.Kind == aviobj.KindPoolGroup:
 			return pools[p.Name]
 		case p.Kind == aviobj.KindVirtualService && p.Field == "services":
 			return portsPath

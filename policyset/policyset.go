@@ -44,11 +44,15 @@ func AviProtocol(p corev1.Protocol) (string, bool) {
 	return "", false
 }
 
-// Route sends the connections of one (protocol, port) to a pool.
+// Route sends the connections of one (protocol, port) to a pool, or to a
+// pool group.
 type Route struct {
 	Port
 	// Pool is the name of the pool the rule selects.
 	Pool string
+	// PoolGroup, when set, is the name of the pool group the rule selects
+	// instead (L4_RULE_ACTION_SELECT_POOLGROUP); Pool is then ignored.
+	PoolGroup string
 }
 
 // RuleName is the name of the rule for port p: "<PROTOCOL>-<port>", e.g.
@@ -58,7 +62,8 @@ func RuleName(p Port) string { return string(p.Protocol) + "-" + strconv.Itoa(in
 // ConnectionPolicy builds one rule per route, in the given order, indexed
 // 0..n-1: match destination port IS_IN [port] and protocol IS_IN
 // PROTOCOL_<P>, action L4_RULE_ACTION_SELECT_POOL to the route's pool (by
-// name). Routes with a protocol AviProtocol does not know are skipped; callers
+// name), or L4_RULE_ACTION_SELECT_POOLGROUP to its pool group when it has
+// one. Routes with a protocol AviProtocol does not know are skipped; callers
 // validate protocols first.
 func ConnectionPolicy(routes []Route) *aviobj.L4ConnectionPolicy {
 	// The rules' parts are allocated once per policy, not once per rule.
@@ -80,7 +85,11 @@ func ConnectionPolicy(routes []Route) *aviobj.L4ConnectionPolicy {
 		ports[i] = aviobj.L4RulePortMatch{MatchCriteria: aviobj.MatchIsIn, Ports: numbers[i : i+1 : i+1]}
 		protos[i] = aviobj.L4RuleProtocolMatch{MatchCriteria: aviobj.MatchIsIn, Protocol: proto}
 		matches[i] = aviobj.L4RuleMatchTarget{Port: &ports[i], Protocol: &protos[i]}
-		selects[i] = aviobj.L4RuleActionSelectPool{ActionType: aviobj.ActionSelectPool, PoolRef: aviobj.RefByName(aviobj.KindPool, r.Pool)}
+		if r.PoolGroup != "" {
+			selects[i] = aviobj.L4RuleActionSelectPool{ActionType: aviobj.ActionSelectPoolGroup, PoolGroupRef: aviobj.RefByName(aviobj.KindPoolGroup, r.PoolGroup)}
+		} else {
+			selects[i] = aviobj.L4RuleActionSelectPool{ActionType: aviobj.ActionSelectPool, PoolRef: aviobj.RefByName(aviobj.KindPool, r.Pool)}
+		}
 		actions[i] = aviobj.L4RuleAction{SelectPool: &selects[i]}
 		rules = append(rules, aviobj.L4Rule{
 			Index:  int32(i),

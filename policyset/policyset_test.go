@@ -114,6 +114,24 @@ func TestConnectionPolicy(t *testing.T) {
 			want:   &aviobj.L4ConnectionPolicy{},
 		},
 		{
+			name: "pool-group-selected-instead-of-pool",
+			routes: []policyset.Route{
+				{Port: policyset.Port{Protocol: tcp, Port: 80}, Pool: "ignored", PoolGroup: "c1--ns-gw-TCP-80"},
+				route(udp, 53, "c1--ns-dns-gw-UDP-53"),
+			},
+			want: &aviobj.L4ConnectionPolicy{Rules: []aviobj.L4Rule{
+				func() aviobj.L4Rule {
+					r := wantRule(0, "TCP-80", 80, "PROTOCOL_TCP", "")
+					r.Action.SelectPool = &aviobj.L4RuleActionSelectPool{
+						ActionType:   "L4_RULE_ACTION_SELECT_POOLGROUP",
+						PoolGroupRef: "/api/poolgroup/?name=c1--ns-gw-TCP-80",
+					}
+					return r
+				}(),
+				wantRule(1, "UDP-53", 53, "PROTOCOL_UDP", "/api/pool/?name=c1--ns-dns-gw-UDP-53"),
+			}},
+		},
+		{
 			name:   "pool-name-escaped-in-ref",
 			routes: []policyset.Route{route(tcp, 80, "my pool&#1")},
 			want: &aviobj.L4ConnectionPolicy{Rules: []aviobj.L4Rule{
