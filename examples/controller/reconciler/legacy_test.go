@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"slices"
 	"strings"
 	"testing"
 
@@ -105,11 +106,9 @@ func TestLegacySeedGateway(t *testing.T) {
 			t.Fatalf("creating %s %s: %v", o.GetKind(), o.GetName(), err)
 		}
 	}
-	t.Cleanup(func() {
+	t.Cleanup(func() { // the names are the manifest's: leave none for a rerun
 		for _, o := range objs {
-			if o.GetNamespace() == "" {
-				_ = admin.Delete(bg, o)
-			}
+			_ = admin.Delete(bg, o)
 		}
 	})
 	gwKey := types.NamespacedName{Namespace: ns, Name: "my-gateway"}
@@ -155,6 +154,27 @@ func TestLegacySeedGateway(t *testing.T) {
 	if !strings.Contains(strings.Join(u.GetFinalizers(), ","), reconciler.Finalizer) {
 		t.Errorf("finalizers %v", u.GetFinalizers())
 	}
+
+	// Drift repair covers legacy Gateways: a VirtualService removed behind
+	// the operator's back is found by a pass and put back.
+	eventually(t, "drift of the legacy Gateway found", func() error {
+		if _, ok := op.fake.Object("admin", "virtualservice", vs); ok {
+			if err := op.fake.Remove("admin", "virtualservice", vs); err != nil {
+				return err
+			}
+		}
+		res, err := op.cfg.Resync().RunOnce(bg)
+		if err != nil || !slices.Equal(res.Drifted, []string{"admin/" + vs}) {
+			return fmt.Errorf("pass: %+v, %v", res, err)
+		}
+		return nil
+	})
+	eventually(t, "legacy Gateway repaired", func() error {
+		if _, ok := op.fake.Object("admin", "virtualservice", vs); !ok {
+			return fmt.Errorf("%s not repaired", vs)
+		}
+		return nil
+	})
 
 	// The Service leaves the Gateway: its condition goes.
 	var svc corev1.Service
@@ -219,4 +239,23 @@ func TestGatewayBackendCondition(t *testing.T) {
 	eventually(t, "labelled backend cleared", func() error {
 		return backendCondition(t, types.NamespacedName{Namespace: ns, Name: "amf"})
 	})
+}
+
+// TestServiceLBStatusRefusedOffLoadBalancer pins why backend Services get a
+// condition rather than AKO's status.loadBalancer: the API server refuses
+// status.loadBalancer.ingress on a Service not of type LoadBalancer.
+func TestServiceLBStatusRefusedOffLoadBalancer(t *testing.T) {
+	requireEnv(t)
+	ns := newNamespace(t, nil)
+	svc := labelledService(ns, "amf", "ran", port("ngap", corev1.ProtocolSCTP, 38412))
+	if err := admin.Create(bg, svc); err != nil {
+		t.Fatal(err)
+	}
+	vip := corev1.LoadBalancerIPModeVIP
+	svc.Status.LoadBalancer.Ingress = []corev1.LoadBalancerIngress{{IP: "10.0.0.1", IPMode: &vip}}
+	err := admin.Status().Update(bg, svc)
+	if !apierrors.IsInvalid(err) || !strings.Contains(err.Error(), "may only be used when `spec.type` is 'LoadBalancer'") {
+		t.Fatalf("status.loadBalancer on a ClusterIP Service: %v, want the API server's refusal; "+
+			"if it is accepted now, the operator could write AKO's status.loadBalancer", err)
+	}
 }
