@@ -84,7 +84,12 @@
 // routes, addresses); GatewayResult.Routes holds each route's parent status.
 // TranslateLegacyGateway and LegacyGatewayStatus do the same for AKO's
 // networking.x-k8s.io/v1alpha1 shape (package svcapi), with AKO's rule that
-// every listener's routes.selector.matchLabels carries both gateway labels.
+// every listener's routes.selector.matchLabels carries both gateway labels;
+// both API versions take the Gateway Namespace's tenant and (without a
+// class parametersRef) AviInfraSetting annotations. GatewayBackendStatus
+// and LegacyGatewayBackendStatus give each bound backend Service the
+// status.loadBalancer AKO writes on it (the Gateway's VIPs, the listener's
+// hostname or the Service's FQDN).
 //
 // # Shared VIPs, overrides, monitors, FQDNs, dual-stack
 //

@@ -21,9 +21,20 @@ const ReasonInvalidMatchLabels = "InvalidMatchLabels"
 // networking.x-k8s.io/v1alpha1 Gateway reads (AKO's services-API mode):
 // backends are the Services labelled for the Gateway.
 type LegacyGatewayInput struct {
-	Gateway        *svcapi.Gateway
-	GatewayClass   *svcapi.GatewayClass
-	InfraSetting   *AviInfraSetting
+	Gateway      *svcapi.Gateway
+	GatewayClass *svcapi.GatewayClass
+	// InfraSetting is the AviInfraSetting the class's parametersRef names,
+	// if found.
+	InfraSetting *AviInfraSetting
+	// Namespace is the Gateway's Namespace, if known: its
+	// ako.vmware.com/tenant-name annotation sets the tenant, and (when the
+	// class has no parametersRef) its aviinfrasetting.ako.vmware.com/name
+	// annotation the AviInfraSetting, as for v1 Gateways. A Namespace of
+	// another name is ignored.
+	Namespace *corev1.Namespace
+	// InfraSettings are the AviInfraSettings the Namespace annotation may
+	// name (used when the class has no parametersRef).
+	InfraSettings  []AviInfraSetting
 	Services       []corev1.Service
 	EndpointSlices []discoveryv1.EndpointSlice
 	Nodes          []corev1.Node
@@ -71,11 +82,26 @@ func TranslateLegacyGateway(in LegacyGatewayInput, opts Options) GatewayResult {
 		return res
 	}
 	classErrs := reroot("gatewayClass", ValidateLegacyGatewayClass(cls))
+	// The class's parameters, or (without any) the Gateway Namespace's
+	// tenant and AviInfraSetting, exactly as for v1 Gateways.
+	var ns *corev1.Namespace
+	if in.Namespace != nil && in.Namespace.Name == gw.Namespace {
+		ns = in.Namespace
+	}
 	var paramErrs field.ErrorList
 	paramMsg := ""
-	if p := cls.Spec.ParametersRef; p != nil && len(classErrs) == 0 {
+	switch p := cls.Spec.ParametersRef; {
+	case len(classErrs) > 0:
+	case p != nil:
 		if o, paramErrs = classOptions(o, p.Group, p.Kind, p.Name, in.InfraSetting); len(paramErrs) > 0 {
 			paramMsg = fmt.Sprintf("GatewayClass %s: %s.", cls.Name, paramErrs[0].Error())
+		}
+		if ns != nil && ns.Annotations[AnnotationTenant] != "" {
+			o.Tenant = ns.Annotations[AnnotationTenant]
+		}
+	default:
+		if o, paramErrs = annotationOptions(o, nil, ns, in.InfraSettings); len(paramErrs) > 0 {
+			paramMsg = paramErrs[0].Error()
 		}
 	}
 	if len(paramErrs) == 0 {

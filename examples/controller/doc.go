@@ -1,8 +1,10 @@
 // Command controller is avil4's example operator: a controller-runtime
 // manager that programs an Avi controller for LoadBalancer Services (one
 // VirtualService each), shared-VIP groups (one VirtualService per
-// ako.vmware.com/enable-shared-vip key) and gateway.networking.k8s.io/v1
-// Gateways with TCP, UDP and SCTP listeners, TCPRoutes and UDPRoutes.
+// ako.vmware.com/enable-shared-vip key), gateway.networking.k8s.io/v1
+// Gateways with TCP, UDP and SCTP listeners, TCPRoutes and UDPRoutes, and
+// legacy networking.x-k8s.io/v1alpha1 Gateways (AKO's services-API mode)
+// when their CRDs are installed.
 //
 // Run it against an embedded fake Avi controller (no Avi needed) with the
 // kubeconfig of any cluster:
@@ -21,7 +23,9 @@
 // authenticated HTTPS metrics (config/metrics), the Deployment with probes
 // and the credentials Secret; Dockerfile builds the image. The default
 // kustomization needs no CRD: Gateways are served when the Gateway API CRDs
-// are installed, and the sample GatewayClass lives apart in config/samples.
+// are installed (legacy ones when AKO's networking.x-k8s.io CRDs, or the
+// stand-ins in config/crd/legacy-gateways.yaml, are), and the sample
+// GatewayClass lives apart in config/samples.
 // The reconcilers live in package reconciler, written to be read top to
 // bottom.
 //

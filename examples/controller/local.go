@@ -31,6 +31,13 @@ const gatewayAPIFallbackVersion = "v1.6.3"
 //go:embed config/crd/aviinfrasettings.yaml
 var aviInfraSettingCRD []byte
 
+// legacyGatewayCRDs are config/crd's stand-ins for the legacy
+// networking.x-k8s.io/v1alpha1 GatewayClass and Gateway CRDs, installed on
+// the local API server so the demo serves the seed's SCTP Gateway.
+//
+//go:embed config/crd/legacy-gateways.yaml
+var legacyGatewayCRDs []byte
+
 // gatewayAPIVersion is the gateway-api version the binary was built with:
 // the Gateway CRDs to install are those of the same version.
 func gatewayAPIVersion() string {
@@ -55,8 +62,8 @@ type localEnv struct {
 }
 
 // localAPIServer starts a throw-away kube-apiserver and etcd (envtest) for a
-// one-command demo without a cluster, with config/crd's AviInfraSetting CRD
-// and, when found, the Gateway API CRDs (see gatewayCRDs). It needs only
+// one-command demo without a cluster, with config/crd's AviInfraSetting and
+// legacy Gateway CRDs and, when found, the Gateway API CRDs (see gatewayCRDs). It needs only
 // the two binaries (see envtestAssets); it runs from a built binary
 // anywhere, without the repository or a Go toolchain.
 func localAPIServer(crdFlag string, log logr.Logger) (*localEnv, error) {
@@ -77,7 +84,12 @@ func localAPIServer(crdFlag string, log logr.Logger) (*localEnv, error) {
 		_ = os.RemoveAll(dir)
 		return nil, err
 	}
-	paths := []string{infra}
+	legacy := filepath.Join(dir, "legacy-gateways.yaml")
+	if err := os.WriteFile(legacy, legacyGatewayCRDs, 0o600); err != nil {
+		_ = os.RemoveAll(dir)
+		return nil, err
+	}
+	paths := []string{infra, legacy}
 	if gw != "" {
 		paths = append(paths, gw)
 		log.Info("installing the Gateway API CRDs", "from", gw)

@@ -71,6 +71,10 @@ var baseNeeds = concat(
 	verbs("gateway.networking.k8s.io", "udproutes", "", "", "get", "list", "watch"),
 	verbs("gateway.networking.k8s.io", "udproutes", "status", "", "update"),
 	verbs("gateway.networking.k8s.io", "referencegrants", "", "", "get", "list", "watch"),
+	verbs("networking.x-k8s.io", "gatewayclasses", "", "", "get", "list", "watch"),
+	verbs("networking.x-k8s.io", "gatewayclasses", "status", "", "update"),
+	verbs("networking.x-k8s.io", "gateways", "", "", "get", "list", "watch", "update"),
+	verbs("networking.x-k8s.io", "gateways", "status", "", "update"),
 	verbs("ako.vmware.com", "aviinfrasettings", "", "", "get", "list", "watch"),
 	verbs("events.k8s.io", "events", "", "", "create", "patch"),
 	// Leader election: the Lease, and the LeaderElection events client-go

@@ -65,10 +65,16 @@ func (b *Bundle) LegacyGatewayInput(i int) l4.LegacyGatewayInput {
 	gw := &b.LegacyGateways[i]
 	in := l4.LegacyGatewayInput{
 		Gateway:        gw,
+		InfraSettings:  b.AviInfraSettings,
 		Services:       b.Services,
 		EndpointSlices: b.EndpointSlices,
 		Nodes:          b.Nodes,
 		Pods:           b.Pods,
+	}
+	for j := range b.Namespaces {
+		if b.Namespaces[j].Name == gw.Namespace {
+			in.Namespace = &b.Namespaces[j]
+		}
 	}
 	for j := range b.LegacyGatewayClasses {
 		if b.LegacyGatewayClasses[j].Name == gw.Spec.GatewayClassName {

@@ -6,13 +6,15 @@
 // Every reconciler does the same four steps:
 //
 //  1. gather the inputs of the translation from the manager's cache (the
-//     Service and its EndpointSlices, Nodes or Pods; or the Gateway, its
-//     class, routes, grants and backends);
+//     Service and its EndpointSlices, Nodes or Pods; or the Gateway, v1 or
+//     legacy v1alpha1, its class, routes, grants and backends);
 //  2. translate with package l4 (a pure function);
 //  3. apply the resulting aviobj.Set with package apply — a converged Set
 //     costs reads only and zero writes;
-//  4. write the status (l4.ServiceStatus, l4.GatewayStatus) only when it
-//     changed, so a resync writes nothing to the cluster either.
+//  4. write the status (l4.ServiceStatus, l4.GatewayStatus,
+//     l4.LegacyGatewayStatus, and for a Gateway's backend Services
+//     l4.GatewayBackendStatus) only when it changed, so a resync writes
+//     nothing to the cluster either.
 //
 // # Ownership and cleanup
 //
@@ -107,6 +109,46 @@
 // labelled ako.vmware.com/gateway-name and -namespace (the only way to
 // serve SCTP, which has no route kind) counts them in attachedRoutes.
 //
+// # Legacy Gateways
+//
+// When the API server serves networking.x-k8s.io/v1alpha1 GatewayClass and
+// Gateway (AKO's services-API CRDs, or the permissive stand-in in
+// config/crd/legacy-gateways.yaml, which is not in the default
+// kustomization: its names would collide with AKO's CRDs), Setup also
+// registers LegacyGatewayClassReconciler and LegacyGatewayReconciler. They
+// read the objects as unstructured from the manager's cache (the types'
+// Go module is long gone) and convert them to package l4/svcapi's types.
+// A class of this controller (spec.controller) gets the Admitted
+// condition; a Gateway is translated with l4.TranslateLegacyGateway from
+// its class, its Namespace (tenant and AviInfraSetting annotations, as for
+// v1 Gateways), the AviInfraSettings and the Services labelled
+// ako.vmware.com/gateway-name and -namespace, applied, and gets
+// l4.LegacyGatewayStatus (Scheduled, Ready, addresses, listeners by port;
+// Ready=False with reason SyncFailed while the Avi controller fails). The
+// finalizer, cleanup on deletion or hand-over, Warning events sent once
+// and drift repair are those of v1 Gateways. A v1 and a legacy Gateway of
+// the same namespace and name would program the same VirtualService: use
+// one API per Gateway name.
+//
+// # Backend Services
+//
+// AKO writes a Gateway's VIP (and hostname) into status.loadBalancer of
+// every Service bound to it. Kubernetes 1.29 and later refuse
+// status.loadBalancer.ingress on a Service not of type LoadBalancer, and a
+// Gateway backend is not one (a labelled LoadBalancer Service is refused as
+// a backend; a LoadBalancer Service a route names keeps the status of its
+// own load balancer). So what l4.GatewayBackendStatus and
+// l4.LegacyGatewayBackendStatus compute for each bound Service (labelled,
+// or named by a route's backendRefs) is written into its condition
+// avil4.io/GatewayBackend (ConditionGatewayBackend, reason Bound), one
+// entry per Gateway: "Gateway ns/name at 10.0.0.1 (hostname h)", or
+// "Gateway.networking.x-k8s.io ns/name at ..." for a legacy one. A Gateway
+// edits only its own entry, finds the Services holding one through a cache
+// index, removes it when the binding ends (label removed, route changed,
+// Gateway refused, deleted or handed over) and the condition with the last
+// entry; a Service is written only when its condition changes, and
+// status.loadBalancer is never touched.
+//
 // # Without the Gateway API
 //
 // Setup asks the API server (the manager's REST mapper) whether it serves
@@ -140,8 +182,8 @@
 //
 // # What it leaves out
 //
-// Legacy networking.x-k8s.io/v1alpha1 Gateways are translated by package
-// l4 but not reconciled here. AviInfraSettings are read (as unstructured
+// Legacy Gateways are served only when their CRDs are installed when the
+// operator starts (discovery runs once). AviInfraSettings are read (as unstructured
 // objects, AKO's module being unavailable) only when their CRD is
 // installed: AKO's, or the stand-in in config/crd. A route that drops a
 // Gateway from its parentRefs keeps the status entry this controller wrote

@@ -96,9 +96,12 @@ func (r *GatewayReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ct
 	var gw gatewayv1.Gateway
 	if err := r.Client.Get(ctx, req.NamespacedName, &gw); err != nil {
 		if apierrors.IsNotFound(err) {
-			// Gone (perhaps never ours to finalize): no route may keep
-			// our status for it.
-			return ctrl.Result{}, r.clearRouteParents(ctx, req.NamespacedName)
+			// Gone (perhaps never ours to finalize): no route or backend
+			// Service may keep our status for it.
+			if err := r.clearRouteParents(ctx, req.NamespacedName); err != nil {
+				return ctrl.Result{}, err
+			}
+			return ctrl.Result{}, writeBackendStatus(ctx, r.Client, gatewayRef(false, req.NamespacedName), nil)
 		}
 		return ctrl.Result{}, err
 	}
@@ -119,6 +122,9 @@ func (r *GatewayReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ct
 	}
 	if res.Set == nil {
 		if _, err := r.writeStatus(ctx, &gw, l4.GatewayStatus(&gw, res, nil)); err != nil {
+			return ctrl.Result{}, err
+		}
+		if err := writeBackendStatus(ctx, r.Client, gatewayRef(false, req.NamespacedName), nil); err != nil {
 			return ctrl.Result{}, err
 		}
 		return ctrl.Result{RequeueAfter: r.RetryInvalid}, r.report(ctx, &gw, res)
@@ -149,6 +155,9 @@ func (r *GatewayReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ct
 	}
 	changed, err := r.writeStatus(ctx, &gw, l4.GatewayStatus(&gw, res, result.VIPs))
 	if err != nil {
+		return ctrl.Result{}, err
+	}
+	if err := writeBackendStatus(ctx, r.Client, gatewayRef(false, req.NamespacedName), l4.GatewayBackendStatus(&gw, res, result.VIPs)); err != nil {
 		return ctrl.Result{}, err
 	}
 	if result.Writes() > 0 || changed {
@@ -217,7 +226,12 @@ type finding struct{ reason, message string }
 // field errors, with their paths) and each library warning not reported
 // before, and records what was reported in AnnotationReported; nothing is
 // written and no event sent when that did not change.
-func (r *GatewayReconciler) report(ctx context.Context, gw *gatewayv1.Gateway, res l4.GatewayResult) error {
+func (r *GatewayReconciler) report(ctx context.Context, gw client.Object, res l4.GatewayResult) error {
+	return reportFindings(ctx, r.Config, gw, res)
+}
+
+// reportFindings is report for a Gateway of either API version.
+func reportFindings(ctx context.Context, r *Config, gw client.Object, res l4.GatewayResult) error {
 	var all []finding
 	for _, e := range res.Errors {
 		all = append(all, finding{ReasonInvalidSpec, e.Error()})
@@ -226,7 +240,7 @@ func (r *GatewayReconciler) report(ctx context.Context, gw *gatewayv1.Gateway, r
 		all = append(all, finding{ReasonTranslationWarning, w})
 	}
 	before := map[string]bool{}
-	if v := gw.Annotations[AnnotationReported]; v != "" {
+	if v := gw.GetAnnotations()[AnnotationReported]; v != "" {
 		for _, id := range strings.Split(v, ",") {
 			before[id] = true
 		}
@@ -242,7 +256,7 @@ func (r *GatewayReconciler) report(ctx context.Context, gw *gatewayv1.Gateway, r
 	}
 	slices.Sort(ids)
 	want := strings.Join(slices.Compact(ids), ",")
-	if want == gw.Annotations[AnnotationReported] {
+	if want == gw.GetAnnotations()[AnnotationReported] {
 		return nil
 	}
 	ann := gw.GetAnnotations()
@@ -501,6 +515,9 @@ func mergeParents(existing, ours []gatewayv1.RouteParentStatus, controller gatew
 // status on its routes, and its finalizer.
 func (r *GatewayReconciler) release(ctx context.Context, gw *gatewayv1.Gateway, why string) error {
 	if err := r.clearRouteParents(ctx, client.ObjectKeyFromObject(gw)); err != nil {
+		return err
+	}
+	if err := writeBackendStatus(ctx, r.Client, gatewayRef(false, client.ObjectKeyFromObject(gw)), nil); err != nil {
 		return err
 	}
 	if !controllerutil.ContainsFinalizer(gw, Finalizer) {

@@ -85,12 +85,31 @@ func Setup(mgr ctrl.Manager, cfg *Config) error {
 	if err != nil {
 		return err
 	}
+	legacy, err := discoverLegacyGateways(mgr.GetRESTMapper())
+	if err != nil {
+		return err
+	}
 	// Drift repair covers whatever was registered with it above and, when
-	// the Gateway API is served, Gateways below.
+	// the Gateway APIs are served, Gateways below.
 	if err := mgr.Add(resync); err != nil {
 		return err
 	}
 	log := mgr.GetLogger().WithName("setup")
+	if kinds.gateways() || legacy {
+		// Backend Services record the Gateways they serve
+		// (ConditionGatewayBackend); each Gateway finds its own entries
+		// through this index.
+		if err := mgr.GetFieldIndexer().IndexField(context.Background(), &corev1.Service{}, indexServiceGateways, indexBackendOf); err != nil {
+			return fmt.Errorf("indexing Services by Gateway: %w", err)
+		}
+	}
+	if legacy {
+		if err := setupLegacyGateways(mgr, cfg, options, resync); err != nil {
+			return err
+		}
+	} else {
+		log.V(1).Info("legacy Gateways not served: their reconcilers are not started", "group", LegacyGatewayGVK.Group, "version", LegacyGatewayGVK.Version)
+	}
 	if !kinds.gateways() {
 		log.Info(gatewayAbsentMessage(kinds))
 		return nil
