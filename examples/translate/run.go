@@ -219,6 +219,7 @@ func runWith(args []string, stdin io.Reader, stdout, stderr io.Writer, h hooks) 
 	fl.BoolVar(&af.noApply, "no-apply", false, "translate only; talk to no controller, not even the embedded fake")
 	fl.StringVar(&af.fakeVersion, "fake-version", "", "release the embedded fake controller behaves like, e.g. 21.1.4 (no SCTP before 22.1.3); default the embedded schema's")
 	fl.StringVar(&af.fakeEdition, "fake-edition", "", "licence edition of the embedded fake controller: ENTERPRISE|ENTERPRISE_WITH_CLOUD_SERVICES|ESSENTIALS|BASIC; default ENTERPRISE")
+	fl.Var(&af.fakeRanges, "fake-vip-range", "range the embedded fake controller allocates VIPs from, once per family (default "+defaultFakeVIPRange+" and "+defaultFakeVIP6Range+")")
 	fl.BoolVar(&af.stats, "stats", false, "print one JSON line of API calls per apply round on stderr (embedded fake only)")
 	if err := fl.Parse(args); err != nil {
 		return exitUsage
