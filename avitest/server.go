@@ -889,9 +889,14 @@ func writeError(w http.ResponseWriter, e *apiError) {
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
+	writeRaw(w, status, marshal(v))
+}
+
+// writeRaw writes an encoded JSON reply.
+func writeRaw(w http.ResponseWriter, status int, data []byte) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	_, _ = w.Write(marshal(v))
+	_, _ = w.Write(data)
 }
 
 // serve answers a request that no fault stopped.
@@ -1064,7 +1069,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) *apiError {
 		}
 		v := s.viewOf(o, withName)
 		s.mu.Unlock()
-		writeJSON(w, http.StatusOK, s.renderViewAt(&v, withName, rq.version))
+		writeRaw(w, http.StatusOK, s.encodeView(nil, &v, withName, rq.version))
 		return nil
 	case kind == "tenant" && (r.Method == http.MethodPost || r.Method == http.MethodDelete):
 		s.mu.Lock()
@@ -1090,7 +1095,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) *apiError {
 		v := s.viewOf(o, true)
 		s.mu.Unlock()
 		w.Header().Set("Location", s.viewURL(v.kind, v.uuid, v.name, true))
-		writeJSON(w, http.StatusCreated, s.renderViewAt(&v, true, rq.version))
+		writeRaw(w, http.StatusCreated, s.encodeView(nil, &v, true, rq.version))
 		return nil
 	case (r.Method == http.MethodPut || r.Method == http.MethodPatch) && uuid != "":
 		s.mu.Lock()
@@ -1127,7 +1132,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) *apiError {
 		}
 		v := s.viewOf(o, true)
 		s.mu.Unlock()
-		writeJSON(w, http.StatusOK, s.renderViewAt(&v, true, rq.version))
+		writeRaw(w, http.StatusOK, s.encodeView(nil, &v, true, rq.version))
 		return nil
 	case r.Method == http.MethodDelete && uuid != "":
 		s.mu.Lock()
@@ -1284,6 +1289,7 @@ func (s *Server) serveList(w http.ResponseWriter, r *http.Request, kind, tenant 
 	// The reply is what json.Marshal makes of {"count", "next", "results"}
 	// (keys sorted), with each object encoded on its own.
 	var buf bytes.Buffer
+	buf.Grow(64 + 2048*len(views))
 	buf.WriteString(`{"count":`)
 	buf.WriteString(strconv.Itoa(len(hits)))
 	if to < len(hits) {
@@ -1300,7 +1306,7 @@ func (s *Server) serveList(w http.ResponseWriter, r *http.Request, kind, tenant 
 		if i > 0 {
 			buf.WriteByte(',')
 		}
-		buf.Write(marshal(s.renderViewAt(&views[i], withName, version)))
+		buf.Write(s.encodeView(buf.AvailableBuffer(), &views[i], withName, version))
 	}
 	buf.WriteString("]}")
 	w.Header().Set("Content-Type", "application/json")

@@ -169,8 +169,81 @@ func (s *Server) resolveRef(tenant, path, ref string) (string, string, *apiError
 }
 
 // resolveRefs rewrites every *_ref and *_refs string of v in place and
-// returns the uuids referred to.
+// returns the uuids referred to. It first walks v without building field
+// paths; only when a ref does not resolve does it walk again, in sorted
+// key order with paths, to report the first bad ref as before (refs
+// already rewritten resolve again to themselves).
 func (s *Server) resolveRefs(tenant string, v any, path string, uuids *[]string) *apiError {
+	n := len(*uuids)
+	if s.resolveRefsFast(tenant, v, uuids) {
+		return nil
+	}
+	*uuids = (*uuids)[:n]
+	if aerr := s.resolveRefsAt(tenant, v, path, uuids); aerr != nil {
+		return aerr
+	}
+	return errorf(http.StatusBadRequest, "%s: invalid reference", path)
+}
+
+// resolveRefsFast is resolveRefs without paths; it reports whether every
+// ref resolved. It walks keys in sorted order too, so the uuids come in
+// the same order (checkRefEditions reports the first bad one).
+func (s *Server) resolveRefsFast(tenant string, v any, uuids *[]string) bool {
+	switch t := v.(type) {
+	case map[string]any:
+		var buf [64]string
+		keys := buf[:0]
+		for k := range t {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			switch val := t[k].(type) {
+			case string:
+				if strings.HasSuffix(k, "_ref") && val != "" {
+					c, uuid, err := s.resolveRef(tenant, "", val)
+					if err != nil {
+						return false
+					}
+					t[k] = c
+					*uuids = append(*uuids, uuid)
+				}
+			case []any:
+				if strings.HasSuffix(k, "_refs") {
+					for i, e := range val {
+						if str, ok := e.(string); ok {
+							c, uuid, err := s.resolveRef(tenant, "", str)
+							if err != nil {
+								return false
+							}
+							val[i] = c
+							*uuids = append(*uuids, uuid)
+						}
+					}
+					continue
+				}
+				if !s.resolveRefsFast(tenant, val, uuids) {
+					return false
+				}
+			case map[string]any:
+				if !s.resolveRefsFast(tenant, val, uuids) {
+					return false
+				}
+			}
+		}
+	case []any:
+		for _, e := range t {
+			if !s.resolveRefsFast(tenant, e, uuids) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// resolveRefsAt is resolveRefs in sorted key order, with the path of
+// every ref for its error.
+func (s *Server) resolveRefsAt(tenant string, v any, path string, uuids *[]string) *apiError {
 	switch t := v.(type) {
 	case map[string]any:
 		keys := make([]string, 0, len(t))
@@ -207,18 +280,18 @@ func (s *Server) resolveRefs(tenant string, v any, path string, uuids *[]string)
 					}
 					continue
 				}
-				if err := s.resolveRefs(tenant, val, p, uuids); err != nil {
+				if err := s.resolveRefsAt(tenant, val, p, uuids); err != nil {
 					return err
 				}
 			case map[string]any:
-				if err := s.resolveRefs(tenant, val, p, uuids); err != nil {
+				if err := s.resolveRefsAt(tenant, val, p, uuids); err != nil {
 					return err
 				}
 			}
 		}
 	case []any:
 		for i, e := range t {
-			if err := s.resolveRefs(tenant, e, fmt.Sprintf("%s[%d]", path, i), uuids); err != nil {
+			if err := s.resolveRefsAt(tenant, e, fmt.Sprintf("%s[%d]", path, i), uuids); err != nil {
 				return err
 			}
 		}
