@@ -408,6 +408,16 @@ func translate(b *manifest.Bundle, opts l4.Options) (out Output, rs *results, cl
 			},
 		})
 	}
+	// groupPos is where each shared-VIP group's first member is.
+	groupPos := map[l4.SharedVIPGroup]manifest.Position{}
+	for i := range b.Services {
+		if g, ok := l4.SharedVIPGroupOf(&b.Services[i]); ok {
+			p := position(b.Where.Services, i)
+			if first, seen := groupPos[g]; !seen || p.Seq < first.Seq {
+				groupPos[g] = p
+			}
+		}
+	}
 	for gi, g := range l4.SharedVIPGroups(b.Services) {
 		res := l4.TranslateSharedVIP(b.SharedVIPInput(g), opts)
 		rs.groups = append(rs.groups, res)
@@ -428,14 +438,7 @@ func translate(b *manifest.Bundle, opts l4.Options) (out Output, rs *results, cl
 		}
 		out.SharedVIPs = append(out.SharedVIPs, so)
 		// A group is where its first member is in the input.
-		pos := manifest.Position{Seq: -1}
-		for i := range b.Services {
-			if mg, ok := l4.SharedVIPGroupOf(&b.Services[i]); ok && mg == g {
-				if p := position(b.Where.Services, i); pos.Seq < 0 || p.Seq < pos.Seq {
-					pos = p
-				}
-			}
-		}
+		pos := groupPos[g]
 		ranked = append(ranked, rankedClaim{
 			claim: claim{owner: "shared-VIP group " + g.String(), where: pos.String(), set: res.Set},
 			seq:   pos.Seq,
