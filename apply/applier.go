@@ -38,6 +38,9 @@ type Applier struct {
 	c    *client.Client
 	log  logr.Logger
 	conc int
+	// compat remembers the controller checks of the objects of bulk
+	// calls, so a resync does not check unchanged objects again.
+	compat compatCache
 }
 
 // New returns an Applier writing through c (in each Set's own tenant).

@@ -364,7 +364,11 @@ func eqField(tn, parent string, f structField, d, l reflect.Value) bool {
 		}
 		return true
 	}
-	return eqValue(tn, factsOf(tn, parent, f.name).path, d, l)
+	switch d.Kind() {
+	case reflect.Pointer, reflect.Struct, reflect.Slice, reflect.Map, reflect.Interface:
+		return eqValue(tn, factsOf(tn, parent, f.name).path, d, l)
+	}
+	return eqScalar(d, l) // no path needed
 }
 
 // eqValue compares a set desired value with its live counterpart.

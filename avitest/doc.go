@@ -95,7 +95,14 @@
 //     absolute next link keeping the query; filters name, name.contains,
 //     name.icontains, name.in, uuid, uuid.in, created_by,
 //     label_key/label_value (markers), refers_to and referred_by; a list
-//     without matches is 200 with count 0.
+//     without matches is 200 with count 0. Objects are listed in creation
+//     order from a per-type index, and the matches of a query are kept
+//     until the store changes, so each further page of a list costs
+//     O(page_size), whatever the number of objects.
+//   - Speed: the Server's lock is held only while the store is read or
+//     changed. Request bodies are read, decoded, checked against the
+//     schema and defaulted before it is taken; replies are rendered,
+//     encoded and written after it is released.
 //   - Observation: Calls counts the /api/ requests per method and type (list
 //     pages apart, logins not counted); Logins, Faults, Names, Count, Object,
 //     Decode and VIPs read the state; Seed, Edit and Remove change it out of
