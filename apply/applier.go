@@ -38,6 +38,9 @@ type Applier struct {
 	c    *client.Client
 	log  logr.Logger
 	conc int
+	// compat remembers the controller checks of the objects of bulk
+	// calls, so a resync does not check unchanged objects again.
+	compat compatCache
 }
 
 // New returns an Applier writing through c (in each Set's own tenant).
@@ -313,7 +316,7 @@ func (a *Applier) plan(ctx context.Context, set *aviobj.Set, k Key, v view) (*Ch
 		if kind == aviobj.KindVsVip {
 			ch.vsvip = live
 		}
-		if d := diffObjects(obj, live.obj); d != "" {
+		if d := liveDiff(obj, live); d != "" {
 			c := Change{Action: ActionUpdate, Kind: kind, Name: name, UUID: live.uuid, Diff: d, desired: obj, live: live}
 			ch.Update = append(ch.Update, c)
 			ch.writes = append(ch.writes, c)
@@ -332,6 +335,15 @@ func (a *Applier) plan(ctx context.Context, set *aviobj.Set, k Key, v view) (*Ch
 		ch.Delete = append(ch.Delete, Change{Action: ActionDelete, Kind: o.kind, Name: o.name, UUID: o.uuid, live: o})
 	}
 	return ch, nil
+}
+
+// liveDiff is diffObjects(desired, live.obj), known "" when a bulk index
+// compared them already.
+func liveDiff(desired aviobj.Object, live *liveObj) string {
+	if live.equalTo(desired) {
+		return ""
+	}
+	return diffObjects(desired, live.obj)
 }
 
 // staleObjects finds the objects that belong to the Set (judge) but that it
@@ -972,6 +984,21 @@ func (a *Applier) index(ctx context.Context, c *client.Client, sets []*aviobj.Se
 		sorted:   map[aviobj.Kind][]*liveObj{},
 		fallback: newGetView(c),
 	}
+	// The desired objects by kind and name: each live object is compared
+	// with them as its page arrives, and keeps its raw body (for an
+	// update's overlay) only when one differs. The others, by far most in
+	// a resync, are held decoded only.
+	desired := map[aviobj.Kind]map[string][]aviobj.Object{}
+	for _, s := range sets {
+		for _, o := range s.Objects() {
+			m := desired[o.AviKind()]
+			if m == nil {
+				m = map[string][]aviobj.Object{}
+				desired[o.AviKind()] = m
+			}
+			m[o.AviName()] = append(m[o.AviName()], o)
+		}
+	}
 	var (
 		mu   sync.Mutex
 		wg   sync.WaitGroup
@@ -991,6 +1018,7 @@ func (a *Applier) index(ctx context.Context, c *client.Client, sets []*aviobj.Se
 				if err != nil {
 					return err
 				}
+				o.compact(desired[kind][o.name])
 				objs = append(objs, o)
 				return nil
 			})

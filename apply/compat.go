@@ -2,12 +2,14 @@ package apply
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/avil4/avil4/aviobj"
 	"github.com/avil4/avil4/client"
@@ -99,31 +101,97 @@ var enterpriseEditions = []string{client.EditionEnterprise, client.EditionEnterp
 // checkController returns the *UnsupportedError of a Set the controller
 // described by info cannot take, or nil. It reads nothing.
 func checkController(set *aviobj.Set, k Key, info client.Info) error {
+	return checkControllerWith(set, k, info, nil)
+}
+
+// checkControllerWith is checkController remembering, in cache (nil:
+// none), what each object's wire form gave.
+func checkControllerWith(set *aviobj.Set, k Key, info client.Info, cache *compatCache) error {
 	var out []Unsupported
-	seen := map[string]bool{} // one entry per object, field (any index) and reason
 	for _, o := range set.Objects() {
 		raw, err := json.Marshal(wireBody(o))
 		if err != nil {
 			continue // aviobj.Check has accepted the Set: it marshals
 		}
-		for _, p := range avischema.Embedded().Validate(string(o.AviKind()), raw,
-			avischema.AtVersion(info.APIVersion), avischema.InEdition(info.Edition)) {
-			if p.Introduced == "" && p.Edition == "" {
-				continue // not a version or edition problem (Check's business)
-			}
-			key := string(o.AviKind()) + " " + o.AviName() + " " + indexRE.ReplaceAllString(p.Path, "[]") + " " + p.Message
-			if !seen[key] {
-				seen[key] = true
-				out = append(out, Unsupported{Kind: o.AviKind(), Name: o.AviName(), Field: p.Path, Reason: p.Message})
+		var key [sha256.Size]byte
+		if cache != nil {
+			key = compatKey(o.AviKind(), raw)
+			if found, ok := cache.get(info, key); ok {
+				out = append(out, found...)
+				continue
 			}
 		}
-		out = append(out, systemRefs(o, raw, info)...)
+		found := checkObject(o, raw, info)
+		if cache != nil {
+			cache.put(info, key, found)
+		}
+		out = append(out, found...)
 	}
 	if len(out) == 0 {
 		return nil
 	}
 	return &UnsupportedError{Tenant: k.Tenant, Set: k.Name, ControllerVersion: info.Version,
 		APIVersion: info.APIVersion, Edition: info.Edition, Fields: out}
+}
+
+// checkObject is checkController for one object of wire form raw: a pure
+// function of its kind, raw and info (its name is in raw).
+func checkObject(o aviobj.Object, raw []byte, info client.Info) []Unsupported {
+	var out []Unsupported
+	seen := map[string]bool{} // one entry per field (any index) and reason
+	for _, p := range avischema.Embedded().Validate(string(o.AviKind()), raw,
+		avischema.AtVersion(info.APIVersion), avischema.InEdition(info.Edition)) {
+		if p.Introduced == "" && p.Edition == "" {
+			continue // not a version or edition problem (Check's business)
+		}
+		key := indexRE.ReplaceAllString(p.Path, "[]") + " " + p.Message
+		if !seen[key] {
+			seen[key] = true
+			out = append(out, Unsupported{Kind: o.AviKind(), Name: o.AviName(), Field: p.Path, Reason: p.Message})
+		}
+	}
+	return append(out, systemRefs(o, raw, info)...)
+}
+
+// compatCache remembers checkObject's results by object (kind and the
+// SHA-256 of its wire form) for one controller description; it forgets
+// everything when the description changes or it holds maxCompatEntries.
+type compatCache struct {
+	mu   sync.Mutex
+	info client.Info
+	m    map[[sha256.Size]byte][]Unsupported
+}
+
+// maxCompatEntries bounds a compatCache (about 100 bytes an entry).
+const maxCompatEntries = 1 << 18
+
+func compatKey(kind aviobj.Kind, raw []byte) [sha256.Size]byte {
+	h := sha256.New()
+	h.Write([]byte(kind))
+	h.Write([]byte{0})
+	h.Write(raw)
+	var k [sha256.Size]byte
+	h.Sum(k[:0])
+	return k
+}
+
+func (c *compatCache) get(info client.Info, key [sha256.Size]byte) ([]Unsupported, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.info != info {
+		return nil, false
+	}
+	found, ok := c.m[key]
+	return found, ok
+}
+
+func (c *compatCache) put(info client.Info, key [sha256.Size]byte, found []Unsupported) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.info != info || c.m == nil || len(c.m) >= maxCompatEntries {
+		c.info, c.m = info, map[[sha256.Size]byte][]Unsupported{}
+	}
+	c.m[key] = found
 }
 
 // systemRefs reports the refs of o (any *_ref or *_refs field, at any
@@ -242,7 +310,7 @@ func (a *Applier) checkControllerAll(ctx context.Context, sets []*aviobj.Set, ke
 		}
 		err := ierr
 		if err == nil {
-			err = checkController(set, keys[i], info)
+			err = checkControllerWith(set, keys[i], info, &a.compat)
 		}
 		if err != nil {
 			errs[i] = fmt.Errorf("set %d (%s): %w", i, set.Name(), err)

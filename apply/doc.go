@@ -187,6 +187,10 @@
 // (so a no-op resync of a thousand Services costs a few dozen list pages and
 // no writes) and process the Sets with bounded concurrency, reporting the
 // failed ones as *SetError (see FailedSets) without stopping the rest.
+// Each listed object is compared with its desired one as its page
+// arrives; an unchanged object is then held only as a reference to the
+// desired one (plus its uuid), so the memory of a resync grows with the
+// objects that differ, not with all those listed.
 //
 // # Limits
 //

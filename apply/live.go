@@ -21,8 +21,45 @@ type liveObj struct {
 	name string
 	obj  aviobj.Object
 	// raw is the object as the controller sent it, fields aviobj does not
-	// model included: an update overlays the Set's fields on it.
+	// model included: an update overlays the Set's fields on it. A bulk
+	// index drops it for the objects no Set of the call will update.
 	raw json.RawMessage
+	// equal holds the desired objects a bulk index found this object
+	// equal to (diffObjects ""), so planning does not compare them again.
+	equal []aviobj.Object
+}
+
+// compact drops the raw body of a listed object unless one of the
+// desired objects of its name may differ from it (only those are
+// updated), and records the ones it equals. It uses equalFast only, so a
+// difference costs no diff text here (planning makes it).
+//
+// An object equal to a desired one is then held as that desired object
+// (with its own uuid): planning reads of it only what the equality covers
+// (ownership marks, identity markers, the refs it holds other objects
+// by), so the decoded copy is dropped too. A VsVip keeps its own: its
+// allocated addresses, which the desired one leaves unset, are the VIPs of
+// the Result.
+func (o *liveObj) compact(desired []aviobj.Object) {
+	for _, d := range desired {
+		if !equalFast(d, o.obj) {
+			return
+		}
+	}
+	o.raw, o.equal = nil, desired
+	if len(desired) > 0 && o.kind != aviobj.KindVsVip {
+		o.obj = desired[0]
+	}
+}
+
+// equalTo reports whether the object is known to equal desired.
+func (o *liveObj) equalTo(desired aviobj.Object) bool {
+	for _, d := range o.equal {
+		if d == desired {
+			return true
+		}
+	}
+	return false
 }
 
 // newObject returns an empty object of kind.

@@ -3,6 +3,7 @@ package avitest
 import (
 	"bytes"
 	"encoding/json"
+	"maps"
 	"net/http"
 	"reflect"
 	"slices"
@@ -53,7 +54,7 @@ func (s *Server) clusterStatus() map[string]any {
 // controller's message (terraform-provider-avi issues quote it):
 // "Incoming request (v18_2_8) has field (enable_http2) introduced in later
 // versions(v20_1_1).".
-func (s *Server) validate(kind string, raw []byte, rq *apiRequest) *apiError {
+func validate(kind string, raw []byte, rq *apiRequest) *apiError {
 	probs := avischema.Embedded().Validate(kind, raw, avischema.AtVersion(rq.version), avischema.InEdition(rq.edition))
 	if len(probs) == 0 {
 		return nil
@@ -163,17 +164,23 @@ func stripNewer(version string) func(typeName string, m map[string]any) {
 }
 
 // renderAt is render at an API version: the fields introduced after it
-// are left out.
+// are left out. s.mu is held.
 //
 // The private key of an SSLKeyAndCertificate reads "<sensitive>", as the
 // recorded 20.1.1 controller showed it (test_ssl_vs).
 func (s *Server) renderAt(o *object, includeName bool, version string) map[string]any {
-	out := s.render(o, includeName)
-	if _, ok := out["key"]; ok && o.kind == "sslkeyandcertificate" {
+	v := s.viewOf(o, includeName)
+	return s.renderViewAt(&v, includeName, version)
+}
+
+// renderViewAt is renderAt from a view, without s.mu.
+func (s *Server) renderViewAt(v *view, includeName bool, version string) map[string]any {
+	out := s.renderView(v, includeName)
+	if _, ok := out["key"]; ok && v.kind == "sslkeyandcertificate" {
 		out["key"] = "<sensitive>"
 	}
-	if version != "" && writable(o.kind) && avischema.NewerVersion(avischema.Embedded().Version(), version) {
-		stripNewer(version)(typeName(o.kind), out)
+	if version != "" && writable(v.kind) && avischema.NewerVersion(avischema.Embedded().Version(), version) {
+		stripNewer(version)(typeName(v.kind), out)
 	}
 	return out
 }
@@ -205,8 +212,12 @@ func (s *Server) staleUpdate(kind, uuid string) *apiError {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if o := s.objs[uuid]; o != nil && o.kind == kind {
+		// A stored body never changes (replies render it without s.mu).
+		body := maps.Clone(o.body)
 		s.clock++
-		o.body["_last_modified"] = strconv.FormatInt(s.clock, 10)
+		body["_last_modified"] = strconv.FormatInt(s.clock, 10)
+		o.body = body
+		s.mutations++
 	}
 	return &apiError{status: http.StatusPreconditionFailed, msg: "Need to reload object data " + typeName(kind)}
 }

@@ -98,7 +98,14 @@
 //     absolute next link keeping the query; filters name, name.contains,
 //     name.icontains, name.in, uuid, uuid.in, created_by,
 //     label_key/label_value (markers), refers_to and referred_by; a list
-//     without matches is 200 with count 0.
+//     without matches is 200 with count 0. Objects are listed in creation
+//     order from a per-type index, and the matches of a query are kept
+//     until the store changes, so each further page of a list costs
+//     O(page_size), whatever the number of objects.
+//   - Speed: the Server's lock is held only while the store is read or
+//     changed. Request bodies are read, decoded, checked against the
+//     schema and defaulted before it is taken; replies are rendered,
+//     encoded and written after it is released.
 //   - Recordings: TestReplayRecordings replays every exchange of
 //     ../shared/avi-recordings (a real 20.1.1 controller) and compares
 //     status codes and key fields; its allow-list says where the fake

@@ -3,6 +3,7 @@ package avitest
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"sync"
 
 	"github.com/avil4/avil4/internal/avischema"
@@ -49,6 +50,27 @@ func decodeJSON(data []byte) (any, error) {
 	return v, nil
 }
 
+// defaults caches the decoded schema default of each field.
+var defaults sync.Map // *avischema.Field -> any (errBadDefault: not JSON)
+
+var errBadDefault = errors.New("bad default")
+
+// defaultValue returns a fresh copy of the decoded default of f.
+func defaultValue(f *avischema.Field) (any, bool) {
+	d, ok := defaults.Load(f)
+	if !ok {
+		v, err := decodeJSON(f.Default)
+		if err != nil {
+			v = errBadDefault
+		}
+		d, _ = defaults.LoadOrStore(f, v)
+	}
+	if d == errBadDefault {
+		return nil, false
+	}
+	return deepCopy(d), true
+}
+
 // fillDefaults adds, like a controller, the schema default of every absent
 // property of m (and false for absent booleans without a default), then
 // recurses into present sub-objects.
@@ -63,7 +85,7 @@ func fillDefaults(typeName string, m map[string]any) {
 			switch {
 			case f.ReadOnly:
 			case f.Default != nil:
-				if d, err := decodeJSON(f.Default); err == nil {
+				if d, ok := defaultValue(f); ok {
 					m[name] = d
 				}
 			case f.Type == "boolean":

@@ -1,6 +1,7 @@
 package avitest
 
 import (
+	"bytes"
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
@@ -189,6 +190,9 @@ type Server struct {
 	sessions      map[string]*session
 	objs          map[string]*object
 	names         map[nameKey]string
+	byKind        map[string]*kindIndex
+	mutations     uint64 // changes to the store, for the list cache
+	lists         map[listKey]*listHits
 	referrers     map[string]map[string]struct{}
 	seq           uint64
 	clock         int64
@@ -240,6 +244,8 @@ func New(opts ...Option) *Server {
 		sessions:      map[string]*session{},
 		objs:          map[string]*object{},
 		names:         map[nameKey]string{},
+		byKind:        map[string]*kindIndex{},
+		lists:         map[listKey]*listHits{},
 		referrers:     map[string]map[string]struct{}{},
 		rnd:           rand.New(rand.NewPCG(c.seed, c.seed+1)),
 		networkRanges: map[string]*ipPool{},
@@ -667,8 +673,8 @@ func (s *Server) Names(tenant, kind string) []string {
 		tenant = adminTenant
 	}
 	var out []string
-	for _, o := range s.objs {
-		if o.kind != kind || o.system {
+	for _, o := range s.index(kind).objs {
+		if o.removed || o.system {
 			continue
 		}
 		switch {
@@ -885,9 +891,14 @@ func writeError(w http.ResponseWriter, e *apiError) {
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
+	writeRaw(w, status, marshal(v))
+}
+
+// writeRaw writes an encoded JSON reply.
+func writeRaw(w http.ResponseWriter, status int, data []byte) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	_, _ = w.Write(marshal(v))
+	_, _ = w.Write(data)
 }
 
 // serve answers a request that no fault stopped.
@@ -1035,26 +1046,37 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) *apiError {
 	}
 
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	tenant, aerr := s.requestTenant(r)
+	edition := s.edition
+	s.mu.Unlock()
 	if aerr != nil {
 		return aerr
 	}
-	rq.tenant, rq.edition = tenant, s.edition
+	rq.tenant, rq.edition = tenant, edition
 	if tenant == "*" && (write || uuid != "") {
 		return errorf(http.StatusBadRequest, "X-Avi-Tenant * is only for lists")
 	}
+	// s.mu is held only while the store is read or changed: bodies are
+	// read, decoded, validated and defaulted before, and replies rendered,
+	// encoded and written after.
 	switch {
 	case r.Method == http.MethodGet && uuid == "":
 		return s.serveList(w, r, kind, tenant)
 	case r.Method == http.MethodGet:
+		withName := includeName(r.URL.Query())
+		s.mu.Lock()
 		o := s.objs[uuid]
 		if o == nil || o.kind != kind || !visible(o, tenant) {
+			s.mu.Unlock()
 			return errorf(http.StatusNotFound, "%s object not found!", typeName(kind))
 		}
-		writeJSON(w, http.StatusOK, s.renderAt(o, includeName(r.URL.Query()), rq.version))
+		v := s.viewOf(o, withName)
+		s.mu.Unlock()
+		writeRaw(w, http.StatusOK, s.encodeView(nil, &v, withName, rq.version))
 		return nil
 	case kind == "tenant" && (r.Method == http.MethodPost || r.Method == http.MethodDelete):
+		s.mu.Lock()
+		defer s.mu.Unlock()
 		return s.serveTenantWrite(w, r, uuid, rq)
 	case !writable(kind) && kind != "sslkeyandcertificate":
 		return errorf(http.StatusForbidden, "%s objects are read-only in avitest", typeName(kind))
@@ -1063,46 +1085,61 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) *apiError {
 		if aerr != nil {
 			return aerr
 		}
-		p, aerr := s.prepareAt(kind, raw, nil, rq)
+		body, aerr := parseBody(kind, raw, rq)
 		if aerr != nil {
 			return aerr
 		}
-		if slug := r.Header.Get("Slug"); slug != "" {
-			// Slug forces the uuid of the new object (CAS test_force_uuid).
-			if s.objs[slug] != nil {
-				return errorf(http.StatusConflict, "%s object with uuid %s already exists", typeName(kind), slug)
-			}
-			p.body["uuid"] = slug
+		s.mu.Lock()
+		o, aerr := s.createFrom(kind, raw, body, rq, r.Header.Get("Slug"))
+		if aerr != nil {
+			s.mu.Unlock()
+			return aerr
 		}
-		o := s.create(kind, tenant, p, false)
-		w.Header().Set("Location", s.objectURL(o, true))
-		writeJSON(w, http.StatusCreated, s.renderAt(o, true, rq.version))
+		v := s.viewOf(o, true)
+		s.mu.Unlock()
+		w.Header().Set("Location", s.viewURL(v.kind, v.uuid, v.name, true))
+		writeRaw(w, http.StatusCreated, s.encodeView(nil, &v, true, rq.version))
 		return nil
 	case (r.Method == http.MethodPut || r.Method == http.MethodPatch) && uuid != "":
-		o := s.objs[uuid]
-		if o == nil || o.kind != kind || !visible(o, tenant) {
-			return errorf(http.StatusNotFound, "%s object not found!", typeName(kind))
-		}
-		if o.system || o.tenant != tenant {
-			return errorf(http.StatusForbidden, "Cannot modify %s %s from tenant %s", typeName(kind), o.name, tenant)
+		s.mu.Lock()
+		o, aerr := s.writableObject(kind, uuid, tenant)
+		s.mu.Unlock()
+		if aerr != nil {
+			return aerr
 		}
 		raw, aerr := readBody(r)
 		if aerr != nil {
 			return aerr
 		}
 		if r.Method == http.MethodPatch {
-			if raw, aerr = s.patched(o, raw, rq.version); aerr != nil {
+			s.mu.Lock()
+			if s.objs[uuid] != o {
+				s.mu.Unlock()
+				return errorf(http.StatusNotFound, "%s object not found!", typeName(kind))
+			}
+			raw, aerr = s.patched(o, raw, rq.version)
+			s.mu.Unlock()
+			if aerr != nil {
 				return aerr
 			}
 		}
-		p, aerr := s.prepareAt(kind, raw, o, rq)
+		body, aerr := parseBody(kind, raw, rq)
 		if aerr != nil {
 			return aerr
 		}
-		s.replace(o, p)
-		writeJSON(w, http.StatusOK, s.renderAt(o, true, rq.version))
+		s.mu.Lock()
+		aerr = s.replaceFrom(o, raw, body, rq)
+		if aerr != nil {
+			s.mu.Unlock()
+			return aerr
+		}
+		v := s.viewOf(o, true)
+		s.mu.Unlock()
+		writeRaw(w, http.StatusOK, s.encodeView(nil, &v, true, rq.version))
 		return nil
 	case r.Method == http.MethodDelete && uuid != "":
+		s.mu.Lock()
+		defer s.mu.Unlock()
 		o := s.objs[uuid]
 		if o == nil || o.kind != kind || !visible(o, tenant) {
 			return errorf(http.StatusNotFound, "%s object not found!", typeName(kind))
@@ -1117,6 +1154,72 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) *apiError {
 		return nil
 	}
 	return errorf(http.StatusMethodNotAllowed, "Method %q not allowed.", r.Method)
+}
+
+// writableObject returns the object uuid of kind that tenant may modify.
+// s.mu is held.
+func (s *Server) writableObject(kind, uuid, tenant string) (*object, *apiError) {
+	o := s.objs[uuid]
+	if o == nil || o.kind != kind || !visible(o, tenant) {
+		return nil, errorf(http.StatusNotFound, "%s object not found!", typeName(kind))
+	}
+	if o.system || o.tenant != tenant {
+		return nil, errorf(http.StatusForbidden, "Cannot modify %s %s from tenant %s", typeName(kind), o.name, tenant)
+	}
+	return o, nil
+}
+
+// recheck makes a body parsed without s.mu still hold now that it is held:
+// the request's tenant must still exist, and a body validated for an
+// edition that has since changed is parsed again from raw. s.mu is held.
+func (s *Server) recheck(kind string, raw []byte, body map[string]any, rq *apiRequest) (map[string]any, *apiError) {
+	if rq.tenant != adminTenant && s.tenantUUID(rq.tenant) == "" {
+		return nil, errorf(http.StatusForbidden, "Tenant '%s' does not exist!", rq.tenant)
+	}
+	if rq.edition != s.edition {
+		rq.edition = s.edition
+		return parseBody(kind, raw, rq)
+	}
+	return body, nil
+}
+
+// createFrom stores a body parsed from raw as a new object (Slug forces its
+// uuid). s.mu is held.
+func (s *Server) createFrom(kind string, raw []byte, body map[string]any, rq *apiRequest, slug string) (*object, *apiError) {
+	body, aerr := s.recheck(kind, raw, body, rq)
+	if aerr != nil {
+		return nil, aerr
+	}
+	p, aerr := s.prepareBody(kind, body, nil, rq)
+	if aerr != nil {
+		return nil, aerr
+	}
+	if slug != "" {
+		// Slug forces the uuid of the new object (CAS test_force_uuid).
+		if s.objs[slug] != nil {
+			return nil, errorf(http.StatusConflict, "%s object with uuid %s already exists", typeName(kind), slug)
+		}
+		p.body["uuid"] = slug
+	}
+	return s.create(kind, rq.tenant, p, false), nil
+}
+
+// replaceFrom stores a body parsed from raw over o, unless o was deleted
+// meanwhile. s.mu is held.
+func (s *Server) replaceFrom(o *object, raw []byte, body map[string]any, rq *apiRequest) *apiError {
+	if s.objs[o.uuid] != o {
+		return errorf(http.StatusNotFound, "%s object not found!", typeName(o.kind))
+	}
+	body, aerr := s.recheck(o.kind, raw, body, rq)
+	if aerr != nil {
+		return aerr
+	}
+	p, aerr := s.prepareBody(o.kind, body, o, rq)
+	if aerr != nil {
+		return aerr
+	}
+	s.replace(o, p)
+	return nil
 }
 
 func includeName(q url.Values) bool { return q.Has("include_name") && q.Get("include_name") != "false" }
@@ -1171,39 +1274,98 @@ func (s *Server) serveList(w http.ResponseWriter, r *http.Request, kind, tenant 
 		}
 		size = n
 	}
-	var hits []*object
-	for _, o := range s.objs {
-		if o.kind != kind {
-			continue
-		}
-		if tenant != "*" && o.tenant != tenant && kind != "tenant" {
-			continue
-		}
-		if s.matches(o, q) {
-			hits = append(hits, o)
-		}
-	}
-	sort.Slice(hits, func(i, j int) bool { return hits[i].seq < hits[j].seq })
-	from := min((page-1)*size, len(hits))
-	to := min(from+size, len(hits))
 	withName := includeName(q)
-	results := make([]any, 0, to-from)
 	version := dotted(r.Header.Get("X-Avi-Version"))
 	if version == "" {
 		version = DefaultAPIVersion
 	}
-	for _, o := range hits[from:to] {
-		results = append(results, s.renderAt(o, withName, version))
+	s.mu.Lock()
+	hits := s.listHits(kind, tenant, q)
+	from := min((page-1)*size, len(hits))
+	to := min(from+size, len(hits))
+	views := make([]view, to-from)
+	for i, o := range hits[from:to] {
+		views[i] = s.viewOf(o, withName)
 	}
-	reply := map[string]any{"count": len(hits), "results": results}
+	s.mu.Unlock()
+
+	// The reply is what json.Marshal makes of {"count", "next", "results"}
+	// (keys sorted), with each object encoded on its own.
+	var buf bytes.Buffer
+	buf.Grow(64 + 2048*len(views))
+	buf.WriteString(`{"count":`)
+	buf.WriteString(strconv.Itoa(len(hits)))
 	if to < len(hits) {
 		nq := url.Values{}
 		for k, v := range q {
 			nq[k] = v
 		}
 		nq.Set("page", strconv.Itoa(page+1))
-		reply["next"] = s.base + r.URL.Path + "?" + nq.Encode()
+		buf.WriteString(`,"next":`)
+		buf.Write(marshal(s.base + r.URL.Path + "?" + nq.Encode()))
 	}
-	writeJSON(w, http.StatusOK, reply)
+	buf.WriteString(`,"results":[`)
+	for i := range views {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		buf.Write(s.encodeView(buf.AvailableBuffer(), &views[i], withName, version))
+	}
+	buf.WriteString("]}")
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(buf.Bytes())
 	return nil
+}
+
+// listKey identifies the objects a list query selects: kind, tenant and
+// the filters (the query without page, page_size and include_name).
+type listKey struct{ kind, tenant, filters string }
+
+// listHits are the objects a list query selected, in order, at a state
+// of the store (Server.mutations).
+type listHits struct {
+	mutations uint64
+	objs      []*object
+}
+
+// maxListCache bounds the list queries whose hits are kept.
+const maxListCache = 16
+
+// listHits returns the objects of kind a list in tenant selects with the
+// filters of q, in creation order. The hits of a query are kept until the
+// store changes, so the pages of one list cost O(page) each after the
+// first, which costs O(objects of kind). s.mu is held.
+func (s *Server) listHits(kind, tenant string, q url.Values) []*object {
+	f := url.Values{}
+	for k, v := range q {
+		switch k {
+		case "page", "page_size", "include_name":
+		default:
+			f[k] = v
+		}
+	}
+	key := listKey{kind: kind, tenant: tenant, filters: f.Encode()}
+	if h := s.lists[key]; h != nil && h.mutations == s.mutations {
+		return h.objs
+	}
+	var hits []*object
+	if x := s.byKind[kind]; x != nil {
+		for _, o := range x.objs {
+			if o.removed {
+				continue
+			}
+			if tenant != "*" && o.tenant != tenant && kind != "tenant" {
+				continue
+			}
+			if s.matches(o, q) {
+				hits = append(hits, o)
+			}
+		}
+	}
+	if len(s.lists) >= maxListCache {
+		clear(s.lists)
+	}
+	s.lists[key] = &listHits{mutations: s.mutations, objs: hits}
+	return hits
 }

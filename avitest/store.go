@@ -21,8 +21,47 @@ type object struct {
 	kind, uuid, tenant, name string
 	seq                      uint64
 	system                   bool
-	body                     map[string]any
-	refs                     []string // uuids this object refers to
+	removed                  bool // deleted; still in a kindIndex until it is compacted
+	// body is never changed once stored: a change stores a new map, so
+	// that a reply can be rendered from it without holding s.mu.
+	body map[string]any
+	refs []string // uuids this object refers to
+}
+
+// kindIndex holds the objects of one kind in creation order (by seq), the
+// order lists are served in. Removed objects stay until they are more
+// than half of it.
+type kindIndex struct {
+	objs []*object
+	dead int
+}
+
+// add appends o, the newest object of its kind.
+func (x *kindIndex) add(o *object) { x.objs = append(x.objs, o) }
+
+// drop forgets o, which is marked removed.
+func (x *kindIndex) drop() {
+	x.dead++
+	if x.dead > 32 && x.dead*2 > len(x.objs) {
+		live := x.objs[:0]
+		for _, o := range x.objs {
+			if !o.removed {
+				live = append(live, o)
+			}
+		}
+		clear(x.objs[len(live):])
+		x.objs, x.dead = live, 0
+	}
+}
+
+// index returns the kindIndex of kind, made on first use. s.mu is held.
+func (s *Server) index(kind string) *kindIndex {
+	x := s.byKind[kind]
+	if x == nil {
+		x = &kindIndex{}
+		s.byKind[kind] = x
+	}
+	return x
 }
 
 // nameKey indexes objects by kind, tenant and name.
@@ -130,8 +169,81 @@ func (s *Server) resolveRef(tenant, path, ref string) (string, string, *apiError
 }
 
 // resolveRefs rewrites every *_ref and *_refs string of v in place and
-// returns the uuids referred to.
+// returns the uuids referred to. It first walks v without building field
+// paths; only when a ref does not resolve does it walk again, in sorted
+// key order with paths, to report the first bad ref as before (refs
+// already rewritten resolve again to themselves).
 func (s *Server) resolveRefs(tenant string, v any, path string, uuids *[]string) *apiError {
+	n := len(*uuids)
+	if s.resolveRefsFast(tenant, v, uuids) {
+		return nil
+	}
+	*uuids = (*uuids)[:n]
+	if aerr := s.resolveRefsAt(tenant, v, path, uuids); aerr != nil {
+		return aerr
+	}
+	return errorf(http.StatusBadRequest, "%s: invalid reference", path)
+}
+
+// resolveRefsFast is resolveRefs without paths; it reports whether every
+// ref resolved. It walks keys in sorted order too, so the uuids come in
+// the same order (checkRefEditions reports the first bad one).
+func (s *Server) resolveRefsFast(tenant string, v any, uuids *[]string) bool {
+	switch t := v.(type) {
+	case map[string]any:
+		var buf [64]string
+		keys := buf[:0]
+		for k := range t {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			switch val := t[k].(type) {
+			case string:
+				if strings.HasSuffix(k, "_ref") && val != "" {
+					c, uuid, err := s.resolveRef(tenant, "", val)
+					if err != nil {
+						return false
+					}
+					t[k] = c
+					*uuids = append(*uuids, uuid)
+				}
+			case []any:
+				if strings.HasSuffix(k, "_refs") {
+					for i, e := range val {
+						if str, ok := e.(string); ok {
+							c, uuid, err := s.resolveRef(tenant, "", str)
+							if err != nil {
+								return false
+							}
+							val[i] = c
+							*uuids = append(*uuids, uuid)
+						}
+					}
+					continue
+				}
+				if !s.resolveRefsFast(tenant, val, uuids) {
+					return false
+				}
+			case map[string]any:
+				if !s.resolveRefsFast(tenant, val, uuids) {
+					return false
+				}
+			}
+		}
+	case []any:
+		for _, e := range t {
+			if !s.resolveRefsFast(tenant, e, uuids) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// resolveRefsAt is resolveRefs in sorted key order, with the path of
+// every ref for its error.
+func (s *Server) resolveRefsAt(tenant string, v any, path string, uuids *[]string) *apiError {
 	switch t := v.(type) {
 	case map[string]any:
 		keys := make([]string, 0, len(t))
@@ -168,18 +280,18 @@ func (s *Server) resolveRefs(tenant string, v any, path string, uuids *[]string)
 					}
 					continue
 				}
-				if err := s.resolveRefs(tenant, val, p, uuids); err != nil {
+				if err := s.resolveRefsAt(tenant, val, p, uuids); err != nil {
 					return err
 				}
 			case map[string]any:
-				if err := s.resolveRefs(tenant, val, p, uuids); err != nil {
+				if err := s.resolveRefsAt(tenant, val, p, uuids); err != nil {
 					return err
 				}
 			}
 		}
 	case []any:
 		for i, e := range t {
-			if err := s.resolveRefs(tenant, e, fmt.Sprintf("%s[%d]", path, i), uuids); err != nil {
+			if err := s.resolveRefsAt(tenant, e, fmt.Sprintf("%s[%d]", path, i), uuids); err != nil {
 				return err
 			}
 		}
@@ -232,6 +344,19 @@ func (s *Server) prepare(kind, tenant string, raw []byte, old *object) (*prepare
 
 // prepareAt checks a body sent to create (old == nil) or replace old, and
 // returns it with refs resolved and defaults filled. It changes no state.
+// s.mu is held.
+func (s *Server) prepareAt(kind string, raw []byte, old *object, rq *apiRequest) (*prepared, *apiError) {
+	body, aerr := parseBody(kind, raw, rq)
+	if aerr != nil {
+		return nil, aerr
+	}
+	return s.prepareBody(kind, body, old, rq)
+}
+
+// parseBody is the part of prepareAt that reads no state, so the server
+// runs it without holding s.mu: it decodes a body, checks it against the
+// schema at the request's version and edition, and fills the schema
+// defaults.
 //
 // Before validation it drops what a real controller ignores, so that a
 // body read back with GET can be sent again (AKO updates VsVips that way):
@@ -242,9 +367,12 @@ func (s *Server) prepare(kind, tenant string, raw []byte, old *object) (*prepare
 // schema no longer has (test_clone_vs); nothing shows unknown nested
 // fields being accepted, so those are still a 400. It fills vip[].vip_id
 // "0" before validation (the schema requires it; 20.1.1 filled it).
-func (s *Server) prepareAt(kind string, raw []byte, old *object, rq *apiRequest) (*prepared, *apiError) {
+//
+// The defaults are filled here, before prepareBody resolves refs and adds
+// the default refs: no field of the schema whose name ends in _ref or
+// _refs has a default, so the order does not change the result.
+func parseBody(kind string, raw []byte, rq *apiRequest) (map[string]any, *apiError) {
 	tname := typeName(kind)
-	tenant := rq.tenant
 	v, err := decodeJSON(raw)
 	if err != nil {
 		return nil, errorf(http.StatusBadRequest, "JSON parse error - %v", err)
@@ -258,14 +386,23 @@ func (s *Server) prepareAt(kind string, raw []byte, old *object, rq *apiRequest)
 		if kind == "vsvip" {
 			fillVipIDs(body)
 		}
-		raw = marshal(body)
-		if aerr := s.validate(kind, raw, rq); aerr != nil {
+		if aerr := validate(kind, marshal(body), rq); aerr != nil {
 			return nil, aerr
 		}
 	} else {
 		delete(body, "url")
 		delete(body, "_last_modified")
 	}
+	fillDefaults(tname, body)
+	fillKindDefaults(kind, body)
+	return body, nil
+}
+
+// prepareBody is the part of prepareAt that reads the store: names, refs,
+// tenants and VIPs. It changes no state but the body given. s.mu is held.
+func (s *Server) prepareBody(kind string, body map[string]any, old *object, rq *apiRequest) (*prepared, *apiError) {
+	tname := typeName(kind)
+	tenant := rq.tenant
 	name, _ := body["name"].(string)
 	if name == "" {
 		return nil, errorf(http.StatusBadRequest, "name: This field is required.")
@@ -302,8 +439,6 @@ func (s *Server) prepareAt(kind string, raw []byte, old *object, rq *apiRequest)
 	if aerr := s.checkRefEditions(refs, rq.edition); aerr != nil {
 		return nil, aerr
 	}
-	fillDefaults(tname, body)
-	fillKindDefaults(kind, body)
 	p := &prepared{body: body, name: name, refs: dedupe(refs)}
 	if kind == "vsvip" {
 		uuid := ""
@@ -380,6 +515,7 @@ func (s *Server) create(kind, tenant string, p *prepared, system bool) *object {
 	s.setBody(o, p)
 	s.objs[uuid] = o
 	s.names[nameKey{kind, tenant, o.name}] = uuid
+	s.index(kind).add(o)
 	return o
 }
 
@@ -408,6 +544,7 @@ func (s *Server) setBody(o *object, p *prepared) {
 	if o.kind == "vsvip" {
 		s.commitVIPs(o.uuid, p.assign, p.vips)
 	}
+	s.mutations++
 	s.clock++
 	o.body["_last_modified"] = strconv.FormatInt(s.clock, 10)
 }
@@ -446,64 +583,125 @@ func (s *Server) remove(o *object) *apiError {
 	}
 	delete(s.objs, o.uuid)
 	delete(s.names, nameKey{o.kind, o.tenant, o.name})
+	o.removed = true
+	s.index(o.kind).drop()
+	s.mutations++
 	return nil
 }
 
+// view is what rendering an object needs, taken while s.mu is held so
+// that the rendering and encoding run without it: the object's body (never
+// changed once stored) and the names of the objects its refs point to.
+type view struct {
+	kind, uuid, name string
+	body             map[string]any
+	// names are the uuids and names of the objects o refers to (for the
+	// #name of refs); nil without include_name.
+	names [][2]string
+}
+
+// viewOf takes the view of o. s.mu is held.
+func (s *Server) viewOf(o *object, includeName bool) view {
+	v := view{kind: o.kind, uuid: o.uuid, name: o.name, body: o.body}
+	if includeName {
+		v.names = make([][2]string, 0, len(o.refs)+1)
+		for _, u := range o.refs {
+			if r := s.objs[u]; r != nil {
+				v.names = append(v.names, [2]string{u, r.name})
+			}
+		}
+		// System objects refer to their tenant without a recorded ref.
+		if o.system {
+			if u := s.tenantUUID(o.tenant); u != "" {
+				if r := s.objs[u]; r != nil {
+					v.names = append(v.names, [2]string{u, r.name})
+				}
+			}
+		}
+	}
+	return v
+}
+
+// refName returns the name of the object uuid v refers to.
+func (v *view) refName(uuid string) (string, bool) {
+	for _, n := range v.names {
+		if n[0] == uuid {
+			return n[1], true
+		}
+	}
+	return "", false
+}
+
 // render returns a copy of o's body as the API shows it: refs and url as
-// absolute URLs, with #name when includeName is set.
+// absolute URLs, with #name when includeName is set. s.mu is held.
 func (s *Server) render(o *object, includeName bool) map[string]any {
-	out := deepCopy(o.body).(map[string]any)
-	s.renderRefs(out, includeName)
-	out["url"] = s.objectURL(o, includeName)
+	v := s.viewOf(o, includeName)
+	return s.renderView(&v, includeName)
+}
+
+// renderView is render from a view; it reads no state of s, so s.mu need
+// not be held.
+func (s *Server) renderView(v *view, includeName bool) map[string]any {
+	out := deepCopy(v.body).(map[string]any)
+	s.renderRefs(v, out, includeName)
+	out["url"] = s.viewURL(v.kind, v.uuid, v.name, includeName)
 	return out
 }
 
 func (s *Server) objectURL(o *object, includeName bool) string {
-	u := s.base + "/api/" + o.kind + "/" + o.uuid
+	return s.viewURL(o.kind, o.uuid, o.name, includeName)
+}
+
+func (s *Server) viewURL(kind, uuid, name string, includeName bool) string {
+	u := s.base + "/api/" + kind + "/" + uuid
 	if includeName {
-		u += "#" + o.name
+		u += "#" + name
 	}
 	return u
 }
 
-func (s *Server) renderRef(ref string, includeName bool) string {
+// renderRef renders a canonical ref (/api/<kind>/<uuid>) as an absolute URL,
+// with #name when includeName is set and the target is known.
+func (s *Server) renderRef(v *view, ref string, includeName bool) string {
 	rest, ok := strings.CutPrefix(ref, "/api/")
 	if !ok {
 		return ref
 	}
-	_, uuid, _ := strings.Cut(rest, "/")
-	if o := s.objs[uuid]; o != nil {
-		return s.objectURL(o, includeName)
+	if includeName {
+		_, uuid, _ := strings.Cut(rest, "/")
+		if name, ok := v.refName(uuid); ok {
+			return s.base + ref + "#" + name
+		}
 	}
 	return s.base + ref
 }
 
-func (s *Server) renderRefs(v any, includeName bool) {
-	switch t := v.(type) {
+func (s *Server) renderRefs(v *view, val any, includeName bool) {
+	switch t := val.(type) {
 	case map[string]any:
-		for k, val := range t {
-			switch x := val.(type) {
+		for k, e := range t {
+			switch x := e.(type) {
 			case string:
 				if strings.HasSuffix(k, "_ref") {
-					t[k] = s.renderRef(x, includeName)
+					t[k] = s.renderRef(v, x, includeName)
 				}
 			case []any:
 				if strings.HasSuffix(k, "_refs") {
 					for i, e := range x {
 						if str, ok := e.(string); ok {
-							x[i] = s.renderRef(str, includeName)
+							x[i] = s.renderRef(v, str, includeName)
 						}
 					}
 					continue
 				}
-				s.renderRefs(x, includeName)
+				s.renderRefs(v, x, includeName)
 			case map[string]any:
-				s.renderRefs(x, includeName)
+				s.renderRefs(v, x, includeName)
 			}
 		}
 	case []any:
 		for _, e := range t {
-			s.renderRefs(e, includeName)
+			s.renderRefs(v, e, includeName)
 		}
 	}
 }

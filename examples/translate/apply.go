@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/netip"
 	"os"
 	"regexp"
 	"slices"
@@ -30,8 +31,9 @@ type applyFlags struct {
 	insecureHTTP bool // allow an http:// --controller: password in clear text
 	dryRun       bool
 	noApply      bool
-	fakeVersion  string // release the embedded fake behaves like
-	fakeEdition  string // licence edition of the embedded fake
+	fakeVersion  string   // release the embedded fake behaves like
+	fakeEdition  string   // licence edition of the embedded fake
+	fakeRanges   fileList // VIP ranges of the embedded fake, at most one per family
 	stats        bool
 	timeout      time.Duration
 
@@ -57,8 +59,10 @@ func (f applyFlags) connect(sets []*aviobj.Set) (*target, error) {
 				tenants = append(tenants, s.Tenant)
 			}
 		}
-		opts := []avitest.Option{avitest.WithVIPRange("10.50.0.0/24"), avitest.WithVIPRange("2001:db8:50::/64"), avitest.WithTenants(tenants...),
-			avitest.WithVersion(f.fakeVersion), avitest.WithEdition(f.fakeEdition)}
+		opts := []avitest.Option{avitest.WithTenants(tenants...), avitest.WithVersion(f.fakeVersion), avitest.WithEdition(f.fakeEdition)}
+		for _, r := range f.vipRanges() {
+			opts = append(opts, avitest.WithVIPRange(r))
+		}
 		// ...and the SE groups and VIP networks the translation names.
 		seen := map[string]bool{}
 		for _, s := range sets {
@@ -213,14 +217,50 @@ func indent(s string) string {
 	return "  " + strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n  ")
 }
 
+// Default VIP ranges of the embedded fake controller: room for 65,534 IPv4
+// and 2^64 IPv6 VIPs, so that every input of up to 10,000 Services (and
+// far more) applies.
+const (
+	defaultFakeVIPRange  = "10.50.0.0/16"
+	defaultFakeVIP6Range = "2001:db8:50::/64"
+)
+
+// vipRanges returns the VIP ranges of the embedded fake: the defaults,
+// with a --fake-vip-range of a family replacing that family's.
+func (f applyFlags) vipRanges() []string {
+	v4, v6 := defaultFakeVIPRange, defaultFakeVIP6Range
+	for _, r := range f.fakeRanges {
+		if p, err := netip.ParsePrefix(r); err == nil && p.Addr().Is4() {
+			v4 = r
+		} else {
+			v6 = r
+		}
+	}
+	return []string{v4, v6}
+}
+
 // fakeVersionRE is a controller release: "22.1.3".
 var fakeVersionRE = regexp.MustCompile(`^\d+(\.\d+){1,3}$`)
 
 // checkFake checks the flags of the embedded fake controller, which only
 // make sense without --controller.
 func (f applyFlags) checkFake() error {
-	if (f.fakeVersion != "" || f.fakeEdition != "") && f.controller != "" {
-		return errors.New("--fake-version and --fake-edition are for the embedded fake controller, not with --controller")
+	if (f.fakeVersion != "" || f.fakeEdition != "" || len(f.fakeRanges) > 0) && f.controller != "" {
+		return errors.New("--fake-version, --fake-edition and --fake-vip-range are for the embedded fake controller, not with --controller")
+	}
+	families := map[bool]string{}
+	for _, r := range f.fakeRanges {
+		p, err := netip.ParsePrefix(r)
+		if err != nil || p.Masked() != p {
+			return fmt.Errorf("--fake-vip-range %q: want a network such as 10.50.0.0/16 or 2001:db8:50::/64", r)
+		}
+		if p.Addr().Is4() && p.Bits() > 30 || p.Addr().Is6() && p.Bits() > 126 {
+			return fmt.Errorf("--fake-vip-range %q: the range is too small to allocate from", r)
+		}
+		if prev, ok := families[p.Addr().Is4()]; ok {
+			return fmt.Errorf("--fake-vip-range %q: %s already sets the range of this family", r, prev)
+		}
+		families[p.Addr().Is4()] = r
 	}
 	if f.fakeVersion != "" && !fakeVersionRE.MatchString(f.fakeVersion) {
 		return fmt.Errorf("--fake-version %q: want a release such as 22.1.3", f.fakeVersion)

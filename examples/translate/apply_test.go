@@ -10,6 +10,7 @@ import (
 
 	"github.com/avil4/avil4/avitest"
 	"github.com/avil4/avil4/client"
+	"github.com/avil4/avil4/internal/gen"
 )
 
 // statsLines returns the --stats records printed on stderr.
@@ -167,4 +168,38 @@ func TestInsecureHTTPFlag(t *testing.T) {
 	if !strings.Contains(stderr, "-insecure-http") || !strings.Contains(stderr, "INSECURE") {
 		t.Errorf("-h (exit %d) does not show --insecure-http as insecure:\n%s", code, stderr)
 	}
+}
+
+// TestApplyGeneratedServices: a generated input of more Services than a /24
+// holds applies on the embedded fake controller (its default range fits
+// 10,000 Services per family), every Set with one VIP, and the second round
+// makes no write; --fake-vip-range narrows the range, and the Services past
+// its end get the controller's "No available free IPs".
+func TestApplyGeneratedServices(t *testing.T) {
+	const n = 600
+	var in strings.Builder
+	if err := gen.WriteYAML(&in, gen.Config{Services: n, Ports: 1, Endpoints: 1}); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code := runCLI(t, in.String(), "-f", "-", "--stats")
+	if code != exitOK {
+		t.Fatalf("exit %d:\n%s", code, tail(stderr))
+	}
+	stats := statsLines(t, stderr)
+	if len(stats) != 2 || stats[0].Calls.POST != 4*n || stats[1].Calls.POST+stats[1].Calls.PUT+stats[1].Calls.DELETE != 0 {
+		t.Errorf("stats = %+v, want %d POSTs then no write", stats, 4*n)
+	}
+
+	_, stderr, code = runCLI(t, in.String(), "-f", "-", "--fake-vip-range", "10.9.0.0/24")
+	if code != exitApply || !strings.Contains(stderr, "No available free IPs") {
+		t.Errorf("with a /24: exit %d, want %d and No available free IPs:\n%s", code, exitApply, tail(stderr))
+	}
+}
+
+// tail is the end of a long stderr.
+func tail(s string) string {
+	if len(s) > 2000 {
+		return "..." + s[len(s)-2000:]
+	}
+	return s
 }

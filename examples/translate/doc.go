@@ -5,7 +5,9 @@
 // warnings, per-port results and statuses of each. By default it then
 // applies them to an embedded fake Avi controller (twice: the second round
 // writes nothing); --dry-run plans, --no-apply only translates, and
-// --controller applies to a real controller.
+// --controller applies to a real controller. The embedded fake allocates
+// VIPs from 10.50.0.0/16 and 2001:db8:50::/64 (room for far more than
+// 10,000 Services per family); --fake-vip-range sets the range of a family.
 //
 //	go run ./examples/translate                      # the bundled examples
 //	go run ./examples/translate -f svc.yaml -f -     # files and stdin

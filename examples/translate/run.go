@@ -219,6 +219,7 @@ func runWith(args []string, stdin io.Reader, stdout, stderr io.Writer, h hooks) 
 	fl.BoolVar(&af.noApply, "no-apply", false, "translate only; talk to no controller, not even the embedded fake")
 	fl.StringVar(&af.fakeVersion, "fake-version", "", "release the embedded fake controller behaves like, e.g. 21.1.4 (no SCTP before 22.1.3); default the embedded schema's")
 	fl.StringVar(&af.fakeEdition, "fake-edition", "", "licence edition of the embedded fake controller: ENTERPRISE|ENTERPRISE_WITH_CLOUD_SERVICES|ESSENTIALS|BASIC; default ENTERPRISE")
+	fl.Var(&af.fakeRanges, "fake-vip-range", "range the embedded fake controller allocates VIPs from, once per family (default "+defaultFakeVIPRange+" and "+defaultFakeVIP6Range+")")
 	fl.BoolVar(&af.stats, "stats", false, "print one JSON line of API calls per apply round on stderr (embedded fake only)")
 	if err := fl.Parse(args); err != nil {
 		return exitUsage
@@ -407,6 +408,16 @@ func translate(b *manifest.Bundle, opts l4.Options) (out Output, rs *results, cl
 			},
 		})
 	}
+	// groupPos is where each shared-VIP group's first member is.
+	groupPos := map[l4.SharedVIPGroup]manifest.Position{}
+	for i := range b.Services {
+		if g, ok := l4.SharedVIPGroupOf(&b.Services[i]); ok {
+			p := position(b.Where.Services, i)
+			if first, seen := groupPos[g]; !seen || p.Seq < first.Seq {
+				groupPos[g] = p
+			}
+		}
+	}
 	for gi, g := range l4.SharedVIPGroups(b.Services) {
 		res := l4.TranslateSharedVIP(b.SharedVIPInput(g), opts)
 		rs.groups = append(rs.groups, res)
@@ -427,14 +438,7 @@ func translate(b *manifest.Bundle, opts l4.Options) (out Output, rs *results, cl
 		}
 		out.SharedVIPs = append(out.SharedVIPs, so)
 		// A group is where its first member is in the input.
-		pos := manifest.Position{Seq: -1}
-		for i := range b.Services {
-			if mg, ok := l4.SharedVIPGroupOf(&b.Services[i]); ok && mg == g {
-				if p := position(b.Where.Services, i); pos.Seq < 0 || p.Seq < pos.Seq {
-					pos = p
-				}
-			}
-		}
+		pos := groupPos[g]
 		ranked = append(ranked, rankedClaim{
 			claim: claim{owner: "shared-VIP group " + g.String(), where: pos.String(), set: res.Set},
 			seq:   pos.Seq,

@@ -150,6 +150,18 @@ func TestFlagsAndExitCodes(t *testing.T) {
 			wantCode: exitUsage, wantStderr: []string{"for the embedded fake controller"},
 		},
 		{
+			name: "fake VIP range with a real controller", args: []string{"--fake-vip-range", "10.9.0.0/16", "--controller", "https://avi.example.com"},
+			wantCode: exitUsage, wantStderr: []string{"--fake-vip-range are for the embedded fake controller"},
+		},
+		{
+			name: "bad fake VIP range", args: []string{"--fake-vip-range", "10.9.0.1/16"},
+			wantCode: exitUsage, wantStderr: []string{`--fake-vip-range "10.9.0.1/16": want a network`},
+		},
+		{
+			name: "two fake VIP ranges of one family", args: []string{"--fake-vip-range", "10.9.0.0/16", "--fake-vip-range", "10.8.0.0/16"},
+			wantCode: exitUsage, wantStderr: []string{`--fake-vip-range "10.8.0.0/16": 10.9.0.0/16 already sets`},
+		},
+		{
 			name: "bad output format", args: []string{"-o", "xml"},
 			wantCode: exitUsage, wantStderr: []string{"-o must be json or yaml"},
 		},

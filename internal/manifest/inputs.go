@@ -2,33 +2,135 @@ package manifest
 
 import (
 	corev1 "k8s.io/api/core/v1"
+	discoveryv1 "k8s.io/api/discovery/v1"
 	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 
 	"github.com/avil4/avil4/l4"
 )
 
 // ServiceInput returns the translation input of the bundle's i-th Service,
-// with its Namespace (if present) and every AviInfraSetting.
+// with its Namespace (if present) and every AviInfraSetting. Its
+// EndpointSlices are only the Service's own and its Pods only those of its
+// namespace that carry one of its selector's labels (the translation picks
+// the same ones from every slice and pod), from an index built once per
+// bundle, so translating every Service of a bundle costs time linear in
+// its size.
 func (b *Bundle) ServiceInput(i int) l4.ServiceInput {
 	svc := &b.Services[i]
-	return l4.ServiceInput{Service: svc, EndpointSlices: b.EndpointSlices, Nodes: b.Nodes, Pods: b.Pods,
-		Namespace: b.namespace(svc.Namespace), InfraSettings: b.AviInfraSettings}
+	x := b.index()
+	return l4.ServiceInput{Service: svc, EndpointSlices: x.slices[objKey{svc.Namespace, svc.Name}], Nodes: b.Nodes,
+		Pods: x.selectable(svc.Namespace, svc.Spec.Selector), Namespace: x.namespaces[svc.Namespace], InfraSettings: b.AviInfraSettings}
 }
 
 // SharedVIPInput returns the translation input of a shared-VIP group of the
-// bundle's Services.
+// bundle's Services: its members, their EndpointSlices and the Pods of the
+// group's namespace.
 func (b *Bundle) SharedVIPInput(g l4.SharedVIPGroup) l4.SharedVIPInput {
-	return l4.SharedVIPInput{Group: g, Services: b.Services, EndpointSlices: b.EndpointSlices, Nodes: b.Nodes, Pods: b.Pods,
-		Namespace: b.namespace(g.Namespace), InfraSettings: b.AviInfraSettings}
-}
-
-func (b *Bundle) namespace(name string) *corev1.Namespace {
-	for i := range b.Namespaces {
-		if b.Namespaces[i].Name == name {
-			return &b.Namespaces[i]
+	x := b.index()
+	members := x.groups[g]
+	var slices []discoveryv1.EndpointSlice
+	seen := map[objKey]bool{}
+	for i := range members {
+		k := objKey{members[i].Namespace, members[i].Name}
+		if !seen[k] {
+			seen[k] = true
+			slices = append(slices, x.slices[k]...)
 		}
 	}
-	return nil
+	return l4.SharedVIPInput{Group: g, Services: members, EndpointSlices: slices, Nodes: b.Nodes, Pods: x.pods[g.Namespace],
+		Namespace: x.namespaces[g.Namespace], InfraSettings: b.AviInfraSettings}
+}
+
+// objKey is a namespace and a name.
+type objKey struct{ namespace, name string }
+
+// label is a label key and value.
+type label struct{ key, value string }
+
+// inputIndex holds a bundle's EndpointSlices, Pods, Namespaces and
+// shared-VIP members by what the translation of a Service looks them up
+// by. Each list keeps the bundle's order, and holds copies of the
+// bundle's objects (sharing their maps and slices).
+type inputIndex struct {
+	// of identifies the slices the index was built from.
+	of [4]sliceID
+
+	slices     map[objKey][]discoveryv1.EndpointSlice // by namespace and kubernetes.io/service-name
+	pods       map[string][]corev1.Pod                // by namespace
+	podsBy     map[string]map[label][]corev1.Pod      // by namespace, then label
+	namespaces map[string]*corev1.Namespace           // the first of each name
+	groups     map[l4.SharedVIPGroup][]corev1.Service // shared-VIP members
+}
+
+// sliceID identifies a slice: its first element and length.
+type sliceID struct {
+	first any
+	n     int
+}
+
+func idOf[T any](s []T) sliceID {
+	if len(s) == 0 {
+		return sliceID{}
+	}
+	return sliceID{first: &s[0], n: len(s)}
+}
+
+// index returns the bundle's input index, building it when the bundle's
+// slices changed since (a Decode appends to them). Objects changed in
+// place after the first translation input was taken are not seen.
+func (b *Bundle) index() *inputIndex {
+	of := [4]sliceID{idOf(b.EndpointSlices), idOf(b.Pods), idOf(b.Namespaces), idOf(b.Services)}
+	if b.idx != nil && b.idx.of == of {
+		return b.idx
+	}
+	x := &inputIndex{of: of, slices: map[objKey][]discoveryv1.EndpointSlice{}, pods: map[string][]corev1.Pod{},
+		podsBy: map[string]map[label][]corev1.Pod{}, namespaces: map[string]*corev1.Namespace{},
+		groups: map[l4.SharedVIPGroup][]corev1.Service{}}
+	for i := range b.EndpointSlices {
+		s := &b.EndpointSlices[i]
+		k := objKey{s.Namespace, s.Labels[l4.LabelServiceName]}
+		x.slices[k] = append(x.slices[k], *s)
+	}
+	for i := range b.Pods {
+		p := &b.Pods[i]
+		x.pods[p.Namespace] = append(x.pods[p.Namespace], *p)
+		by := x.podsBy[p.Namespace]
+		if by == nil {
+			by = map[label][]corev1.Pod{}
+			x.podsBy[p.Namespace] = by
+		}
+		for k, v := range p.Labels {
+			by[label{k, v}] = append(by[label{k, v}], *p)
+		}
+	}
+	for i := range b.Namespaces {
+		if n := &b.Namespaces[i]; x.namespaces[n.Name] == nil {
+			x.namespaces[n.Name] = n
+		}
+	}
+	for i := range b.Services {
+		if g, ok := l4.SharedVIPGroupOf(&b.Services[i]); ok {
+			x.groups[g] = append(x.groups[g], b.Services[i])
+		}
+	}
+	b.idx = x
+	return x
+}
+
+// selectable returns the pods of namespace that may match selector: those
+// carrying its first label (by key), in the bundle's order; none for an
+// empty selector, which selects no pod for a Service.
+func (x *inputIndex) selectable(namespace string, selector map[string]string) []corev1.Pod {
+	if len(selector) == 0 {
+		return nil
+	}
+	first := ""
+	for k := range selector {
+		if first == "" || k < first {
+			first = k
+		}
+	}
+	return x.podsBy[namespace][label{first, selector[first]}]
 }
 
 // GatewayInput returns the translation input of the bundle's i-th v1

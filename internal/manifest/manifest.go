@@ -60,6 +60,8 @@ type Bundle struct {
 
 	// seq counts the objects decoded so far (Position.Seq).
 	seq int
+	// idx indexes the inputs of translations (see ServiceInput).
+	idx *inputIndex
 }
 
 // Positions holds the positions of the objects of some kinds of a Bundle,

@@ -1,0 +1,92 @@
+package apply
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/avil4/avil4/aviobj"
+	"github.com/avil4/avil4/avitest"
+	"github.com/avil4/avil4/client"
+	"github.com/avil4/avil4/internal/gen"
+	"github.com/avil4/avil4/l4"
+)
+
+// TestBulkIndexKeepsOnlyWhatDiffers: the bulk index of a resync holds an
+// object equal to its desired one as that desired object, without its raw
+// body (a VsVip as read, for its VIPs); an object changed out of band keeps
+// what it was read as, and the resync repairs it with one PUT whose
+// overlay keeps the fields avil4 does not model.
+func TestBulkIndexKeepsOnlyWhatDiffers(t *testing.T) {
+	objs := gen.Generate(gen.Config{Services: 3, Endpoints: 2})
+	fake := avitest.New()
+	defer fake.Close()
+	sets := make([]*aviobj.Set, len(objs.Services))
+	keys := make([]Key, len(sets))
+	for i := range objs.Services {
+		res := l4.TranslateService(l4.ServiceInput{Service: &objs.Services[i], EndpointSlices: objs.EndpointSlices[i : i+1]},
+			l4.Options{ClusterName: "c1", License: "ENTERPRISE"})
+		if res.Set == nil {
+			t.Fatal(res.Errors)
+		}
+		sets[i] = res.Set
+		keys[i], _ = KeyOf(res.Set).normalised()
+		for _, o := range res.Set.Objects() {
+			if _, err := fake.Seed("", string(o.AviKind()), o); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	drifted := sets[1].Pools[0].Name
+	if err := fake.Edit("", "pool", drifted, func(m map[string]any) {
+		m["lb_algorithm"] = "LB_ALGORITHM_ROUND_ROBIN"
+		m["connection_ramp_duration"] = 7 // not modelled by aviobj
+	}); err != nil {
+		t.Fatal(err)
+	}
+	c, err := client.New(client.Options{URL: fake.URL(), Username: fake.Username(), Password: client.Password(fake.Password()), CAPool: fake.CertPool()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := New(c, Options{})
+	v, err := a.index(context.Background(), c, sets, keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range sets {
+		for _, d := range s.Objects() {
+			o := v.names[d.AviKind()][d.AviName()]
+			switch {
+			case o == nil:
+				t.Fatalf("%s %s not indexed", d.AviKind(), d.AviName())
+			case d.AviName() == drifted:
+				if o.raw == nil || o.obj == d || o.equalTo(d) {
+					t.Errorf("drifted pool %s: raw kept %v, held as desired %v", drifted, o.raw != nil, o.obj == d)
+				}
+			case o.raw != nil || !o.equalTo(d):
+				t.Errorf("%s %s: raw kept %v, known equal %v", d.AviKind(), d.AviName(), o.raw != nil, o.equalTo(d))
+			case d.AviKind() == aviobj.KindVsVip && o.obj == d:
+				t.Errorf("VsVip %s held as desired: its VIPs would be lost", d.AviName())
+			case d.AviKind() != aviobj.KindVsVip && o.obj != d:
+				t.Errorf("%s %s: held as read, not as the desired object", d.AviKind(), d.AviName())
+			}
+		}
+	}
+	fake.ResetCalls()
+	results, err := a.ApplyAll(context.Background(), sets)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := fake.Calls().Writes(); w != 1 {
+		t.Errorf("%d writes, want 1 (the drifted pool)", w)
+	}
+	for i, r := range results {
+		if len(r.VIPs) != 1 {
+			t.Errorf("set %d: VIPs %v, want one", i, r.VIPs)
+		}
+	}
+	live, _ := fake.Object("", "pool", drifted)
+	if live["lb_algorithm"] != "LB_ALGORITHM_LEAST_CONNECTIONS" || fmt.Sprint(live["connection_ramp_duration"]) != "7" {
+		t.Errorf("repaired pool: lb_algorithm %v, connection_ramp_duration %v", live["lb_algorithm"], live["connection_ramp_duration"])
+	}
+}
