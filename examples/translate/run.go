@@ -24,6 +24,7 @@ import (
 	"github.com/avil4/avil4/client"
 	"github.com/avil4/avil4/examples/manifests"
 	"github.com/avil4/avil4/internal/manifest"
+	"github.com/avil4/avil4/internal/version"
 	"github.com/avil4/avil4/l4"
 	"github.com/avil4/avil4/l4/svcapi"
 	"github.com/avil4/avil4/profiles"
@@ -220,8 +221,13 @@ func runWith(args []string, stdin io.Reader, stdout, stderr io.Writer, h hooks) 
 	fl.StringVar(&af.fakeVersion, "fake-version", "", "release the embedded fake controller behaves like, e.g. 21.1.4 (no SCTP before 22.1.3); default the embedded schema's")
 	fl.StringVar(&af.fakeEdition, "fake-edition", "", "licence edition of the embedded fake controller: ENTERPRISE|ENTERPRISE_WITH_CLOUD_SERVICES|ESSENTIALS|BASIC; default ENTERPRISE")
 	fl.BoolVar(&af.stats, "stats", false, "print one JSON line of API calls per apply round on stderr (embedded fake only)")
+	printVersion := fl.Bool("version", false, "print the module path, version and VCS revision this command was built from, and exit")
 	if err := fl.Parse(args); err != nil {
 		return exitUsage
+	}
+	if *printVersion {
+		fmt.Fprintln(stdout, version.String("translate"))
+		return 0
 	}
 	if fl.NArg() > 0 {
 		fmt.Fprintf(stderr, "translate: unexpected arguments %q (use -f FILE)\n", fl.Args())
