@@ -11,7 +11,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/avil4/avil4/apply"
 	"github.com/avil4/avil4/aviobj"
@@ -33,7 +32,6 @@ type applyFlags struct {
 	fakeVersion  string // release the embedded fake behaves like
 	fakeEdition  string // licence edition of the embedded fake
 	stats        bool
-	timeout      time.Duration
 
 	// inspect, when set, sees the embedded fake controller after the
 	// last apply round (tests).
