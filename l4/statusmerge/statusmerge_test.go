@@ -143,7 +143,9 @@ func TestGateway(t *testing.T) {
 
 func TestRouteParents(t *testing.T) {
 	const ours, theirs = gatewayv1.GatewayController("avil4.io/l4-gateway"), gatewayv1.GatewayController("example.com/other")
-	ref := func(name string) gatewayv1.ParentReference { return gatewayv1.ParentReference{Name: gatewayv1.ObjectName(name)} }
+	ref := func(name string) gatewayv1.ParentReference {
+		return gatewayv1.ParentReference{Name: gatewayv1.ObjectName(name)}
+	}
 	parent := func(name string, c gatewayv1.GatewayController, status metav1.ConditionStatus, at metav1.Time) gatewayv1.RouteParentStatus {
 		return gatewayv1.RouteParentStatus{ParentRef: ref(name), ControllerName: c, Conditions: []metav1.Condition{cond("Accepted", status, "R", at)}}
 	}
