@@ -26,7 +26,7 @@ type writeLog struct {
 func (w *writeLog) fault(r avitest.Request) *avitest.Fault {
 	if r.Kind != "" && r.Method != "GET" {
 		w.mu.Lock()
-		w.writes = append(w.writes, r.Method+" "+r.Kind)
+		w.writes = append(w.writes, r.Method+" "+string(r.Kind))
 		w.mu.Unlock()
 	}
 	return nil
@@ -166,7 +166,7 @@ func TestApplySecondRoundNoWrites(t *testing.T) {
 // TestApplyDrift edits owned objects out of band and checks that the next
 // Apply sees and repairs exactly that.
 func TestApplyDrift(t *testing.T) {
-	edit := func(kind, name string, fn func(map[string]any)) func(*testing.T, *avitest.Server) {
+	edit := func(kind aviobj.Kind, name string, fn func(map[string]any)) func(*testing.T, *avitest.Server) {
 		return func(t *testing.T, f *avitest.Server) {
 			if err := f.Edit("admin", kind, name, fn); err != nil {
 				t.Fatal(err)
@@ -429,7 +429,7 @@ func TestApplyPartialFailure(t *testing.T) {
 		if _, err := e.a.Delete(context.Background(), set); err != nil {
 			t.Fatal(err)
 		}
-		for _, kind := range []string{"vsvip", "pool", "l4policyset", "virtualservice"} {
+		for _, kind := range []aviobj.Kind{"vsvip", "pool", "l4policyset", "virtualservice"} {
 			if names := e.fake.Names("admin", kind); len(names) != 0 {
 				t.Errorf("%s left: %v", kind, names)
 			}
@@ -468,7 +468,7 @@ func TestDelete(t *testing.T) {
 			if res.Count(apply.Deleted) != 6 {
 				t.Errorf("Result:\n%s", res)
 			}
-			for _, kind := range []string{"vsvip", "pool", "l4policyset", "virtualservice"} {
+			for _, kind := range []aviobj.Kind{"vsvip", "pool", "l4policyset", "virtualservice"} {
 				if names := e.fake.Names("admin", kind); len(names) != 0 {
 					t.Errorf("%s left: %v", kind, names)
 				}
@@ -503,7 +503,7 @@ func TestApplyForeignObject(t *testing.T) {
 	set := newSet(t, "ns", "svc", tcp(80), sctp(38412))
 	tests := []struct {
 		name    string
-		kind    string
+		kind    aviobj.Kind
 		obj     any
 		wantErr string
 	}{{

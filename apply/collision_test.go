@@ -13,7 +13,7 @@ import (
 )
 
 // managedKinds are the object types the applier writes.
-var managedKinds = []string{"healthmonitor", "vsvip", "pool", "l4policyset", "virtualservice"}
+var managedKinds = []aviobj.Kind{"healthmonitor", "vsvip", "pool", "l4policyset", "virtualservice"}
 
 // snapshotAll returns every non-system object of the managed kinds in
 // admin, as the fake holds it (with _last_modified, which every write
@@ -27,7 +27,7 @@ func snapshotAll(t *testing.T, fake *avitest.Server) map[string]map[string]any {
 			if !ok {
 				t.Fatalf("%s %s vanished", kind, n)
 			}
-			out[kind+" "+n] = o
+			out[string(kind)+" "+n] = o
 		}
 	}
 	return out

@@ -111,7 +111,7 @@ func TestApplyUnderRandomFaults(t *testing.T) {
 	want["pool"] = append(want["pool"], foreign.Name, collide.Name)
 	for kind, names := range want {
 		sort.Strings(names)
-		if diff := cmp.Diff(names, fake.Names("admin", kind)); diff != "" {
+		if diff := cmp.Diff(names, fake.Names("admin", aviobj.Kind(kind))); diff != "" {
 			t.Errorf("%s names (-want +got):\n%s", kind, diff)
 		}
 	}
@@ -147,7 +147,7 @@ func errorsIsForeign(err error) bool {
 }
 
 // snapshot returns objects as the fake holds them.
-func snapshot(t *testing.T, fake *avitest.Server, kind string, names ...string) map[string]map[string]any {
+func snapshot(t *testing.T, fake *avitest.Server, kind aviobj.Kind, names ...string) map[string]map[string]any {
 	t.Helper()
 	out := map[string]map[string]any{}
 	for _, n := range names {

@@ -25,7 +25,7 @@ func markers(kvs ...string) []any {
 }
 
 // setMarkers returns an edit that replaces an object's markers.
-func setMarkers(kind, name string, kvs ...string) func(*testing.T, *avitest.Server) {
+func setMarkers(kind aviobj.Kind, name string, kvs ...string) func(*testing.T, *avitest.Server) {
 	return func(t *testing.T, f *avitest.Server) {
 		t.Helper()
 		if err := f.Edit("admin", kind, name, func(o map[string]any) { o["markers"] = markers(kvs...) }); err != nil {
@@ -60,7 +60,7 @@ func TestOwnershipRules(t *testing.T) {
 	}
 	// bareMonitor has a custom monitor with only the clustername marker.
 	bareMonitor := func(t *testing.T) *aviobj.Set { return withMonitor(svcSet(t), nil) }
-	remove := func(kind, name string) func(*testing.T, *avitest.Server) {
+	remove := func(kind aviobj.Kind, name string) func(*testing.T, *avitest.Server) {
 		return func(t *testing.T, f *avitest.Server) {
 			t.Helper()
 			if err := f.Remove("admin", kind, name); err != nil {
@@ -68,7 +68,7 @@ func TestOwnershipRules(t *testing.T) {
 			}
 		}
 	}
-	seed := func(kind string, body any) func(*testing.T, *avitest.Server) {
+	seed := func(kind aviobj.Kind, body any) func(*testing.T, *avitest.Server) {
 		return func(t *testing.T, f *avitest.Server) {
 			t.Helper()
 			if _, err := f.Seed("admin", kind, body); err != nil {
@@ -285,7 +285,7 @@ func TestOwnershipRules(t *testing.T) {
 }
 
 // editField sets one top-level field of a live object out of band.
-func editField(t *testing.T, f *avitest.Server, kind, name, field string, value any) {
+func editField(t *testing.T, f *avitest.Server, kind aviobj.Kind, name, field string, value any) {
 	t.Helper()
 	if err := f.Edit("admin", kind, name, func(o map[string]any) { o[field] = value }); err != nil {
 		t.Fatal(err)

@@ -279,7 +279,7 @@ func liveNames(f *avitest.Server) []string {
 	out := []string{}
 	for _, kind := range managedKinds {
 		for _, n := range f.Names("admin", kind) {
-			out = append(out, kind+" "+n)
+			out = append(out, string(kind)+" "+n)
 		}
 	}
 	sort.Strings(out)

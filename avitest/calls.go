@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+
+	"github.com/avil4/avil4/aviobj"
 )
 
 // Call identifies a kind of request to the /api/ object endpoints.
@@ -12,7 +14,7 @@ type Call struct {
 	// Method is the HTTP method.
 	Method string `json:"method"`
 	// Kind is the object type ("pool").
-	Kind string `json:"kind"`
+	Kind aviobj.Kind `json:"kind"`
 	// List is true for a GET of the collection (each page counts once);
 	// false for a GET of one object by uuid.
 	List bool `json:"list,omitempty"`
@@ -21,9 +23,9 @@ type Call struct {
 // String renders a call as "GET pool", "LIST pool", "POST vsvip".
 func (c Call) String() string {
 	if c.List {
-		return "LIST " + c.Kind
+		return "LIST " + string(c.Kind)
 	}
-	return c.Method + " " + c.Kind
+	return c.Method + " " + string(c.Kind)
 }
 
 // Calls counts requests by Call. Every /api/ request that reaches the fake
@@ -69,7 +71,7 @@ func (c Calls) Writes() int {
 }
 
 // Kind returns the counts of one object type.
-func (c Calls) Kind(kind string) Calls {
+func (c Calls) Kind(kind aviobj.Kind) Calls {
 	out := Calls{}
 	for k, v := range c {
 		if k.Kind == kind {

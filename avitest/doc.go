@@ -5,8 +5,12 @@
 //
 //	fake := avitest.New(avitest.WithVIPRange("10.50.0.0/24"))
 //	defer fake.Close()
-//	c, _ := client.New(client.Options{URL: fake.URL(), Username: fake.Username(),
-//		Password: client.Password(fake.Password()), CAPool: fake.CertPool()})
+//	applier := fake.Applier(t, apply.Options{}) // or c := fake.Client(t)
+//
+// Client and Applier fail the test when the client cannot be made;
+// NewClient returns the error instead, and ClientOptions gives the
+// client.Options to change (tenant, version, timeouts) before client.New.
+// Object types are named by aviobj.Kind (aviobj.KindPool, or "pool").
 //
 // # What it models
 //

@@ -7,7 +7,6 @@ import (
 
 	"github.com/avil4/avil4/aviobj"
 	"github.com/avil4/avil4/avitest"
-	"github.com/avil4/avil4/client"
 )
 
 func Example() {
@@ -17,10 +16,7 @@ func Example() {
 		avitest.WithFault(avitest.FailNth("POST", "pool", 1, avitest.Fault{Status: 503})),
 	)
 	defer fake.Close()
-	c, err := client.New(client.Options{
-		URL: fake.URL(), Username: fake.Username(), Password: client.Password(fake.Password()),
-		CAPool: fake.CertPool(),
-	})
+	c, err := fake.NewClient() // in a test: c := fake.Client(t)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -36,7 +32,7 @@ func Example() {
 		log.Fatal(err)
 	}
 	fmt.Println("VIP:", vip.Vip[0].IPAddress.Addr)
-	fmt.Println("pools:", fake.Names("admin", "pool"))
+	fmt.Println("pools:", fake.Names("admin", aviobj.KindPool))
 	fmt.Println("calls:", fake.Calls())
 	fmt.Println("logins:", fake.Logins(), "faults:", fake.Faults())
 	// Output:

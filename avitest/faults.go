@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"sync"
 	"time"
+
+	"github.com/avil4/avil4/aviobj"
 )
 
 // Request describes a request to the fake, as a FaultFunc sees it.
@@ -14,7 +16,7 @@ type Request struct {
 	// Path is the URL path ("/login", "/api/pool/pool-1").
 	Path string
 	// Kind is the object type of an /api/ path ("pool"); "" otherwise.
-	Kind string
+	Kind aviobj.Kind
 	// UUID is the object uuid of an /api/<kind>/<uuid> path.
 	UUID string
 	// List is true for a GET of a collection (one per page).
@@ -103,7 +105,7 @@ func RandomFaults(seed uint64, rate float64, faults ...Fault) FaultFunc {
 
 // FailNth returns a FaultFunc that gives fault f to the n-th (1-based)
 // /api/ request matching method and kind ("" matches any), and only to it.
-func FailNth(method, kind string, n int, f Fault) FaultFunc {
+func FailNth(method string, kind aviobj.Kind, n int, f Fault) FaultFunc {
 	var mu sync.Mutex
 	seen := 0
 	return func(r Request) *Fault {
@@ -123,7 +125,7 @@ func FailNth(method, kind string, n int, f Fault) FaultFunc {
 // StaleUpdates returns a FaultFunc that gives the first n PUTs or PATCHes
 // of kind ("" matches any) the Stale fault: 412 "Need to reload object
 // data", as a controller answers an update racing another writer.
-func StaleUpdates(kind string, n int) FaultFunc {
+func StaleUpdates(kind aviobj.Kind, n int) FaultFunc {
 	var mu sync.Mutex
 	seen := 0
 	return func(r Request) *Fault {

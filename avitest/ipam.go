@@ -130,10 +130,12 @@ func (s *Server) planVIPs(uuid string, body map[string]any) ([]vipAssignment, []
 				pool = np
 			}
 			if pool == nil {
+				//lint:ignore ST1005 the controller's own message, quoted in the package doc
 				return nil, nil, fmt.Errorf("No available free IPs")
 			}
 			a, ok := pool.allocate(free)
 			if !ok {
+				//lint:ignore ST1005 the controller's own message, quoted in the package doc
 				return nil, nil, fmt.Errorf("No available free IPs")
 			}
 			taken[a] = true

@@ -23,6 +23,7 @@ import (
 
 	"github.com/go-logr/logr"
 
+	"github.com/avil4/avil4/aviobj"
 	"github.com/avil4/avil4/internal/avischema"
 )
 
@@ -597,7 +598,8 @@ func (s *Server) ExpireSessions() {
 // refs, defaults and VIP allocation included) but without counting a call or
 // consulting faults. body is anything that marshals to the object's JSON.
 // It returns the uuid.
-func (s *Server) Seed(tenant, kind string, body any) (string, error) {
+func (s *Server) Seed(tenant string, k aviobj.Kind, body any) (string, error) {
+	kind := string(k)
 	if !s.started() {
 		return "", errNotStarted
 	}
@@ -625,7 +627,8 @@ func (s *Server) Seed(tenant, kind string, body any) (string, error) {
 
 // Object returns the object of kind named name in tenant as a GET with
 // include_name shows it, and whether it exists. The map is a copy.
-func (s *Server) Object(tenant, kind, name string) (map[string]any, bool) {
+func (s *Server) Object(tenant string, k aviobj.Kind, name string) (map[string]any, bool) {
+	kind := string(k)
 	if !s.started() {
 		return nil, false
 	}
@@ -643,7 +646,7 @@ func (s *Server) Object(tenant, kind, name string) (map[string]any, bool) {
 
 // Decode reads the object of kind named name in tenant into out (e.g. an
 // *aviobj.Pool), as a client would; it reports whether it exists.
-func (s *Server) Decode(tenant, kind, name string, out any) (bool, error) {
+func (s *Server) Decode(tenant string, kind aviobj.Kind, name string, out any) (bool, error) {
 	obj, ok := s.Object(tenant, kind, name)
 	if !ok {
 		return false, nil
@@ -663,7 +666,8 @@ func (s *Server) Decode(tenant, kind, name string, out any) (bool, error) {
 
 // Names lists, sorted, the names of the non-system objects of kind in
 // tenant ("*": every tenant, as "tenant/name").
-func (s *Server) Names(tenant, kind string) []string {
+func (s *Server) Names(tenant string, k aviobj.Kind) []string {
+	kind := string(k)
 	if !s.started() {
 		return nil
 	}
@@ -689,12 +693,13 @@ func (s *Server) Names(tenant, kind string) []string {
 }
 
 // Count is the number of non-system objects of kind in every tenant.
-func (s *Server) Count(kind string) int { return len(s.Names("*", kind)) }
+func (s *Server) Count(kind aviobj.Kind) int { return len(s.Names("*", kind)) }
 
 // Edit changes an object out of band, as a user of the controller's UI
 // would: fn gets the object as GET shows it and edits it in place, and the
 // result replaces the object (validated like a PUT, without counting a call).
-func (s *Server) Edit(tenant, kind, name string, fn func(obj map[string]any)) error {
+func (s *Server) Edit(tenant string, k aviobj.Kind, name string, fn func(obj map[string]any)) error {
+	kind := string(k)
 	if !s.started() {
 		return errNotStarted
 	}
@@ -725,7 +730,8 @@ func (s *Server) Edit(tenant, kind, name string, fn func(obj map[string]any)) er
 
 // Remove deletes an object out of band (refused, like DELETE, while other
 // objects refer to it).
-func (s *Server) Remove(tenant, kind, name string) error {
+func (s *Server) Remove(tenant string, k aviobj.Kind, name string) error {
+	kind := string(k)
 	if !s.started() {
 		return errNotStarted
 	}
@@ -772,12 +778,12 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 	req := Request{Method: r.Method, Path: r.URL.Path, Tenant: r.Header.Get("X-Avi-Tenant")}
 	if rest, ok := strings.CutPrefix(r.URL.Path, "/api/"); ok {
 		kind, uuid, _ := strings.Cut(strings.TrimSuffix(rest, "/"), "/")
-		req.Kind, req.UUID = kind, uuid
+		req.Kind, req.UUID = aviobj.Kind(kind), uuid
 		req.List = r.Method == http.MethodGet && uuid == ""
 		s.mu.Lock()
 		s.apiSeq++
 		req.Seq = s.apiSeq
-		s.calls[Call{Method: r.Method, Kind: kind, List: req.List}]++
+		s.calls[Call{Method: r.Method, Kind: aviobj.Kind(kind), List: req.List}]++
 		s.mu.Unlock()
 	}
 	s.faultMu.RLock()
@@ -819,7 +825,7 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 			dropConnection(w)
 		}
 	case f.Stale && (r.Method == http.MethodPut || r.Method == http.MethodPatch) && req.UUID != "":
-		writeError(w, s.staleUpdate(req.Kind, req.UUID))
+		writeError(w, s.staleUpdate(string(req.Kind), req.UUID))
 	case f.Status != 0:
 		msg := f.Message
 		if msg == "" {

@@ -85,7 +85,7 @@ func TestLoginAndWrites(t *testing.T) {
 	}
 }
 
-func uuidFromFake(t *testing.T, fake *avitest.Server, kind, name string) string {
+func uuidFromFake(t *testing.T, fake *avitest.Server, kind aviobj.Kind, name string) string {
 	t.Helper()
 	o, ok := fake.Object("admin", kind, name)
 	if !ok {

@@ -290,9 +290,6 @@ func (b *backends) familyOK(a netip.Addr) bool {
 	return b.o.v6()
 }
 
-// servers returns the pool servers of port p, sorted.
-func (b *backends) servers(p servicePort) []aviobj.Server { return toAvi(b.rawServers(p)) }
-
 // rawServers returns the servers of port p in the backend mode, unsorted.
 func (b *backends) rawServers(p servicePort) []server {
 	switch {

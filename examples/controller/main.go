@@ -29,6 +29,7 @@ import (
 	"github.com/avil4/avil4/avitest"
 	"github.com/avil4/avil4/client"
 	"github.com/avil4/avil4/examples/controller/reconciler"
+	"github.com/avil4/avil4/internal/version"
 	"github.com/avil4/avil4/l4"
 	"github.com/avil4/avil4/profiles"
 )
@@ -169,8 +170,13 @@ func parseFlags(args []string, out io.Writer) (*flags, error) {
 	// Logging.
 	fs.BoolVar(&f.devLogs, "dev-logs", false, "human-readable development logs (same as --zap-devel)")
 	f.zap.BindFlags(fs)
+	printVersion := fs.Bool("version", false, "print the module path, version and VCS revision this command was built from, and exit")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
+	}
+	if *printVersion {
+		fmt.Fprintln(out, version.String("controller"))
+		return nil, flag.ErrHelp // exit 0 without running, as -h does
 	}
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected argument %q (flags only)", fs.Arg(0))

@@ -129,6 +129,17 @@ func TestHelp(t *testing.T) {
 	}
 }
 
+// TestVersion: --version prints the module and its version, and exits 0.
+func TestVersion(t *testing.T) {
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"--version"}, &out); !errors.Is(err, flag.ErrHelp) {
+		t.Fatalf("run(--version) = %v, want flag.ErrHelp (exit 0)", err)
+	}
+	if !strings.HasPrefix(out.String(), "controller github.com/avil4/avil4 ") {
+		t.Errorf("--version printed %q", out.String())
+	}
+}
+
 // TestHelpExitsZero runs the real main as a subprocess (the test binary
 // re-executed), so the exit status of -h is the one a user sees.
 func TestHelpExitsZero(t *testing.T) {
@@ -140,7 +151,7 @@ func TestHelpExitsZero(t *testing.T) {
 	for _, tc := range []struct {
 		args string
 		code int
-	}{{"-h", 0}, {"--help", 0}, {"--nope", 1}} {
+	}{{"-h", 0}, {"--help", 0}, {"--version", 0}, {"--nope", 1}} {
 		t.Run(tc.args, func(t *testing.T) {
 			cmd := exec.Command(os.Args[0], "-test.run=^TestHelpExitsZero$")
 			cmd.Env = append(os.Environ(), "AVIL4_RUN_MAIN=1", "AVIL4_MAIN_ARGS="+tc.args)

@@ -6,9 +6,9 @@
 //	go run ./examples/fakecontroller --tenant telco --vip-range 10.60.0.0/24
 //	go run ./examples/fakecontroller -o json --dir /tmp/avi
 //	go run ./examples/fakecontroller --fault-rate 0.05 --seed 7 -v
-//	go run ./examples/fakecontroller --version 21.1.4 --edition ESSENTIALS
+//	go run ./examples/fakecontroller --avi-version 21.1.4 --edition ESSENTIALS
 //
-// --version makes it behave like that controller release (no SCTP System
+// --avi-version makes it behave like that controller release (no SCTP System
 // objects before 22.1.3, fields newer than the request refused) and
 // --edition like that licence edition (what the edition does not allow is
 // refused); both are printed (AVI_API_VERSION, AVI_EDITION).
@@ -80,7 +80,7 @@
 //	                   (created 0700 if missing; kept on exit and reused by the next run)
 //	--cert-host H      an extra DNS name or IP the serving certificate covers (repeatable)
 //	--vip-range CIDR   range auto-allocated VIPs come from (default 10.50.0.0/24); repeat for IPv6
-//	--version V        controller version reported at login, newest X-Avi-Version accepted
+//	--avi-version V    controller version reported at login, newest X-Avi-Version accepted
 //	--tenant NAME      an extra tenant besides admin (repeatable)
 //	--seed N           seed of uuids, session ids and random faults (default 1)
 //	--fault-rate R     probability 0..1 that an /api/ request gets a random fault
@@ -88,6 +88,7 @@
 //	--latency D        delay every /api/ request, e.g. 50ms
 //	-o env|json        output format (default env)
 //	-v                 log every request on stderr
+//	--version          print the module, version and VCS revision built from, and exit
 //
 // The process serves until SIGINT or SIGTERM, then closes the server. The
 // port is chosen by the system (the fake is an httptest server); read it from

@@ -117,7 +117,7 @@ func login(t *testing.T, url, username, passwordFile, caFile, tenant string) *cl
 
 func TestEnvOutput(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "avi")
-	out, stop := start(t, []string{"--dir", dir, "--tenant", "telco", "--version", "22.1.3", "--edition", "ESSENTIALS"}, "# ready\n")
+	out, stop := start(t, []string{"--dir", dir, "--tenant", "telco", "--avi-version", "22.1.3", "--edition", "ESSENTIALS"}, "# ready\n")
 	env := parseExports(t, out)
 	for _, k := range []string{"AVI_CONTROLLER", "AVI_USERNAME", "AVI_PASSWORD_FILE", "AVI_CA_FILE", "AVI_API_VERSION"} {
 		if env[k] == "" {
@@ -185,7 +185,8 @@ func TestBadFlags(t *testing.T) {
 		{"--vip-range", "10.50.0.0/33"},
 		{"--fault-rate", "2"},
 		{"--edition", "PLATINUM"},
-		{"--version", "latest"},
+		{"--avi-version", "latest"},
+		{"--version", "22.1.3"}, // --version takes no value: the release is --avi-version
 		{"-o", "yaml"},
 		{"--tenant", "admin"},
 		{"--cert-host", "*.avi.test"},
@@ -195,5 +196,17 @@ func TestBadFlags(t *testing.T) {
 		if !errors.Is(err, errUsage) {
 			t.Errorf("run(%q) = %v, want a usage error", args, err)
 		}
+	}
+}
+
+// TestVersionFlag: --version prints the module and its version, serves
+// nothing and succeeds.
+func TestVersionFlag(t *testing.T) {
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"--version"}, &out, io.Discard); err != nil {
+		t.Fatalf("run(--version) = %v", err)
+	}
+	if !strings.HasPrefix(out.String(), "fakecontroller github.com/avil4/avil4 ") {
+		t.Errorf("--version printed %q", out.String())
 	}
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/go-logr/logr/funcr"
 
 	"github.com/avil4/avil4/avitest"
+	buildinfo "github.com/avil4/avil4/internal/version"
 )
 
 // errUsage marks errors in the command line (exit status 2).
@@ -69,7 +70,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	)
 	fl.StringVar(&dir, "dir", "", "directory for the password, the CA (ca.pem) and the serving certificate, reused by later runs (default: a new temporary directory, removed on exit)")
 	fl.Var(&vipRanges, "vip-range", "CIDR auto-allocated VIPs come from, per address family (repeatable; default 10.50.0.0/24)")
-	fl.StringVar(&version, "version", "", "controller release to behave like, e.g. 21.1.4: reported at login and in /api/initial-data; newer X-Avi-Versions and fields refused; no SCTP System objects before 22.1.3 (default: the embedded schema's)")
+	fl.StringVar(&version, "avi-version", "", "controller release to behave like, e.g. 21.1.4: reported at login and in /api/initial-data; newer X-Avi-Versions and fields refused; no SCTP System objects before 22.1.3 (default: the embedded schema's)")
 	fl.StringVar(&edition, "edition", avitest.DefaultEdition, "licence edition: ENTERPRISE|ENTERPRISE_WITH_CLOUD_SERVICES|ESSENTIALS|BASIC; fields and values the edition does not allow are refused")
 	fl.Var(&tenants, "tenant", "extra tenant besides admin (repeatable)")
 	fl.Var(&certHosts, "cert-host", "extra DNS name or IP address the serving certificate covers besides localhost, 127.0.0.1 and ::1 (repeatable)")
@@ -78,11 +79,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fl.DurationVar(&latency, "latency", 0, "delay of every /api/ request")
 	fl.StringVar(&output, "o", "env", "output format: env (shell export lines) or json")
 	fl.BoolVar(&verbose, "v", false, "log every request on stderr")
+	printVersion := fl.Bool("version", false, "print the module path, version and VCS revision this command was built from, and exit (the controller release is --avi-version)")
 	if err := fl.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
 		}
 		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	if *printVersion {
+		if fl.NArg() > 0 {
+			return fmt.Errorf("%w: --version takes no value (the controller release to behave like is --avi-version)", errUsage)
+		}
+		fmt.Fprintln(stdout, buildinfo.String("fakecontroller"))
+		return nil
 	}
 	if fl.NArg() > 0 {
 		return fmt.Errorf("%w: unexpected arguments %q", errUsage, fl.Args())
@@ -302,10 +311,10 @@ func shellQuote(s string) string {
 // versionRE is a controller release: "22.1.3", "30.2.1".
 var versionRE = regexp.MustCompile(`^\d+(\.\d+){1,3}$`)
 
-// checkVersionEdition checks the --version and --edition flags.
+// checkVersionEdition checks the --avi-version and --edition flags.
 func checkVersionEdition(version, edition string) error {
 	if version != "" && !versionRE.MatchString(version) {
-		return fmt.Errorf("%w: --version %q: want a release such as 22.1.3", errUsage, version)
+		return fmt.Errorf("%w: --avi-version %q: want a release such as 22.1.3", errUsage, version)
 	}
 	switch edition {
 	case "ENTERPRISE", "ENTERPRISE_WITH_CLOUD_SERVICES", "ESSENTIALS", "BASIC":

@@ -12,7 +12,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/avil4/avil4/apply"
 	"github.com/avil4/avil4/aviobj"
@@ -35,7 +34,6 @@ type applyFlags struct {
 	fakeEdition  string   // licence edition of the embedded fake
 	fakeRanges   fileList // VIP ranges of the embedded fake, at most one per family
 	stats        bool
-	timeout      time.Duration
 
 	// inspect, when set, sees the embedded fake controller after the
 	// last apply round (tests).

@@ -175,11 +175,11 @@ func TestCollisionsCLI(t *testing.T) {
 			code := runWith([]string{"--stats", "-f", path}, strings.NewReader(""), &out, &errb, hooks{fake: func(f *avitest.Server) {
 				live = map[aviobj.Kind][]string{}
 				for _, k := range []aviobj.Kind{aviobj.KindVirtualService, aviobj.KindVsVip, aviobj.KindPool, aviobj.KindL4PolicySet, aviobj.KindHealthMonitor} {
-					for _, n := range f.Names("*", string(k)) {
+					for _, n := range f.Names("*", k) {
 						live[k] = append(live[k], n)
 						tenant, name, _ := strings.Cut(n, "/")
 						v := newTyped(t, k)
-						if ok, err := f.Decode(tenant, string(k), name, v); !ok || err != nil {
+						if ok, err := f.Decode(tenant, k, name, v); !ok || err != nil {
 							t.Errorf("reading %s %s: %v, %v", k, n, ok, err)
 						}
 						decodeLive[string(k)+" "+n] = v

@@ -24,6 +24,7 @@ import (
 	"github.com/avil4/avil4/client"
 	"github.com/avil4/avil4/examples/manifests"
 	"github.com/avil4/avil4/internal/manifest"
+	"github.com/avil4/avil4/internal/version"
 	"github.com/avil4/avil4/l4"
 	"github.com/avil4/avil4/l4/svcapi"
 	"github.com/avil4/avil4/profiles"
@@ -221,8 +222,13 @@ func runWith(args []string, stdin io.Reader, stdout, stderr io.Writer, h hooks) 
 	fl.StringVar(&af.fakeEdition, "fake-edition", "", "licence edition of the embedded fake controller: ENTERPRISE|ENTERPRISE_WITH_CLOUD_SERVICES|ESSENTIALS|BASIC; default ENTERPRISE")
 	fl.Var(&af.fakeRanges, "fake-vip-range", "range the embedded fake controller allocates VIPs from, once per family (default "+defaultFakeVIPRange+" and "+defaultFakeVIP6Range+")")
 	fl.BoolVar(&af.stats, "stats", false, "print one JSON line of API calls per apply round on stderr (embedded fake only)")
+	printVersion := fl.Bool("version", false, "print the module path, version and VCS revision this command was built from, and exit")
 	if err := fl.Parse(args); err != nil {
 		return exitUsage
+	}
+	if *printVersion {
+		fmt.Fprintln(stdout, version.String("translate"))
+		return 0
 	}
 	if fl.NArg() > 0 {
 		fmt.Fprintf(stderr, "translate: unexpected arguments %q (use -f FILE)\n", fl.Args())

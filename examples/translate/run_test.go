@@ -114,6 +114,10 @@ func TestFlagsAndExitCodes(t *testing.T) {
 		wantStderr []string
 	}{
 		{
+			name: "--version prints the module and its version", args: []string{"--version"},
+			wantCode: exitOK, wantOut: []string{"translate github.com/avil4/avil4 "},
+		},
+		{
 			name: "NodePort mode uses node IPs and node ports", args: []string{"--mode", "NodePort", "-f", nodePort},
 			wantCode: exitOK, wantOut: []string{`"addr": "192.168.10.11"`, `"port": 31412`},
 		},

@@ -16,7 +16,6 @@ import (
 	"github.com/avil4/avil4/apply"
 	"github.com/avil4/avil4/aviobj"
 	"github.com/avil4/avil4/avitest"
-	"github.com/avil4/avil4/client"
 	"github.com/avil4/avil4/l4"
 	"github.com/avil4/avil4/profiles"
 )
@@ -146,12 +145,7 @@ func TestApplyToFakeController(t *testing.T) {
 	set := translate(t)
 	fake := avitest.New(avitest.WithVIPRange("10.50.0.0/24"))
 	t.Cleanup(fake.Close)
-	c, err := client.New(client.Options{URL: fake.URL(), Username: fake.Username(),
-		Password: client.Password(fake.Password()), CAPool: fake.CertPool()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	applier := apply.New(c, apply.Options{})
+	applier := fake.Applier(t, apply.Options{})
 	ctx := t.Context()
 
 	// First Apply: everything is created and a VIP allocated.
@@ -162,17 +156,17 @@ func TestApplyToFakeController(t *testing.T) {
 	if got, want := res.Count(apply.Created), len(set.Objects()); got != want {
 		t.Errorf("created %d objects, want %d:\n%s", got, want, res)
 	}
-	if got, want := fake.Names("admin", "pool"), []string{sctpPool, tcpPool}; !slices.Equal(got, want) {
+	if got, want := fake.Names("admin", aviobj.KindPool), []string{sctpPool, tcpPool}; !slices.Equal(got, want) {
 		t.Errorf("pools on the controller = %q, want %q", got, want)
 	}
-	if n := fake.Count("virtualservice"); n != 1 {
+	if n := fake.Count(aviobj.KindVirtualService); n != 1 {
 		t.Errorf("%d virtual services, want 1", n)
 	}
 	if vips := fake.VIPs("admin", set.VsVip.Name); len(res.VIPs) != 1 || !slices.Equal(res.VIPs, vips) {
 		t.Errorf("Result VIPs %q, controller VIPs %q", res.VIPs, vips)
 	}
 	var live aviobj.Pool
-	if ok, err := fake.Decode("admin", "pool", sctpPool, &live); !ok || err != nil {
+	if ok, err := fake.Decode("admin", aviobj.KindPool, sctpPool, &live); !ok || err != nil {
 		t.Fatalf("decode %s: %v %v", sctpPool, ok, err)
 	}
 	if len(live.Servers) != 2 || live.Servers[0].Port != 38412 {
@@ -190,7 +184,7 @@ func TestApplyToFakeController(t *testing.T) {
 	}
 
 	// Someone switches the SCTP pool to a TCP monitor in the UI...
-	err = fake.Edit("admin", "pool", sctpPool, func(o map[string]any) {
+	err = fake.Edit("admin", aviobj.KindPool, sctpPool, func(o map[string]any) {
 		o["health_monitor_refs"] = []any{aviobj.RefByName(aviobj.KindHealthMonitor, "System-TCP")}
 	})
 	if err != nil {
@@ -206,7 +200,7 @@ func TestApplyToFakeController(t *testing.T) {
 		t.Errorf("repair: %s; calls %v", res, fake.Calls())
 	}
 	live = aviobj.Pool{}
-	if _, err := fake.Decode("admin", "pool", sctpPool, &live); err != nil {
+	if _, err := fake.Decode("admin", aviobj.KindPool, sctpPool, &live); err != nil {
 		t.Fatal(err)
 	}
 	if !aviobj.RefsEqual(live.HealthMonitorRefs[0], aviobj.RefByName(aviobj.KindHealthMonitor, "System-SCTP")) {

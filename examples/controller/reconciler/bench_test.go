@@ -57,14 +57,13 @@ func labelValue(m *dto.Metric, name string) string {
 // phase measures one stretch of the benchmark: reconciles, their time,
 // API server requests and Avi controller requests.
 type phase struct {
-	t                  *testing.T
-	op                 *instrumented
-	name               string
-	start              time.Time
-	n0                 uint64
-	s0                 float64
-	gw0                uint64
-	aviReads, aviWrite int
+	t     *testing.T
+	op    *instrumented
+	name  string
+	start time.Time
+	n0    uint64
+	s0    float64
+	gw0   uint64
 }
 
 func beginPhase(t *testing.T, op *instrumented, name string) *phase {

@@ -46,8 +46,8 @@ func (r *ServiceReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ct
 	case res.Set == nil:
 		// The spec cannot be served: report it, keep what is programmed,
 		// and wait for the next change (no hot retry).
-		lb, conds := l4.ServiceStatus(&svc, res, nil)
-		lb = svc.Status.LoadBalancer
+		_, conds := l4.ServiceStatus(&svc, res, nil)
+		lb := svc.Status.LoadBalancer
 		conds = append(conds, programmedCondition(svc.Generation, nil, res.Errors))
 		if changed, err := r.writeStatus(ctx, &svc, lb, conds); err != nil || !changed {
 			return ctrl.Result{RequeueAfter: r.RetryInvalid}, err

@@ -31,6 +31,7 @@ import (
 	"github.com/avil4/avil4/avitest"
 	"github.com/avil4/avil4/client"
 	"github.com/avil4/avil4/examples/controller/reconciler"
+	"github.com/avil4/avil4/internal/testskip"
 	"github.com/avil4/avil4/l4"
 )
 
@@ -111,16 +112,13 @@ func zapLevel() zapcore.Level {
 }
 
 // requireEnv skips a test when envtest cannot run outside CI, and fails it
-// in CI (CI=true), where a missing asset must never pass silently.
+// in CI (AVIL4_REQUIRE_ENVTEST=1, set by .ci/run), where a missing asset must never pass silently.
 func requireEnv(t *testing.T) {
 	t.Helper()
 	if envErr == "" {
 		return
 	}
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("envtest is required in CI: %s", envErr)
-	}
-	t.Skipf("skipping the envtest suite: %s", envErr)
+	testskip.Skip(t, testskip.RequireEnvtest, "the envtest suite", envErr)
 }
 
 // gatewayCRDs is the standard-channel CRD folder of the gateway-api module

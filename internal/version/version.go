@@ -1,0 +1,67 @@
+// Package version reports what a command was built from, for the commands'
+// --version flag: the main module's path and version as the Go toolchain
+// recorded them (runtime/debug.ReadBuildInfo), and the VCS revision when the
+// build was made in a checkout.
+package version
+
+import (
+	"runtime/debug"
+	"strings"
+)
+
+// Devel is the version of a main module built from a checkout without a
+// VCS stamp (go build -buildvcs=false, or a toolchain that does not stamp).
+const Devel = "(devel)"
+
+// String returns the version line of the command cmd, e.g.
+//
+//	translate github.com/avil4/avil4 v0.1.0
+//	translate github.com/avil4/avil4 (devel) revision 55917d2 modified go1.26.0
+//
+// The module version is what the toolchain recorded (a tag, a pseudo-version
+// with +dirty, or (devel)); revision and modified come from the vcs.revision
+// and vcs.modified build settings when present.
+func String(cmd string) string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return cmd + " " + Devel + " (no build information)"
+	}
+	return Format(cmd, bi)
+}
+
+// Format is String for given build information (nil gives the "(no build
+// information)" line).
+func Format(cmd string, bi *debug.BuildInfo) string {
+	if bi == nil {
+		return cmd + " " + Devel + " (no build information)"
+	}
+	path := bi.Main.Path
+	if path == "" {
+		path = bi.Path
+	}
+	v := bi.Main.Version
+	if v == "" {
+		v = Devel
+	}
+	parts := []string{cmd, path, v}
+	var rev string
+	modified := false
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			modified = s.Value == "true"
+		}
+	}
+	if rev != "" {
+		parts = append(parts, "revision", rev)
+		if modified {
+			parts = append(parts, "modified")
+		}
+	}
+	if bi.GoVersion != "" {
+		parts = append(parts, bi.GoVersion)
+	}
+	return strings.Join(strings.Fields(strings.Join(parts, " ")), " ")
+}
