@@ -118,7 +118,7 @@ func resyncFake(b *testing.B, n int) (*avitest.Server, []*aviobj.Set) {
 	for i := range objs.Services {
 		sets[i] = setFor(b, l4.ServiceInput{Service: &objs.Services[i], EndpointSlices: objs.EndpointSlices[i : i+1]})
 		for _, o := range sets[i].Objects() {
-			if _, err := fake.Seed("", string(o.AviKind()), o); err != nil {
+			if _, err := fake.Seed("", o.AviKind(), o); err != nil {
 				b.Fatal(err)
 			}
 		}

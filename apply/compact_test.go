@@ -32,7 +32,7 @@ func TestBulkIndexKeepsOnlyWhatDiffers(t *testing.T) {
 		sets[i] = res.Set
 		keys[i], _ = KeyOf(res.Set).normalised()
 		for _, o := range res.Set.Objects() {
-			if _, err := fake.Seed("", string(o.AviKind()), o); err != nil {
+			if _, err := fake.Seed("", o.AviKind(), o); err != nil {
 				t.Fatal(err)
 			}
 		}

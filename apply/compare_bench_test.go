@@ -25,10 +25,10 @@ func comparePairs(tb testing.TB, n int) (desired, live []aviobj.Object) {
 			tb.Fatalf("translating %d: %v", i, res.Errors)
 		}
 		for _, o := range res.Set.Objects() {
-			if _, err := s.Seed("", string(o.AviKind()), o); err != nil {
+			if _, err := s.Seed("", o.AviKind(), o); err != nil {
 				tb.Fatal(err)
 			}
-			body, _ := s.Object("", string(o.AviKind()), o.AviName())
+			body, _ := s.Object("", o.AviKind(), o.AviName())
 			raw, _ := json.Marshal(body)
 			l, err := decodeLive(o.AviKind(), raw)
 			if err != nil {

@@ -188,7 +188,7 @@ func TestPoolGroupLifecycle(t *testing.T) {
 	if diff := cmp.Diff(want, log.take()); diff != "" {
 		t.Errorf("delete writes (-want +got):\n%s", diff)
 	}
-	for _, kind := range []string{"virtualservice", "vsvip", "pool", "poolgroup", "l4policyset"} {
+	for _, kind := range []aviobj.Kind{aviobj.KindVirtualService, aviobj.KindVsVip, aviobj.KindPool, aviobj.KindPoolGroup, aviobj.KindL4PolicySet} {
 		if n := e.fake.Names("admin", kind); len(n) != 0 {
 			t.Errorf("%s left after DeleteKey: %v", kind, n)
 		}

@@ -33,7 +33,7 @@ func seeded(b *testing.B, n int) *avitest.Server {
 			b.Fatalf("translating %d: %v", i, res.Errors)
 		}
 		for _, o := range res.Set.Objects() {
-			if _, err := s.Seed("", string(o.AviKind()), o); err != nil {
+			if _, err := s.Seed("", o.AviKind(), o); err != nil {
 				b.Fatal(err)
 			}
 		}

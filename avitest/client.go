@@ -3,7 +3,6 @@ package avitest
 import (
 	"testing"
 
-	"github.com/avil4/avil4/apply"
 	"github.com/avil4/avil4/client"
 )
 
@@ -51,18 +50,4 @@ func (s *Server) Client(t testing.TB, edit ...func(*client.Options)) *client.Cli
 		t.Fatalf("avitest: client of the fake controller: %v", err)
 	}
 	return c
-}
-
-// Applier returns apply.New(s.Client(t), opts): an applier of the server
-// ready for Apply, Plan and Delete. It fails t as Client does; with a nil
-// t a failure returns nil.
-func (s *Server) Applier(t testing.TB, opts apply.Options) *apply.Applier {
-	if t != nil {
-		t.Helper()
-	}
-	c := s.Client(t)
-	if c == nil {
-		return nil
-	}
-	return apply.New(c, opts)
 }

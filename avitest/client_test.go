@@ -9,7 +9,7 @@ import (
 	"github.com/avil4/avil4/client"
 )
 
-// TestClientShortcuts: Client, NewClient and Applier reach the fake as its
+// TestClientShortcuts: Client and NewClient reach the fake as its
 // first user; edits apply in order; a Server not made by New gives an error
 // (nil with a nil t).
 func TestClientShortcuts(t *testing.T) {
@@ -31,8 +31,8 @@ func TestClientShortcuts(t *testing.T) {
 	if got := fake.Names("*", aviobj.KindPool); len(got) != 2 || got[0] != "admin/p" || got[1] != "telco/q" {
 		t.Errorf("pools = %q, want [admin/p telco/q]", got)
 	}
-	if a := fake.Applier(t, apply.Options{}); a == nil {
-		t.Fatal("Applier = nil")
+	if a := apply.New(fake.Client(t), apply.Options{}); a == nil {
+		t.Fatal("apply.New(fake.Client(t)) = nil")
 	}
 	if o := fake.ClientOptions(); o.URL != fake.URL() || o.Username != fake.Username() || string(o.Password) != fake.Password() || o.CAPool == nil {
 		t.Errorf("ClientOptions = %+v", o)
@@ -44,9 +44,6 @@ func TestClientShortcuts(t *testing.T) {
 	}
 	if c := zero.Client(nil); c != nil {
 		t.Errorf("zero Server: Client(nil) = %v, want nil", c)
-	}
-	if a := zero.Applier(nil, apply.Options{}); a != nil {
-		t.Errorf("zero Server: Applier(nil) = %v, want nil", a)
 	}
 	if o := zero.ClientOptions(); o.URL != "" {
 		t.Errorf("zero Server: ClientOptions = %+v, want zero", o)

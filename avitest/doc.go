@@ -5,9 +5,10 @@
 //
 //	fake := avitest.New(avitest.WithVIPRange("10.50.0.0/24"))
 //	defer fake.Close()
-//	applier := fake.Applier(t, apply.Options{}) // or c := fake.Client(t)
+//	applier := apply.New(fake.Client(t), apply.Options{})
 //
-// Client and Applier fail the test when the client cannot be made;
+// (avitest offers no Applier shortcut: package apply's own tests use the
+// fake, so avitest does not import apply.) Client fails the test when the client cannot be made;
 // NewClient returns the error instead, and ClientOptions gives the
 // client.Options to change (tenant, version, timeouts) before client.New.
 // Object types are named by aviobj.Kind (aviobj.KindPool, or "pool").

@@ -145,7 +145,7 @@ func TestApplyToFakeController(t *testing.T) {
 	set := translate(t)
 	fake := avitest.New(avitest.WithVIPRange("10.50.0.0/24"))
 	t.Cleanup(fake.Close)
-	applier := fake.Applier(t, apply.Options{})
+	applier := apply.New(fake.Client(t), apply.Options{})
 	ctx := t.Context()
 
 	// First Apply: everything is created and a VIP allocated.
