@@ -34,6 +34,7 @@ type applyFlags struct {
 	fakeEdition  string   // licence edition of the embedded fake
 	fakeRanges   fileList // VIP ranges of the embedded fake, at most one per family
 	stats        bool
+	quiet        bool // no round lines
 
 	// inspect, when set, sees the embedded fake controller after the
 	// last apply round (tests).
@@ -138,8 +139,13 @@ type statsCalls struct {
 // applySets plans (dry run) or applies the Sets and returns the live VIPs
 // of each by setKey. Against the embedded fake controller it applies
 // twice and reports both rounds, showing that the second makes no writes.
-func applySets(ctx context.Context, f applyFlags, sets []*aviobj.Set, stderr io.Writer) (map[string][]string, error) {
+//
+// What became of each Set (its plan or first-round result, or why it
+// failed) is recorded in ap, for the per-object report; the round lines go
+// to stderr unless quiet.
+func applySets(ctx context.Context, f applyFlags, sets []*aviobj.Set, stderr io.Writer, ap *applied) (map[string][]string, error) {
 	vips := map[string][]string{}
+	ap.results, ap.plans, ap.failed = map[string]*apply.Result{}, map[string]*apply.Changes{}, map[string]string{}
 	if len(sets) == 0 || f.noApply {
 		return vips, nil
 	}
@@ -152,13 +158,20 @@ func applySets(ctx context.Context, f applyFlags, sets []*aviobj.Set, stderr io.
 	if t.fake == nil {
 		where = f.controller
 	}
+	ap.where = where
+	recordFailed := func(err error) {
+		for _, se := range apply.FailedSets(err) {
+			ap.failed[se.Tenant+"/"+se.Set] = se.Err.Error()
+		}
+	}
 	if f.dryRun {
 		plans, err := t.applier.PlanAll(ctx, sets)
 		for _, p := range plans {
 			if p != nil {
-				fmt.Fprintf(stderr, "plan for %s/%s on %s:\n%s\n", p.Tenant, p.Set, where, indent(p.String()))
+				ap.plans[p.Tenant+"/"+p.Set] = p
 			}
 		}
+		recordFailed(err)
 		return vips, err
 	}
 	rounds := 2
@@ -177,14 +190,21 @@ func applySets(ctx context.Context, f applyFlags, sets []*aviobj.Set, stderr io.
 			}
 			writes += r.Writes()
 			if round == 1 {
-				fmt.Fprintf(stderr, "apply %s/%s on %s:\n%s\n", r.Tenant, r.Set, where, indent(r.String()))
+				ap.results[r.Tenant+"/"+r.Set] = r
 			}
 			vips[r.Tenant+"/"+r.Set] = r.VIPs
 		}
-		fmt.Fprintf(stderr, "round %d: %d Set(s), %d write(s)\n", round, len(sets), writes)
+		if round == 1 {
+			recordFailed(err)
+		}
+		if !f.quiet {
+			fmt.Fprintf(stderr, "round %d: %d Set(s), %d write(s)\n", round, len(sets), writes)
+		}
 		if t.fake != nil {
 			calls := t.fake.Calls()
-			fmt.Fprintf(stderr, "round %d calls: %s\n", round, calls)
+			if !f.quiet {
+				fmt.Fprintf(stderr, "round %d calls: %s\n", round, calls)
+			}
 			if f.stats {
 				line := statsLine{Round: round, Calls: statsCalls{GET: calls.Method("GET"), POST: calls.Method("POST"),
 					PUT: calls.Method("PUT"), PATCH: calls.Method("PATCH"), DELETE: calls.Method("DELETE")}}

@@ -80,6 +80,19 @@ func TestDryRunAndNoApply(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("exit %d:\n%s", code, stderr)
 	}
+	// Without -v, one line per Set under its Service's heading.
+	for _, want := range []string{"== Service default/server (../manifests/sctp-loadbalancer.yaml document 2)\n  plan for admin/cluster--default-server on the embedded fake controller (avitest): 4 to create, 0 to update, 0 to delete, 0 unchanged\n"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("dry run lacks %q:\n%s", want, stderr)
+		}
+	}
+	if strings.Contains(stderr, "+ vsvip") {
+		t.Errorf("dry run without -v lists the objects:\n%s", stderr)
+	}
+	_, stderr, code = runCLI(t, "", "--dry-run", "-v", "-f", filepath.Join("..", "manifests", "sctp-loadbalancer.yaml"))
+	if code != exitOK {
+		t.Fatalf("exit %d:\n%s", code, stderr)
+	}
 	for _, want := range []string{"plan for admin/cluster--default-server", "+ vsvip cluster--default-server", "+ pool cluster--default-server-SCTP-80"} {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("dry run lacks %q:\n%s", want, stderr)

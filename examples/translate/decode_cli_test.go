@@ -35,7 +35,7 @@ func TestDecodeErrorsCLI(t *testing.T) {
 				`translate: cannot decode ../manifests/invalid/decode-errors.yaml document 6 (kindless): kind: Required value: every Kubernetes object has apiVersion and kind (case-sensitive)`,
 				`translate: cannot decode ../manifests/invalid/decode-errors.yaml document 8: yaml: line 4: did not find expected ',' or '}' (lines count from the start of the document)`,
 				`note: apps/v1 Deployment web (../manifests/invalid/decode-errors.yaml document 9) is not translated (kind Deployment is not an input of L4 translation)`,
-				`translate: 6 document(s) cannot be decoded`,
+				`translate: 6 document(s) cannot be decoded:`,
 			},
 		},
 		{
@@ -44,7 +44,7 @@ func TestDecodeErrorsCLI(t *testing.T) {
 			stderr: []string{
 				`translate: cannot decode ../manifests/invalid/decode-list.yaml document 1, items[1] (v1 Service telco/bad-item): spec.ports[1].protocol: Invalid value: must be a string, not a list`,
 				`translate: cannot decode ../manifests/invalid/decode-list.yaml document 1, items[2] (v1 List): kind: Forbidden: a List item cannot itself be a List`,
-				`translate: 2 document(s) cannot be decoded`,
+				`translate: 2 document(s) cannot be decoded:`,
 			},
 		},
 	} {

@@ -19,6 +19,7 @@ import (
 	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 	"sigs.k8s.io/yaml"
 
+	"github.com/avil4/avil4/apply"
 	"github.com/avil4/avil4/aviobj"
 	"github.com/avil4/avil4/avitest"
 	"github.com/avil4/avil4/client"
@@ -222,6 +223,8 @@ func runWith(args []string, stdin io.Reader, stdout, stderr io.Writer, h hooks) 
 	fl.StringVar(&af.fakeEdition, "fake-edition", "", "licence edition of the embedded fake controller: ENTERPRISE|ENTERPRISE_WITH_CLOUD_SERVICES|ESSENTIALS|BASIC; default ENTERPRISE")
 	fl.Var(&af.fakeRanges, "fake-vip-range", "range the embedded fake controller allocates VIPs from, once per family (default "+defaultFakeVIPRange+" and "+defaultFakeVIP6Range+")")
 	fl.BoolVar(&af.stats, "stats", false, "print one JSON line of API calls per apply round on stderr (embedded fake only)")
+	quietFlag := fl.Bool("quiet", false, "stderr: only the errors and the closing summary (no per-object headings, notes or round lines)")
+	verboseFlag := fl.Bool("v", false, "stderr: also every object of each plan or apply, under its Service's or Gateway's heading")
 	printVersion := fl.Bool("version", false, "print the module path, version and VCS revision this command was built from, and exit")
 	if err := fl.Parse(args); err != nil {
 		return exitUsage
@@ -230,6 +233,18 @@ func runWith(args []string, stdin io.Reader, stdout, stderr io.Writer, h hooks) 
 		fmt.Fprintln(stdout, version.String("translate"))
 		return 0
 	}
+	if *quietFlag && *verboseFlag {
+		fmt.Fprintln(stderr, "translate: --quiet and -v exclude each other")
+		return exitUsage
+	}
+	v := normal
+	switch {
+	case *quietFlag:
+		v = quiet
+	case *verboseFlag:
+		v = verbose
+	}
+	af.quiet = v == quiet
 	if fl.NArg() > 0 {
 		fmt.Fprintf(stderr, "translate: unexpected arguments %q (use -f FILE)\n", fl.Args())
 		return exitUsage
@@ -265,8 +280,10 @@ func runWith(args []string, stdin io.Reader, stdout, stderr io.Writer, h hooks) 
 	for _, e := range b.Errors {
 		fmt.Fprintf(stderr, "translate: cannot decode %v\n", e)
 	}
-	for _, d := range b.Other {
-		fmt.Fprintf(stderr, "note: %s is not translated (kind %s is not an input of L4 translation)\n", d, d.Kind)
+	if v != quiet {
+		for _, d := range b.Other {
+			fmt.Fprintf(stderr, "note: %s is not translated (kind %s is not an input of L4 translation)\n", d, d.Kind)
+		}
 	}
 
 	af.tenant = opts.Tenant
@@ -282,30 +299,26 @@ func runWith(args []string, stdin io.Reader, stdout, stderr io.Writer, h hooks) 
 			sets = append(sets, c.set)
 		}
 	}
-	vips, err := applySets(context.Background(), af, sets, stderr)
-	if err != nil {
+	var ap applied
+	vips, err := applySets(context.Background(), af, sets, stderr, &ap)
+	if err != nil && len(apply.FailedSets(err)) == 0 {
 		fmt.Fprintf(stderr, "translate: applying: %v\n", err)
 	}
+	subs := subjects(&b, out, claims, results.groupPos)
+	report(stderr, subs, ap, v)
 	addStatus(&b, results, &out, vips)
 	if werr := write(stdout, out, format); werr != nil {
 		fmt.Fprintf(stderr, "translate: %v\n", werr)
 		return exitUsage
 	}
+	bad := summary(stderr, subs, b.Errors, ap)
 	if errors.Is(err, client.ErrInvalidOptions) {
 		return exitUsage // a bad or insecure --controller URL is a usage error
 	}
 	if err != nil {
 		return exitApply
 	}
-	var problems []string
-	if n := len(b.Errors); n > 0 {
-		problems = append(problems, fmt.Sprintf("%d document(s) cannot be decoded", n))
-	}
-	if n := out.failed(); n > 0 {
-		problems = append(problems, fmt.Sprintf("%d object(s) have errors", n))
-	}
-	if len(problems) > 0 {
-		fmt.Fprintf(stderr, "translate: %s\n", strings.Join(problems, "; "))
+	if bad {
 		return exitInvalid
 	}
 	return exitOK
@@ -371,6 +384,9 @@ type results struct {
 	// refused holds, by index in Output.Gateways, why a Gateway's Set was
 	// dropped (a collision), for its status.
 	refused map[int]string
+	// groupPos is where each group of groups was read: where its first
+	// member is.
+	groupPos []manifest.Position
 }
 
 // translate runs every Service, shared-VIP group and Gateway through l4,
@@ -445,6 +461,7 @@ func translate(b *manifest.Bundle, opts l4.Options) (out Output, rs *results, cl
 		out.SharedVIPs = append(out.SharedVIPs, so)
 		// A group is where its first member is in the input.
 		pos := groupPos[g]
+		rs.groupPos = append(rs.groupPos, pos)
 		ranked = append(ranked, rankedClaim{
 			claim: claim{owner: "shared-VIP group " + g.String(), where: pos.String(), set: res.Set},
 			seq:   pos.Seq,
@@ -565,31 +582,6 @@ func position(where []manifest.Position, i int) manifest.Position {
 	return manifest.Position{Source: "?", Seq: i}
 }
 
-// failed counts the Services, shared-VIP groups and Gateways with errors
-// (a group when it or a member has errors; a Gateway when it or a route
-// has).
-func (o Output) failed() int {
-	n := 0
-	for _, s := range o.Services {
-		if len(s.Errors) > 0 {
-			n++
-		}
-	}
-	for _, g := range o.SharedVIPs {
-		bad := len(g.Errors) > 0
-		for _, m := range g.Members {
-			bad = bad || len(m.Errors) > 0
-		}
-		if bad {
-			n++
-		}
-	}
-	for _, g := range o.Gateways {
-		n += g.failed()
-	}
-	return n
-}
-
 // addStatus fills in every status from the translations and the live VIPs
 // (by setKey; none before an apply).
 func addStatus(b *manifest.Bundle, rs *results, out *Output, vips map[string][]string) {
@@ -662,19 +654,6 @@ func gatewayOutput(name, apiVersion string, res l4.GatewayResult) GatewayOutput 
 		g.Objects = append(g.Objects, AviObject{Kind: o.AviKind(), Body: o})
 	}
 	return g
-}
-
-// failed is 1 when the Gateway or one of its routes has errors.
-func (g GatewayOutput) failed() int {
-	if len(g.Errors) > 0 {
-		return 1
-	}
-	for _, r := range g.Routes {
-		if len(r.Errors) > 0 {
-			return 1
-		}
-	}
-	return 0
 }
 
 func write(w io.Writer, out Output, format string) error {
