@@ -89,3 +89,20 @@ func TestSummaryNamesEveryFailure(t *testing.T) {
 		t.Errorf("--quiet ends otherwise than with the summary:\n%s", quietErr)
 	}
 }
+
+// TestYAMLIdentityFirst: in YAML output a Service's identity comes before
+// its objects (the keys keep the output structs' order), and no condition
+// prints a null lastTransitionTime.
+func TestYAMLIdentityFirst(t *testing.T) {
+	stdout, stderr, code := runCLI(t, "", "--no-apply", "-o", "yaml", "-f", filepath.Join("..", "manifests", "sctp-loadbalancer.yaml"))
+	if code != exitOK {
+		t.Fatalf("exit %d:\n%s", code, stderr)
+	}
+	svc, objs := strings.Index(stdout, "- service: default/server\n"), strings.Index(stdout, "objects:")
+	if svc < 0 || objs < 0 || svc > objs {
+		t.Errorf("the Service's identity is not before its objects:\n%s", stdout)
+	}
+	if strings.Contains(stdout, "lastTransitionTime") {
+		t.Errorf("a condition prints lastTransitionTime:\n%s", stdout)
+	}
+}

@@ -17,7 +17,6 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
-	"sigs.k8s.io/yaml"
 
 	"github.com/avil4/avil4/apply"
 	"github.com/avil4/avil4/aviobj"
@@ -657,12 +656,15 @@ func gatewayOutput(name, apiVersion string, res l4.GatewayResult) GatewayOutput 
 }
 
 func write(w io.Writer, out Output, format string) error {
-	js, err := json.MarshalIndent(out, "", "  ")
+	js, err := json.Marshal(out)
 	if err != nil {
 		return err
 	}
+	if js, err = printable(js); err != nil {
+		return err
+	}
 	if format == "yaml" {
-		y, err := yaml.JSONToYAML(js)
+		y, err := yamlOut(js)
 		if err != nil {
 			return err
 		}
