@@ -13,6 +13,18 @@
 //	go run ./examples/translate -f svc.yaml -f -     # files and stdin
 //	go run ./examples/translate --mode NodePort --license ESSENTIALS -o yaml -f svc.yaml
 //
+// # Stderr
+//
+// A heading per Service, shared-VIP group and Gateway, in input order, names
+// it and where it was read ("== Service core/amf (svc.yaml document 3)"),
+// followed by its errors, warnings and one line of plan or apply outcome;
+// objects that are not ours and fine have no heading but with -v, which also
+// lists every object of each plan or apply. The closing summary names every
+// failing object (kind, namespace/name, file and document) with its first
+// error, and every document that could not be decoded. --quiet prints only
+// the errors and the summary. Printed conditions have no lastTransitionTime
+// (the command has no history); YAML keeps the JSON's key order.
+//
 // # Input
 //
 // Inputs are multi-document YAML (or JSON), such as kubectl prints. Services,
