@@ -28,6 +28,14 @@ type Options struct {
 	// Concurrency bounds how many Sets ApplyAll, PlanAll and DeleteAll work
 	// on at once; 0 means DefaultConcurrency.
 	Concurrency int
+	// OnSetDone, when set, is called once for every Set of an ApplyAll,
+	// PlanAll or DeleteAll call as it is finished, with its index in the
+	// call and its error (nil when it succeeded), so a caller can show
+	// progress. Sets refused before any request (pre-flight, collisions,
+	// an unreadable tenant) are reported first. Calls come from the
+	// goroutines that process the Sets, so they may be concurrent. A call
+	// that fails as a whole (no client) reports none.
+	OnSetDone func(index int, err error)
 }
 
 // Applier makes the controller hold what Sets describe. It is safe for
@@ -35,9 +43,10 @@ type Options struct {
 // a create race re-reads the winner's object). A zero or nil Applier, or one
 // made by New with a nil client, returns ErrNoClient from every method.
 type Applier struct {
-	c    *client.Client
-	log  logr.Logger
-	conc int
+	c         *client.Client
+	log       logr.Logger
+	conc      int
+	onSetDone func(int, error)
 	// compat remembers the controller checks of the objects of bulk
 	// calls, so a resync does not check unchanged objects again.
 	compat compatCache
@@ -45,7 +54,7 @@ type Applier struct {
 
 // New returns an Applier writing through c (in each Set's own tenant).
 func New(c *client.Client, opts Options) *Applier {
-	a := &Applier{c: c, log: opts.Logger, conc: opts.Concurrency}
+	a := &Applier{c: c, log: opts.Logger, conc: opts.Concurrency, onSetDone: opts.OnSetDone}
 	if a.log.GetSink() == nil {
 		a.log = logr.Discard()
 	}
@@ -826,6 +835,15 @@ func (a *Applier) bulk(ctx context.Context, sets []*aviobj.Set, apply bool, fn s
 	if conc <= 0 {
 		conc = DefaultConcurrency
 	}
+	done := func(int, error) {}
+	if a.onSetDone != nil {
+		done = a.onSetDone
+	}
+	for i, err := range errs {
+		if err != nil {
+			done(i, err)
+		}
+	}
 	sem := make(chan struct{}, conc)
 	var wg sync.WaitGroup
 	for _, t := range tenants {
@@ -842,6 +860,7 @@ func (a *Applier) bulk(ctx context.Context, sets []*aviobj.Set, apply bool, fn s
 			case sem <- struct{}{}:
 			case <-ctx.Done():
 				errs[i] = ctx.Err()
+				done(i, errs[i])
 				continue
 			}
 			wg.Add(1)
@@ -849,6 +868,7 @@ func (a *Applier) bulk(ctx context.Context, sets []*aviobj.Set, apply bool, fn s
 				defer wg.Done()
 				defer func() { <-sem }()
 				results[i], errs[i] = fn(ctx, c, sets[i], keys[i], v)
+				done(i, errs[i])
 			}()
 		}
 	}

@@ -829,3 +829,35 @@ func TestApplyInTenant(t *testing.T) {
 		t.Errorf("%d objects left in t1", n)
 	}
 }
+
+// TestOnSetDone: OnSetDone hears of every Set of a bulk call exactly once,
+// with its index and its error: a Set refused before any request (a
+// collision with the Set before it) and the Sets that were applied.
+func TestOnSetDone(t *testing.T) {
+	e := newEnv(t)
+	var mu sync.Mutex
+	got := map[int]error{}
+	calls := 0
+	a := apply.New(e.c, apply.Options{Concurrency: 2, OnSetDone: func(i int, err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		calls++
+		got[i] = err
+	}})
+	first := newSet(t, "a-b", "c", tcp(80))
+	clash := newSet(t, "a", "b-c", tcp(80)) // the same Avi names: refused
+	other := newSet(t, "ns", "other", udp(53))
+	if _, err := a.ApplyAll(context.Background(), []*aviobj.Set{first, clash, other}); err == nil {
+		t.Fatal("ApplyAll with a collision: no error")
+	}
+	if calls != 3 || got[0] != nil || got[2] != nil || !errors.Is(got[1], apply.ErrCollision) {
+		t.Errorf("OnSetDone: %d calls, %v; want 3 calls, only index 1 failing with ErrCollision", calls, got)
+	}
+	calls = 0
+	if _, err := a.PlanAll(context.Background(), []*aviobj.Set{first, other}); err != nil {
+		t.Fatal(err)
+	}
+	if calls != 2 {
+		t.Errorf("PlanAll: OnSetDone called %d times, want 2", calls)
+	}
+}

@@ -12,6 +12,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/avil4/avil4/apply"
 	"github.com/avil4/avil4/aviobj"
@@ -48,7 +50,7 @@ type target struct {
 	close   func()
 }
 
-func (f applyFlags) connect(sets []*aviobj.Set) (*target, error) {
+func (f applyFlags) connect(sets []*aviobj.Set, onSetDone func(int, error)) (*target, error) {
 	if f.controller == "" {
 		// The fake knows the tenants the Sets live in, as a prepared
 		// controller would.
@@ -88,7 +90,7 @@ func (f applyFlags) connect(sets []*aviobj.Set) (*target, error) {
 			return nil, err
 		}
 		// One Set at a time, so the fake allocates VIPs in a stable order.
-		return &target{applier: apply.New(c, apply.Options{Concurrency: 1}), fake: fake, close: fake.Close}, nil
+		return &target{applier: apply.New(c, apply.Options{Concurrency: 1, OnSetDone: onSetDone}), fake: fake, close: fake.Close}, nil
 	}
 	if f.username == "" || f.passwordFile == "" {
 		return nil, errors.New("--controller needs --username and --password-file")
@@ -118,7 +120,7 @@ func (f applyFlags) connect(sets []*aviobj.Set) (*target, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &target{applier: apply.New(c, apply.Options{}), close: func() {}}, nil
+	return &target{applier: apply.New(c, apply.Options{OnSetDone: onSetDone}), close: func() {}}, nil
 }
 
 // statsLine is the --stats record of one apply round:
@@ -149,7 +151,8 @@ func applySets(ctx context.Context, f applyFlags, sets []*aviobj.Set, stderr io.
 	if len(sets) == 0 || f.noApply {
 		return vips, nil
 	}
-	t, err := f.connect(sets)
+	prog := &progress{w: stderr, total: len(sets), on: !f.quiet && len(sets) > progressMin}
+	t, err := f.connect(sets, prog.done)
 	if err != nil {
 		return nil, err
 	}
@@ -165,6 +168,7 @@ func applySets(ctx context.Context, f applyFlags, sets []*aviobj.Set, stderr io.
 		}
 	}
 	if f.dryRun {
+		prog.start("plan")
 		plans, err := t.applier.PlanAll(ctx, sets)
 		for _, p := range plans {
 			if p != nil {
@@ -182,6 +186,7 @@ func applySets(ctx context.Context, f applyFlags, sets []*aviobj.Set, stderr io.
 		if t.fake != nil {
 			t.fake.ResetCalls()
 		}
+		prog.start(fmt.Sprintf("round %d", round))
 		results, err := t.applier.ApplyAll(ctx, sets)
 		writes := 0
 		for _, r := range results {
@@ -288,4 +293,54 @@ func (f applyFlags) checkFake() error {
 		return nil
 	}
 	return fmt.Errorf("--fake-edition %q: want ENTERPRISE, ENTERPRISE_WITH_CLOUD_SERVICES, ESSENTIALS or BASIC", f.fakeEdition)
+}
+
+// progressMin is the number of Sets above which applying them shows
+// progress on stderr (more than a screenful of outcome lines).
+const progressMin = 40
+
+// progress prints "round 1: applied 120/1000 Set(s)" lines while a bulk
+// call runs: at each further tenth of the Sets, or once a second,
+// whichever comes first, and the last one at the end.
+type progress struct {
+	w     io.Writer
+	total int
+	on    bool
+
+	mu    sync.Mutex
+	what  string
+	n     int
+	step  int // the last tenth printed
+	last  time.Time
+	clock func() time.Time // time.Now; tests replace it
+}
+
+func (p *progress) start(what string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.what, p.n, p.step = what, 0, 0
+	p.last = p.now()
+}
+
+func (p *progress) now() time.Time {
+	if p.clock != nil {
+		return p.clock()
+	}
+	return time.Now()
+}
+
+// done is apply.Options.OnSetDone.
+func (p *progress) done(int, error) {
+	if !p.on {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.n++
+	step := p.n * 10 / p.total
+	now := p.now()
+	if p.n == p.total || step > p.step || now.Sub(p.last) >= time.Second {
+		p.step, p.last = step, now
+		fmt.Fprintf(p.w, "%s: %d/%d Set(s) done\n", p.what, p.n, p.total)
+	}
 }

@@ -1,12 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/avil4/avil4/avitest"
 	"github.com/avil4/avil4/client"
@@ -160,7 +162,7 @@ func TestInsecureHTTPFlag(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := applyFlags{controller: tc.url, username: "admin", passwordFile: pw, insecureHTTP: tc.insecureHTTP}
-			target, err := f.connect(nil)
+			target, err := f.connect(nil, nil)
 			if !errors.Is(err, tc.wantErr) || (err == nil) != (tc.wantErr == nil) {
 				t.Fatalf("connect = %v, want %v", err, tc.wantErr)
 			}
@@ -215,4 +217,38 @@ func tail(s string) string {
 		return "..." + s[len(s)-2000:]
 	}
 	return s
+}
+
+// TestProgress: more than progressMin Sets show one line per further
+// tenth (or second) and the last one; none with progress off.
+func TestProgress(t *testing.T) {
+	var buf bytes.Buffer
+	now := time.Unix(0, 0)
+	p := &progress{w: &buf, total: 100, on: true, clock: func() time.Time { return now }}
+	p.start("round 1")
+	for i := range 100 {
+		p.done(i, nil)
+	}
+	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
+	if len(lines) != 10 || lines[0] != "round 1: 10/100 Set(s) done" || lines[9] != "round 1: 100/100 Set(s) done" {
+		t.Errorf("progress lines:\n%s", buf.String())
+	}
+	buf.Reset()
+	p.start("round 2")
+	for i := range 5 {
+		now = now.Add(2 * time.Second) // slow Sets: a line a second
+		p.done(i, nil)
+	}
+	if n := strings.Count(buf.String(), "\n"); n != 5 {
+		t.Errorf("slow Sets: %d lines, want 5:\n%s", n, buf.String())
+	}
+	buf.Reset()
+	off := &progress{w: &buf, total: 100}
+	off.start("round 1")
+	for i := range 100 {
+		off.done(i, nil)
+	}
+	if buf.Len() != 0 {
+		t.Errorf("progress off printed:\n%s", buf.String())
+	}
 }

@@ -22,7 +22,9 @@
 // lists every object of each plan or apply. The closing summary names every
 // failing object (kind, namespace/name, file and document) with its first
 // error, and every document that could not be decoded. --quiet prints only
-// the errors and the summary. Printed conditions have no lastTransitionTime
+// the errors and the summary. Applying more than 40 Sets prints progress
+// ("round 1: 120/1000 Set(s) done") at each further tenth or once a second,
+// except with --quiet. Printed conditions have no lastTransitionTime
 // (the command has no history); YAML keeps the JSON's key order.
 //
 // # Input
