@@ -129,14 +129,15 @@ func TestHelp(t *testing.T) {
 	}
 }
 
-// TestVersion: --version prints the module and its version, and exits 0.
+// TestVersion: --version prints the operator's module and version, then the
+// library module it was built with, and exits 0.
 func TestVersion(t *testing.T) {
 	var out bytes.Buffer
 	if err := run(context.Background(), []string{"--version"}, &out); !errors.Is(err, flag.ErrHelp) {
 		t.Fatalf("run(--version) = %v, want flag.ErrHelp (exit 0)", err)
 	}
-	if !strings.HasPrefix(out.String(), "controller github.com/avil4/avil4 ") {
-		t.Errorf("--version printed %q", out.String())
+	if got := out.String(); !strings.HasPrefix(got, "controller github.com/avil4/avil4/examples/controller ") || !strings.Contains(got, " with github.com/avil4/avil4 ") {
+		t.Errorf("--version printed %q", got)
 	}
 }
 
@@ -231,18 +232,14 @@ func TestManagerOptions(t *testing.T) {
 	}
 }
 
-// TestGatewayAPIVersion: the CRD version looked for follows go.mod, and
-// the fallback constant (and the README's install command) agree with it.
+// TestGatewayAPIVersion: the CRD version looked for follows the operator's
+// go.mod (the library's go.mod names the same version, so the workspace and
+// a GOWORK=off build agree), and the fallback constant (and the README's
+// install command) agree with it.
 func TestGatewayAPIVersion(t *testing.T) {
-	data, err := os.ReadFile("../../go.mod")
-	if err != nil {
-		t.Skipf("go.mod not found: %v", err)
-	}
-	var modVersion string
-	for _, line := range strings.Split(string(data), "\n") {
-		if f := strings.Fields(line); len(f) >= 2 && f[0] == gatewayAPIModule {
-			modVersion = f[1]
-		}
+	modVersion := requiredVersion(t, "go.mod", gatewayAPIModule)
+	if lib := requiredVersion(t, "../../go.mod", gatewayAPIModule); lib != modVersion {
+		t.Errorf("../../go.mod (the library) has %s %s, go.mod (the operator) has %s", gatewayAPIModule, lib, modVersion)
 	}
 	if modVersion != gatewayAPIFallbackVersion {
 		t.Errorf("go.mod has %s %s, gatewayAPIFallbackVersion is %s", gatewayAPIModule, modVersion, gatewayAPIFallbackVersion)
@@ -257,6 +254,23 @@ func TestGatewayAPIVersion(t *testing.T) {
 	if url := "gateway-api/releases/download/" + modVersion + "/standard-install.yaml"; !strings.Contains(string(readme), url) {
 		t.Errorf("README.md does not name %s", url)
 	}
+}
+
+// requiredVersion is the version of module that the go.mod file at path
+// requires ("" when it does not); the test skips when the file is missing.
+func requiredVersion(t *testing.T, path, module string) string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Skipf("%s not found: %v", path, err)
+	}
+	var v string
+	for _, line := range strings.Split(string(data), "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == module {
+			v = f[1]
+		}
+	}
+	return v
 }
 
 // TestGatewayCRDsLookup: --gateway-crds must exist; without it the module

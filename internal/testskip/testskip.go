@@ -78,22 +78,35 @@ func Announce(what, reason string) {
 }
 
 // packageDir is "[examples/controller] " for a test binary running in that
-// folder of the module, "" when no go.mod is found above it.
+// folder of the repository, "" when neither a go.work nor a go.mod is found
+// above it. The repository root is the directory holding go.work (the
+// workspace of the library and the operator's nested module); without one,
+// the nearest go.mod's directory.
 func packageDir() string {
 	wd, err := os.Getwd()
 	if err != nil {
 		return ""
 	}
-	for d := wd; d != filepath.Dir(d); d = filepath.Dir(d) {
-		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			rel, err := filepath.Rel(d, wd)
-			if err != nil {
-				return ""
+	root := ""
+	for _, marker := range []string{"go.work", "go.mod"} {
+		for d := wd; d != filepath.Dir(d); d = filepath.Dir(d) {
+			if _, err := os.Stat(filepath.Join(d, marker)); err == nil {
+				root = d
+				break
 			}
-			return "[" + filepath.ToSlash(rel) + "] "
+		}
+		if root != "" {
+			break
 		}
 	}
-	return ""
+	if root == "" {
+		return ""
+	}
+	rel, err := filepath.Rel(root, wd)
+	if err != nil {
+		return ""
+	}
+	return "[" + filepath.ToSlash(rel) + "] "
 }
 
 func isTerminal(f *os.File) bool {

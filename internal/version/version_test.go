@@ -22,6 +22,12 @@ func TestFormat(t *testing.T) {
 			"translate github.com/avil4/avil4 v0.1.0 revision abc"},
 		{"no-main-version", &debug.BuildInfo{Path: "github.com/avil4/avil4/examples/translate"},
 			"translate github.com/avil4/avil4/examples/translate (devel)"},
+		{"operator-module", &debug.BuildInfo{GoVersion: "go1.26.0", Main: debug.Module{Path: "github.com/avil4/avil4/examples/controller", Version: "(devel)"},
+			Deps: []*debug.Module{{Path: "k8s.io/api", Version: "v0.37.2"}, {Path: "github.com/avil4/avil4", Version: "(devel)", Replace: &debug.Module{Path: "../.."}}}},
+			"translate github.com/avil4/avil4/examples/controller (devel) with github.com/avil4/avil4 (devel) => ../.. go1.26.0"},
+		{"library-dependency", &debug.BuildInfo{Main: debug.Module{Path: "example.com/user", Version: "v1.0.0"},
+			Deps: []*debug.Module{{Path: "github.com/avil4/avil4", Version: "v0.2.0"}}},
+			"translate example.com/user v1.0.0 with github.com/avil4/avil4 v0.2.0"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := Format("translate", tc.bi); got != tc.want {
