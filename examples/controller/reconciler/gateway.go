@@ -9,7 +9,6 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	discoveryv1 "k8s.io/api/discovery/v1"
-	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -21,6 +20,7 @@ import (
 
 	"github.com/avil4/avil4/apply"
 	"github.com/avil4/avil4/l4"
+	"github.com/avil4/avil4/l4/statusmerge"
 )
 
 // GatewayClassReconciler accepts the GatewayClasses of this controller.
@@ -397,46 +397,15 @@ func (r *GatewayReconciler) inputs(ctx context.Context, gw *gatewayv1.Gateway) (
 // writeStatus writes the Gateway status when it changed, keeping the
 // transition times of unchanged conditions.
 func (r *GatewayReconciler) writeStatus(ctx context.Context, gw *gatewayv1.Gateway, want gatewayv1.GatewayStatus) (bool, error) {
-	st := gw.Status.DeepCopy()
-	var changed bool
-	st.Conditions, changed = mergeConditions(st.Conditions, want.Conditions...)
-	if !equality.Semantic.DeepEqual(st.Addresses, want.Addresses) && (len(st.Addresses) > 0 || len(want.Addresses) > 0) {
-		st.Addresses, changed = want.Addresses, true
-	}
-	var listeners []gatewayv1.ListenerStatus
-	for _, l := range want.Listeners {
-		ls := l
-		var oldConds []metav1.Condition
-		if old := findListener(st.Listeners, l.Name); old != nil {
-			oldConds = old.Conditions
-		}
-		ls.Conditions, _ = mergeConditions(oldConds, l.Conditions...)
-		if prev := findListener(st.Listeners, l.Name); prev == nil || !equality.Semantic.DeepEqual(*prev, ls) {
-			changed = true
-		}
-		listeners = append(listeners, ls)
-	}
-	if len(listeners) != len(st.Listeners) {
-		changed = true
-	}
-	st.Listeners = listeners
+	st, changed := statusmerge.Gateway(gw.Status, want)
 	if !changed {
 		return false, nil
 	}
-	gw.Status = *st
+	gw.Status = st
 	if err := r.Client.Status().Update(ctx, gw); err != nil {
 		return false, fmt.Errorf("writing Gateway status: %w", err)
 	}
 	return true, nil
-}
-
-func findListener(ls []gatewayv1.ListenerStatus, name gatewayv1.SectionName) *gatewayv1.ListenerStatus {
-	for i := range ls {
-		if ls[i].Name == name {
-			return &ls[i]
-		}
-	}
-	return nil
 }
 
 // writeRouteStatus updates, on each route naming the Gateway, the parent
@@ -477,38 +446,7 @@ func (r *GatewayReconciler) writeRouteStatus(ctx context.Context, gw *gatewayv1.
 // mergeParents replaces this controller's entries for the same parentRefs
 // and keeps every other entry.
 func mergeParents(existing, ours []gatewayv1.RouteParentStatus, controller gatewayv1.GatewayController) ([]gatewayv1.RouteParentStatus, bool) {
-	out := make([]gatewayv1.RouteParentStatus, 0, len(existing)+len(ours))
-	changed := false
-	for _, p := range ours {
-		merged := p
-		found := false
-		for _, e := range existing {
-			if e.ControllerName == controller && equality.Semantic.DeepEqual(e.ParentRef, p.ParentRef) {
-				found = true
-				merged.Conditions, _ = mergeConditions(e.Conditions, p.Conditions...)
-				if !equality.Semantic.DeepEqual(e, merged) {
-					changed = true
-				}
-			}
-		}
-		if !found {
-			merged.Conditions, _ = mergeConditions(nil, p.Conditions...)
-			changed = true
-		}
-		out = append(out, merged)
-	}
-	for _, e := range existing {
-		keep := true
-		for _, p := range ours {
-			if e.ControllerName == controller && equality.Semantic.DeepEqual(e.ParentRef, p.ParentRef) {
-				keep = false
-			}
-		}
-		if keep {
-			out = append(out, e)
-		}
-	}
-	return out, changed
+	return statusmerge.RouteParents(existing, ours, controller)
 }
 
 // release removes the Gateway's Avi objects, this controller's parent

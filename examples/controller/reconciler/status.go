@@ -5,10 +5,10 @@ import (
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/api/equality"
-	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/avil4/avil4/l4/statusmerge"
 )
 
 // ConditionProgrammed is the Service condition this operator owns: True
@@ -16,69 +16,23 @@ import (
 // SyncFailed otherwise.
 const ConditionProgrammed = "avil4.io/Programmed"
 
-// mergeConditions sets each of conds on a copy of existing with
-// meta.SetStatusCondition (which keeps the transition time of a condition
-// whose status did not change) and reports whether anything changed.
+// The status merge is package statusmerge's (the library's, for every
+// operator built on l4); these names keep the reconcilers' call sites short.
+
+// mergeConditions is statusmerge.Conditions.
 func mergeConditions(existing []metav1.Condition, conds ...metav1.Condition) ([]metav1.Condition, bool) {
-	out := make([]metav1.Condition, len(existing))
-	for i := range existing {
-		existing[i].DeepCopyInto(&out[i])
-	}
-	changed := false
-	for _, c := range conds {
-		changed = meta.SetStatusCondition(&out, c) || changed
-	}
-	return out, changed
+	return statusmerge.Conditions(existing, conds...)
 }
 
-// removeConditions drops the conditions of the given types.
+// removeConditions is statusmerge.RemoveConditions.
 func removeConditions(existing []metav1.Condition, types ...string) ([]metav1.Condition, bool) {
-	var out []metav1.Condition
-	for _, c := range existing {
-		drop := false
-		for _, t := range types {
-			drop = drop || c.Type == t
-		}
-		if !drop {
-			out = append(out, c)
-		}
-	}
-	return out, len(out) != len(existing)
+	return statusmerge.RemoveConditions(existing, types...)
 }
 
 // serviceStatusChanged computes a Service's new status and reports whether
 // it differs from the current one (so a resync writes nothing).
 func serviceStatusChanged(svc *corev1.Service, lb corev1.LoadBalancerStatus, conds []metav1.Condition) (corev1.ServiceStatus, bool) {
-	st := *svc.Status.DeepCopy()
-	merged, condChanged := mergeConditions(st.Conditions, conds...)
-	st.Conditions = merged
-	lb = normalizeLB(lb)
-	lbChanged := !equality.Semantic.DeepEqual(normalizeLB(st.LoadBalancer), lb)
-	if lbChanged {
-		st.LoadBalancer = lb
-	}
-	return st, condChanged || lbChanged
-}
-
-// normalizeLB returns lb as the API server stores it: no empty ingress
-// list, and the ipMode of an IP ingress defaulted to VIP (Kubernetes 1.30
-// and later default it), so a converged status compares equal and is not
-// written again.
-func normalizeLB(lb corev1.LoadBalancerStatus) corev1.LoadBalancerStatus {
-	if len(lb.Ingress) == 0 {
-		lb.Ingress = nil
-		return lb
-	}
-	ing := make([]corev1.LoadBalancerIngress, len(lb.Ingress))
-	for i := range lb.Ingress {
-		lb.Ingress[i].DeepCopyInto(&ing[i])
-		if ing[i].IP != "" && ing[i].IPMode == nil {
-			vip := corev1.LoadBalancerIPModeVIP
-			ing[i].IPMode = &vip
-		}
-	}
-	lb.Ingress = ing
-	return lb
+	return statusmerge.Service(svc.Status, lb, conds)
 }
 
 // programmedCondition reports the outcome of a sync.
