@@ -7,8 +7,9 @@
 //	defer fake.Close()
 //	applier := apply.New(fake.Client(t), apply.Options{})
 //
-// (avitest offers no Applier shortcut: package apply's own tests use the
-// fake, so avitest does not import apply.) Client fails the test when the client cannot be made;
+// or, in one call, fake, applier := applytest.New(t, apply.Options{})
+// (package apply/applytest: avitest cannot import apply, whose own tests
+// use the fake). Client fails the test when the client cannot be made;
 // NewClient returns the error instead, and ClientOptions gives the
 // client.Options to change (tenant, version, timeouts) before client.New.
 // Object types are named by aviobj.Kind (aviobj.KindPool, or "pool").
