@@ -375,23 +375,8 @@ func (r *GatewayReconciler) inputs(ctx context.Context, gw *gatewayv1.Gateway) (
 	if in.GatewayClass != nil && in.GatewayClass.Spec.ParametersRef != nil {
 		in.InfraSetting = findInfraSetting(infras, in.GatewayClass.Spec.ParametersRef.Name)
 	}
-	switch r.Options.BackendMode {
-	case l4.BackendNodePort:
-		var nodes corev1.NodeList
-		if err := r.Client.List(ctx, &nodes); err != nil {
-			return in, fmt.Errorf("listing Nodes: %w", err)
-		}
-		in.Nodes = nodes.Items
-	case l4.BackendNodePortLocal:
-		for _, ns := range namespaces {
-			var pods corev1.PodList
-			if err := r.Client.List(ctx, &pods, client.InNamespace(ns)); err != nil {
-				return in, fmt.Errorf("listing Pods: %w", err)
-			}
-			in.Pods = append(in.Pods, pods.Items...)
-		}
-	}
-	return in, nil
+	in.Nodes, in.Pods, err = r.backendNodesPods(ctx, namespaces)
+	return in, err
 }
 
 // writeStatus writes the Gateway status when it changed, keeping the
@@ -515,4 +500,29 @@ func routeParentStatus(o client.Object) *[]gatewayv1.RouteParentStatus {
 		return &r.Status.Parents
 	}
 	return &[]gatewayv1.RouteParentStatus{}
+}
+
+// backendNodesPods reads, from the cache, what a Gateway's backends need
+// besides their EndpointSlices: every Node in NodePort mode, the Pods of
+// the backends' namespaces in NodePortLocal mode, nothing in ClusterIP mode.
+func (c *Config) backendNodesPods(ctx context.Context, namespaces []string) ([]corev1.Node, []corev1.Pod, error) {
+	switch c.Options.BackendMode {
+	case l4.BackendNodePort:
+		var nodes corev1.NodeList
+		if err := c.Client.List(ctx, &nodes); err != nil {
+			return nil, nil, fmt.Errorf("listing Nodes: %w", err)
+		}
+		return nodes.Items, nil, nil
+	case l4.BackendNodePortLocal:
+		var out []corev1.Pod
+		for _, ns := range namespaces {
+			var pods corev1.PodList
+			if err := c.Client.List(ctx, &pods, client.InNamespace(ns)); err != nil {
+				return nil, nil, fmt.Errorf("listing Pods: %w", err)
+			}
+			out = append(out, pods.Items...)
+		}
+		return nil, out, nil
+	}
+	return nil, nil, nil
 }

@@ -9,8 +9,6 @@ import (
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/event"
-	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 
@@ -209,22 +207,6 @@ func (h serviceToGateways) of(ctx context.Context, objs ...client.Object) []reco
 	return requests(out)
 }
 
-func (h serviceToGateways) Create(ctx context.Context, e event.CreateEvent, q queue) {
-	addAll(q, h.of(ctx, e.Object))
-}
-
-func (h serviceToGateways) Update(ctx context.Context, e event.UpdateEvent, q queue) {
-	addAll(q, h.of(ctx, e.ObjectOld, e.ObjectNew))
-}
-
-func (h serviceToGateways) Delete(ctx context.Context, e event.DeleteEvent, q queue) {
-	addAll(q, h.of(ctx, e.Object))
-}
-
-func (h serviceToGateways) Generic(ctx context.Context, e event.GenericEvent, q queue) {
-	addAll(q, h.of(ctx, e.Object))
-}
-
 // sliceToGateways maps an EndpointSlice to the Gateways its Service backs.
 func (x gatewayIndex) sliceToGateways(ctx context.Context, o client.Object) []reconcile.Request {
 	name := o.GetLabels()[discoveryv1.LabelServiceName]
@@ -273,22 +255,6 @@ func (routeToGateways) of(objs ...client.Object) []reconcile.Request {
 	return requests(out)
 }
 
-func (h routeToGateways) Create(_ context.Context, e event.CreateEvent, q queue) {
-	addAll(q, h.of(e.Object))
-}
-
-func (h routeToGateways) Update(_ context.Context, e event.UpdateEvent, q queue) {
-	addAll(q, h.of(e.ObjectOld, e.ObjectNew))
-}
-
-func (h routeToGateways) Delete(_ context.Context, e event.DeleteEvent, q queue) {
-	addAll(q, h.of(e.Object))
-}
-
-func (h routeToGateways) Generic(_ context.Context, e event.GenericEvent, q queue) {
-	addAll(q, h.of(e.Object))
-}
-
 // classToGateways maps a GatewayClass to the Gateways of that class.
 func (x gatewayIndex) classToGateways(ctx context.Context, o client.Object) []reconcile.Request {
 	var list gatewayv1.GatewayList
@@ -301,8 +267,3 @@ func (x gatewayIndex) classToGateways(ctx context.Context, o client.Object) []re
 	}
 	return out
 }
-
-var (
-	_ handler.EventHandler = serviceToGateways{}
-	_ handler.EventHandler = routeToGateways{}
-)

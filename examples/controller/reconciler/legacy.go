@@ -18,7 +18,6 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
-	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/manager"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
@@ -99,7 +98,7 @@ func setupLegacyGateways(mgr manager.Manager, cfg *Config, options func() contro
 		For(newLegacy(LegacyGatewayGVK)).
 		WatchesRawSource(resync.Watch("LegacyGateway", cfg.legacyGatewaySets, &handler.EnqueueRequestForObject{})).
 		Watches(newLegacy(LegacyGatewayClassGVK), all).
-		Watches(&corev1.Service{}, labelledToLegacy{}).
+		Watches(&corev1.Service{}, ignoringCtx(legacyRequests)).
 		Watches(&discoveryv1.EndpointSlice{}, handler.EnqueueRequestsFromMapFunc(sliceToLegacy(c))).
 		Watches(&corev1.Namespace{}, all)
 	switch cfg.Options.BackendMode {
@@ -121,10 +120,8 @@ func labelledGateway(o client.Object) (types.NamespacedName, bool) {
 	return nn, nn.Name != "" && nn.Namespace != ""
 }
 
-// labelledToLegacy enqueues the legacy Gateway a Service's labels name,
-// before and after a change.
-type labelledToLegacy struct{}
-
+// legacyRequests are the legacy Gateways Services' labels name (before and
+// after a change, with oldAndNew).
 func legacyRequests(objs ...client.Object) []reconcile.Request {
 	var out []reconcile.Request
 	for _, o := range objs {
@@ -136,22 +133,6 @@ func legacyRequests(objs ...client.Object) []reconcile.Request {
 		}
 	}
 	return out
-}
-
-func (labelledToLegacy) Create(_ context.Context, e event.CreateEvent, q queue) {
-	addAll(q, legacyRequests(e.Object))
-}
-
-func (labelledToLegacy) Update(_ context.Context, e event.UpdateEvent, q queue) {
-	addAll(q, legacyRequests(e.ObjectOld, e.ObjectNew))
-}
-
-func (labelledToLegacy) Delete(_ context.Context, e event.DeleteEvent, q queue) {
-	addAll(q, legacyRequests(e.Object))
-}
-
-func (labelledToLegacy) Generic(_ context.Context, e event.GenericEvent, q queue) {
-	addAll(q, legacyRequests(e.Object))
 }
 
 func sliceToLegacy(c client.Reader) handler.MapFunc {
@@ -408,23 +389,8 @@ func (r *LegacyGatewayReconciler) legacyInputs(ctx context.Context, gw *svcapi.G
 	if in.GatewayClass != nil && in.GatewayClass.Spec.ParametersRef != nil {
 		in.InfraSetting = findInfraSetting(infras, in.GatewayClass.Spec.ParametersRef.Name)
 	}
-	switch r.Options.BackendMode {
-	case l4.BackendNodePort:
-		var nodes corev1.NodeList
-		if err := r.Client.List(ctx, &nodes); err != nil {
-			return in, fmt.Errorf("listing Nodes: %w", err)
-		}
-		in.Nodes = nodes.Items
-	case l4.BackendNodePortLocal:
-		for _, ns := range namespaces {
-			var pods corev1.PodList
-			if err := r.Client.List(ctx, &pods, client.InNamespace(ns)); err != nil {
-				return in, fmt.Errorf("listing Pods: %w", err)
-			}
-			in.Pods = append(in.Pods, pods.Items...)
-		}
-	}
-	return in, nil
+	in.Nodes, in.Pods, err = r.backendNodesPods(ctx, namespaces)
+	return in, err
 }
 
 func containsString(ss []string, s string) bool {

@@ -68,8 +68,8 @@ func Setup(mgr ctrl.Manager, cfg *Config) error {
 	// Shared-VIP groups: requests are {namespace, key}; a Service change
 	// enqueues the group it was in and the group it is in now.
 	groups := ctrl.NewControllerManagedBy(mgr).Named("sharedvip").WithOptions(options()).
-		Watches(&corev1.Service{}, serviceToGroups{}).
-		WatchesRawSource(resync.Watch("SharedVIPGroup", cfg.groupSets, serviceToGroups{})).
+		Watches(&corev1.Service{}, ignoringCtx(groupRequests)).
+		WatchesRawSource(resync.Watch("SharedVIPGroup", cfg.groupSets, ignoringCtx(groupRequests))).
 		Watches(&discoveryv1.EndpointSlice{}, handler.EnqueueRequestsFromMapFunc(sliceToGroup(c)))
 	if cfg.Options.BackendMode == l4.BackendNodePort {
 		groups = groups.Watches(&corev1.Node{}, handler.EnqueueRequestsFromMapFunc(allGroups(c)))
@@ -163,11 +163,11 @@ func setupGateways(mgr ctrl.Manager, cfg *Config, kinds gatewayKinds, options fu
 		For(&gatewayv1.Gateway{}).
 		WatchesRawSource(resync.Watch("Gateway", cfg.gatewaySets, &handler.EnqueueRequestForObject{})).
 		Watches(&gatewayv1.GatewayClass{}, handler.EnqueueRequestsFromMapFunc(gi.classToGateways)).
-		Watches(&corev1.Service{}, serviceToGateways{gi}).
+		Watches(&corev1.Service{}, oldAndNew(serviceToGateways{gi}.of)).
 		Watches(&discoveryv1.EndpointSlice{}, handler.EnqueueRequestsFromMapFunc(gi.sliceToGateways)).
 		Watches(&corev1.Namespace{}, all)
 	for _, r := range routes {
-		gws = gws.Watches(r, routeToGateways{})
+		gws = gws.Watches(r, ignoringCtx(routeToGateways{}.of))
 	}
 	if kinds.ReferenceGrant {
 		gws = gws.Watches(&gatewayv1.ReferenceGrant{}, all)
@@ -222,10 +222,8 @@ func listServices(ctx context.Context, c client.Client, opts ...client.ListOptio
 	return out
 }
 
-// serviceToGroups enqueues the shared-VIP group of a Service before and
-// after a change, so a member leaving (or changing key) updates both.
-type serviceToGroups struct{}
-
+// groupRequests are the shared-VIP groups of Services (before and after a
+// change, with oldAndNew, so a member leaving or changing key updates both).
 func groupRequests(objs ...client.Object) []reconcile.Request {
 	var out []reconcile.Request
 	for _, o := range objs {
@@ -245,26 +243,38 @@ func groupRequests(objs ...client.Object) []reconcile.Request {
 
 type queue = workqueue.TypedRateLimitingInterface[reconcile.Request]
 
+// oldAndNew is an event handler that enqueues what it maps the object to
+// and, for an update, both the old and the new object, so a change of
+// shared-VIP key, gateway label or route parent updates both sides.
+type oldAndNew func(ctx context.Context, objs ...client.Object) []reconcile.Request
+
+// ignoringCtx makes an oldAndNew of a mapping that needs no context.
+func ignoringCtx(f func(objs ...client.Object) []reconcile.Request) oldAndNew {
+	return func(_ context.Context, objs ...client.Object) []reconcile.Request { return f(objs...) }
+}
+
+func (h oldAndNew) Create(ctx context.Context, e event.CreateEvent, q queue) {
+	addAll(q, h(ctx, e.Object))
+}
+
+func (h oldAndNew) Update(ctx context.Context, e event.UpdateEvent, q queue) {
+	addAll(q, h(ctx, e.ObjectOld, e.ObjectNew))
+}
+
+func (h oldAndNew) Delete(ctx context.Context, e event.DeleteEvent, q queue) {
+	addAll(q, h(ctx, e.Object))
+}
+
+func (h oldAndNew) Generic(ctx context.Context, e event.GenericEvent, q queue) {
+	addAll(q, h(ctx, e.Object))
+}
+
+var _ handler.EventHandler = oldAndNew(nil)
+
 func addAll(q queue, reqs []reconcile.Request) {
 	for _, r := range reqs {
 		q.Add(r)
 	}
-}
-
-func (serviceToGroups) Create(_ context.Context, e event.CreateEvent, q queue) {
-	addAll(q, groupRequests(e.Object))
-}
-
-func (serviceToGroups) Update(_ context.Context, e event.UpdateEvent, q queue) {
-	addAll(q, groupRequests(e.ObjectOld, e.ObjectNew))
-}
-
-func (serviceToGroups) Delete(_ context.Context, e event.DeleteEvent, q queue) {
-	addAll(q, groupRequests(e.Object))
-}
-
-func (serviceToGroups) Generic(_ context.Context, e event.GenericEvent, q queue) {
-	addAll(q, groupRequests(e.Object))
 }
 
 func sliceToGroup(c client.Client) handler.MapFunc {
