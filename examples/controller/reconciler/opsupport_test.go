@@ -11,18 +11,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
 	"k8s.io/client-go/rest"
-	ctrl "sigs.k8s.io/controller-runtime"
-	"sigs.k8s.io/controller-runtime/pkg/cache"
 	ctrlclient "sigs.k8s.io/controller-runtime/pkg/client"
-	ctrlconfig "sigs.k8s.io/controller-runtime/pkg/config"
-	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	"github.com/avil4/avil4/apply"
 	"github.com/avil4/avil4/aviobj"
 	"github.com/avil4/avil4/avitest"
-	"github.com/avil4/avil4/client"
 	"github.com/avil4/avil4/examples/controller/reconciler"
 	"github.com/avil4/avil4/l4"
 )
@@ -190,7 +184,6 @@ type instrumented struct {
 	api     *apiCounter
 	applier *countingApplier
 	reads   *readRecorder
-	mgr     ctrl.Manager
 }
 
 // operatorSettings are what startInstrumented changes from startOperator.
@@ -210,73 +203,26 @@ type operatorSettings struct {
 // manager's API requests and the Sets applied.
 func startInstrumented(t *testing.T, s operatorSettings, opts l4.Options, fake *avitest.Server) *instrumented {
 	t.Helper()
-	if fake == nil {
-		fake = avitest.New(avitest.WithVIPRange("10.50.0.0/24"))
-		t.Cleanup(fake.Close)
-	}
-	if opts.ClusterName == "" {
-		opts.ClusterName = "c1"
-	}
-	if opts.License == "" {
-		opts.License = "ENTERPRISE"
-	}
-	c, err := client.New(client.Options{URL: fake.URL(), Username: fake.Username(), Password: client.Password(fake.Password()),
-		CAPool: fake.CertPool(), Retry: client.RetryPolicy{MaxAttempts: 2, InitialBackoff: 10 * time.Millisecond, MaxBackoff: 50 * time.Millisecond}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := s.restConfig
-	if cfg == nil {
-		cfg = rest.CopyConfig(adminCfg)
-		cfg.Impersonate = rest.ImpersonationConfig{UserName: serviceAccount}
-	} else {
-		cfg = rest.CopyConfig(cfg)
-	}
-	cfg.QPS, cfg.Burst = 500, 1000
-	api := newAPICounter()
-	cfg.Wrap(api.wrap)
-	skip := true
-	mo := ctrl.Options{
-		Scheme:                 reconciler.Scheme(),
-		Metrics:                metricsserver.Options{BindAddress: "0"},
-		HealthProbeBindAddress: "0",
-		Controller:             ctrlconfig.Controller{SkipNameValidation: &skip},
-	}
-	if len(s.namespaces) > 0 {
-		mo.Cache = cache.Options{DefaultNamespaces: map[string]cache.Config{}}
-		for _, ns := range s.namespaces {
-			mo.Cache.DefaultNamespaces[ns] = cache.Config{}
-		}
-	}
-	mgr, err := ctrl.NewManager(cfg, mo)
-	if err != nil {
-		t.Fatal(err)
-	}
-	applier := &countingApplier{Applier: apply.New(c, apply.Options{}), applied: map[string]int{}}
-	reads := &readRecorder{Client: mgr.GetClient(), applier: applier, reads: map[string]readMark{}}
-	rc := &reconciler.Config{
-		InfraSettings: s.infraSettings,
-		Client:        reads,
-		Options:       opts,
-		Applier:       applier,
-		Recorder:      mgr.GetEventRecorder("avil4"),
-		Metrics:       reconciler.NewMetrics(prometheus.NewRegistry()),
-		RetryInvalid:  time.Hour,
-		MaxBackoff:    s.maxBackoff,
-	}
-	if err := reconciler.Setup(mgr, rc); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		if err := mgr.Start(ctx); err != nil {
-			t.Errorf("manager: %v", err)
-		}
-	}()
-	var once sync.Once
-	stop := func() { once.Do(func() { cancel(); <-done }) }
-	t.Cleanup(stop)
-	return &instrumented{operator: &operator{fake: fake, stop: stop}, api: api, applier: applier, reads: reads, mgr: mgr}
+	in := &instrumented{api: newAPICounter()}
+	in.operator = launch(t, launchSpec{
+		restConfig:    s.restConfig,
+		namespaces:    s.namespaces,
+		infraSettings: s.infraSettings,
+		hooks: operatorHooks{
+			rest: func(cfg *rest.Config) {
+				cfg.QPS, cfg.Burst = 500, 1000
+				cfg.Wrap(in.api.wrap)
+			},
+			config: func(rc *reconciler.Config) { rc.MaxBackoff = s.maxBackoff },
+		},
+		applier: func(a reconciler.Applier) reconciler.Applier {
+			in.applier = &countingApplier{Applier: a, applied: map[string]int{}}
+			return in.applier
+		},
+		client: func(c ctrlclient.Client) ctrlclient.Client {
+			in.reads = &readRecorder{Client: c, applier: in.applier, reads: map[string]readMark{}}
+			return in.reads
+		},
+	}, opts, fake)
+	return in
 }

@@ -180,6 +180,23 @@ type operatorHooks struct {
 	config func(*reconciler.Config)
 }
 
+// launchSpec is everything launch varies between the suite's operators.
+type launchSpec struct {
+	// restConfig is the API server to use; nil means the suite's, as the
+	// operator's ServiceAccount.
+	restConfig *rest.Config
+	// namespaces limits the cache to these namespaces (nil: every one).
+	namespaces []string
+	// infraSettings turns on reading AviInfraSettings (their CRD must be
+	// installed).
+	infraSettings bool
+	hooks         operatorHooks
+	// applier and client, when set, wrap what the reconcilers are given
+	// (in that order).
+	client  func(ctrlclient.Client) ctrlclient.Client
+	applier func(reconciler.Applier) reconciler.Applier
+}
+
 // startOperator runs the reconcilers as the operator's ServiceAccount
 // against fake (a new fake Avi controller when nil) until the test ends or
 // stop is called. Its cache holds the namespaced objects of ns only, so the
@@ -191,6 +208,13 @@ func startOperator(t *testing.T, ns string, opts l4.Options, fake *avitest.Serve
 
 // startOperatorWith is startOperator with hooks.
 func startOperatorWith(t *testing.T, ns string, opts l4.Options, fake *avitest.Server, hooks operatorHooks) *operator {
+	t.Helper()
+	return launch(t, launchSpec{namespaces: []string{ns}, infraSettings: true, hooks: hooks}, opts, fake)
+}
+
+// launch builds a manager and the reconcilers as spec says, starts them and
+// stops them when the test ends (or at op.stop).
+func launch(t *testing.T, spec launchSpec, opts l4.Options, fake *avitest.Server) *operator {
 	t.Helper()
 	if fake == nil {
 		fake = avitest.New(avitest.WithVIPRange("10.50.0.0/24"))
@@ -207,33 +231,52 @@ func startOperatorWith(t *testing.T, ns string, opts l4.Options, fake *avitest.S
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := rest.CopyConfig(adminCfg)
-	cfg.Impersonate = rest.ImpersonationConfig{UserName: serviceAccount}
-	if hooks.rest != nil {
-		hooks.rest(cfg)
+	var cfg *rest.Config
+	if spec.restConfig == nil {
+		cfg = rest.CopyConfig(adminCfg)
+		cfg.Impersonate = rest.ImpersonationConfig{UserName: serviceAccount}
+	} else {
+		cfg = rest.CopyConfig(spec.restConfig)
+	}
+	if spec.hooks.rest != nil {
+		spec.hooks.rest(cfg)
 	}
 	skip := true
-	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
+	mo := ctrl.Options{
 		Scheme:                 reconciler.Scheme(),
 		Metrics:                metricsserver.Options{BindAddress: "0"},
 		HealthProbeBindAddress: "0",
 		Controller:             ctrlconfig.Controller{SkipNameValidation: &skip},
-		Cache:                  cache.Options{DefaultNamespaces: map[string]cache.Config{ns: {}}},
-	})
+	}
+	if len(spec.namespaces) > 0 {
+		mo.Cache = cache.Options{DefaultNamespaces: map[string]cache.Config{}}
+		for _, ns := range spec.namespaces {
+			mo.Cache.DefaultNamespaces[ns] = cache.Config{}
+		}
+	}
+	mgr, err := ctrl.NewManager(cfg, mo)
 	if err != nil {
 		t.Fatal(err)
 	}
+	var applier reconciler.Applier = apply.New(c, apply.Options{})
+	if spec.applier != nil {
+		applier = spec.applier(applier)
+	}
+	var kube ctrlclient.Client = mgr.GetClient()
+	if spec.client != nil {
+		kube = spec.client(kube)
+	}
 	rc := &reconciler.Config{
-		InfraSettings: true,
-		Client:        mgr.GetClient(),
+		InfraSettings: spec.infraSettings,
+		Client:        kube,
 		Options:       opts,
-		Applier:       apply.New(c, apply.Options{}),
+		Applier:       applier,
 		Recorder:      mgr.GetEventRecorder("avil4"),
 		Metrics:       reconciler.NewMetrics(prometheus.NewRegistry()),
 		RetryInvalid:  time.Hour,
 	}
-	if hooks.config != nil {
-		hooks.config(rc)
+	if spec.hooks.config != nil {
+		spec.hooks.config(rc)
 	}
 	if err := reconciler.Setup(mgr, rc); err != nil {
 		t.Fatal(err)
