@@ -254,7 +254,6 @@ func (sv *StructValidator) Validate(objectType string, v any) (problems []Proble
 			continue
 		}
 		w := walker{sv: sv, v: validator{defs: sv.s.facts.Definitions, objects: sv.s.facts.Objects}}
-		w.path = w.buf[:0]
 		w.value(r.field, rv, r.plan)
 		if w.failed {
 			return nil, false
@@ -268,9 +267,28 @@ func (sv *StructValidator) Validate(objectType string, v any) (problems []Proble
 type walker struct {
 	sv     *StructValidator
 	v      validator // renders the problems, as the JSON walk does
-	path   []pathSeg
+	// The path is buf[:depth], then extra beyond len(buf) (a slice
+	// pointing into the walker itself would move it to the heap).
 	buf    [12]pathSeg
+	extra  []pathSeg
+	depth  int
 	failed bool
+}
+
+func (w *walker) push(s pathSeg) {
+	if w.depth < len(w.buf) {
+		w.buf[w.depth] = s
+	} else {
+		w.extra = append(w.extra, s)
+	}
+	w.depth++
+}
+
+func (w *walker) pop() {
+	w.depth--
+	if w.depth >= len(w.buf) {
+		w.extra = w.extra[:len(w.extra)-1]
+	}
 }
 
 // pathSeg is a property name, or an index when idx >= 0.
@@ -282,7 +300,8 @@ type pathSeg struct {
 // pathString renders the current path as the JSON walk writes it.
 func (w *walker) pathString() string {
 	var b strings.Builder
-	for _, s := range w.path {
+	for i := range w.depth {
+		s := w.seg(i)
 		if s.idx >= 0 {
 			b.WriteByte('[')
 			b.WriteString(strconv.Itoa(s.idx))
@@ -295,6 +314,13 @@ func (w *walker) pathString() string {
 		b.WriteString(s.name)
 	}
 	return b.String()
+}
+
+func (w *walker) seg(i int) pathSeg {
+	if i < len(w.buf) {
+		return w.buf[i]
+	}
+	return w.extra[i-len(w.buf)]
 }
 
 // value checks one encoded value against f; sub is the plan of the struct
@@ -341,9 +367,9 @@ func (w *walker) value(f *Field, v reflect.Value, sub int32) {
 			w.v.itemCount(w.pathString(), f, n)
 		}
 		for i := range n {
-			w.path = append(w.path, pathSeg{idx: i})
+			w.push(pathSeg{idx: i})
 			w.value(f.Items, v.Index(i), sub)
-			w.path = w.path[:len(w.path)-1]
+			w.pop()
 		}
 	case reflect.Struct:
 		if f.Type != "object" {
@@ -377,13 +403,13 @@ func (w *walker) object(plan int32, v reflect.Value) {
 		if fp.omitEmpty && isEmptyValue(fv) {
 			continue
 		}
-		w.path = append(w.path, pathSeg{name: fp.name, idx: -1})
+		w.push(pathSeg{name: fp.name, idx: -1})
 		if fp.prop == nil {
 			w.v.unknownField(w.pathString())
 		} else {
 			w.value(fp.prop, fv, fp.sub)
 		}
-		w.path = w.path[:len(w.path)-1]
+		w.pop()
 		if w.failed {
 			return
 		}
@@ -395,9 +421,9 @@ func (w *walker) object(plan int32, v reflect.Value) {
 				continue
 			}
 		}
-		w.path = append(w.path, pathSeg{name: r.name, idx: -1})
+		w.push(pathSeg{name: r.name, idx: -1})
 		w.v.missing(w.pathString())
-		w.path = w.path[:len(w.path)-1]
+		w.pop()
 	}
 }
 
