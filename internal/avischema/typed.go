@@ -62,6 +62,10 @@ type fieldPlan struct {
 	name      string
 	omitEmpty bool
 	prop      *Field // nil: not in the schema (an unknown field)
+	// trivial: no value of the field's Go type can be a problem once
+	// encoded (a string without enum or ref kind, a bool, an int32 of an
+	// int32 field without range...), so the walk skips it.
+	trivial bool
 	// sub is the plan of the struct reached from this field through
 	// pointers, slices and arrays when the schema has an object there;
 	// -1 when none is reached.
@@ -129,6 +133,38 @@ func supportedType(t reflect.Type) bool {
 	return false
 }
 
+// trivialField reports whether no value of Go type t can be a problem as
+// field f (see fieldPlan.trivial).
+func trivialField(t reflect.Type, f *Field, omitEmpty bool) bool {
+	if t.Kind() == reflect.Pointer {
+		if !omitEmpty {
+			return false // nil is sent as null
+		}
+		t = t.Elem()
+	}
+	var lo, hi int64
+	switch t.Kind() {
+	case reflect.String:
+		return f.Type == "string" && len(f.Enum) == 0 && f.RefersTo == ""
+	case reflect.Bool:
+		return f.Type == "boolean"
+	case reflect.Int8, reflect.Int16, reflect.Int32:
+		lo, hi = -1<<(t.Bits()-1), 1<<(t.Bits()-1)-1
+	case reflect.Uint8, reflect.Uint16, reflect.Uint32:
+		lo, hi = 0, 1<<t.Bits()-1
+	default:
+		return false
+	}
+	switch f.Type {
+	case "number":
+		return f.Range == nil
+	case "integer":
+		flo, fhi := int64Bounds(f.Format)
+		return f.Range == nil && flo <= lo && hi <= fhi
+	}
+	return false
+}
+
 // validTagName reports whether a json tag name is one the walk takes as
 // written (encoding/json accepts more punctuation; such names fall back).
 func validTagName(s string) bool {
@@ -186,7 +222,9 @@ func (sv *StructValidator) build(t reflect.Type, def *definition) int32 {
 			unsupported = true
 		}
 		seen[name] = true
-		sv.fields = append(sv.fields, fieldPlan{index: i, name: name, omitEmpty: omitEmpty, prop: def.Properties[name], sub: -1})
+		prop := def.Properties[name]
+		sv.fields = append(sv.fields, fieldPlan{index: i, name: name, omitEmpty: omitEmpty, prop: prop, sub: -1,
+			trivial: prop != nil && trivialField(sf.Type, prop, omitEmpty)})
 	}
 	hi := int32(len(sv.fields))
 	for i := lo; i < hi; i++ {
@@ -265,8 +303,8 @@ func (sv *StructValidator) Validate(objectType string, v any) (problems []Proble
 
 // walker is the state of one Validate call.
 type walker struct {
-	sv     *StructValidator
-	v      validator // renders the problems, as the JSON walk does
+	sv *StructValidator
+	v  validator // renders the problems, as the JSON walk does
 	// The path is buf[:depth], then extra beyond len(buf) (a slice
 	// pointing into the walker itself would move it to the heap).
 	buf    [12]pathSeg
@@ -399,6 +437,9 @@ func (w *walker) object(plan int32, v reflect.Value) {
 	}
 	for i := p.lo; i < p.hi; i++ {
 		fp := &w.sv.fields[i]
+		if fp.trivial {
+			continue
+		}
 		fv := v.Field(fp.index)
 		if fp.omitEmpty && isEmptyValue(fv) {
 			continue
@@ -462,15 +503,32 @@ func (w *walker) str(f *Field, s string) {
 	}
 	if f.RefersTo != "" {
 		if seg, ok := refCollection(s); ok {
-			want, ok := w.v.objects[f.RefersTo]
-			if !ok {
-				want = strings.ToLower(f.RefersTo)
-			}
-			if seg != want {
+			if want, ok := w.v.objects[f.RefersTo]; ok && seg != want || !ok && !isLower(seg, f.RefersTo) {
 				w.v.str(w.pathString(), f, s)
 			}
 		}
 	}
+}
+
+// isLower reports whether s == strings.ToLower(t), without allocating for
+// an ASCII t.
+func isLower(s, t string) bool {
+	if len(s) != len(t) {
+		return false
+	}
+	for i := 0; i < len(t); i++ {
+		c := t[i]
+		if c >= utf8.RuneSelf {
+			return s == strings.ToLower(t)
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if s[i] != c {
+			return false
+		}
+	}
+	return true
 }
 
 // marshalledString is s as json.Marshal and a JSON decoder leave it: every
