@@ -41,7 +41,7 @@ type (
 		AnalyticsPolicy     []int       `json:"analytics_policy,omitempty"`
 		MaxConns            int64       `json:"max_concurrent_connections_per_server"`
 		Untagged            bool        // encoded as "Untagged": an unknown field
-		ignored             int         //nolint:unused // unexported: not encoded
+		ignored             int         // unexported: not encoded
 		Skipped             string      `json:"-"`
 		PlacementNetworks   [][]tIPAddr `json:"placement_networks,omitempty"`
 		CapacityEstimation  uint32      `json:"capacity_estimation_ttfb_thresh,omitempty"`
@@ -106,6 +106,7 @@ func TestStructValidatorIsValidate(t *testing.T) {
 			MaxConns:           math.MinInt64,
 			Untagged:           true,
 			Skipped:            "s",
+			ignored:            1,
 			PlacementNetworks:  [][]tIPAddr{nil, {{Addr: "a"}}},
 			CapacityEstimation: 5001,
 			AnalyticsPolicy:    []int{1},
