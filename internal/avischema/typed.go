@@ -148,6 +148,10 @@ func trivialField(t reflect.Type, f *Field, omitEmpty bool) bool {
 		return f.Type == "string" && len(f.Enum) == 0 && f.RefersTo == ""
 	case reflect.Bool:
 		return f.Type == "boolean"
+	case reflect.Slice:
+		// Omitted when nil or empty; otherwise only its items count.
+		return omitEmpty && f.Type == "array" && f.MinItems == 0 && f.MaxItems == 0 && f.Items != nil &&
+			t.Elem().Kind() != reflect.Uint8 && trivialField(t.Elem(), f.Items, false)
 	case reflect.Int8, reflect.Int16, reflect.Int32:
 		lo, hi = -1<<(t.Bits()-1), 1<<(t.Bits()-1)-1
 	case reflect.Uint8, reflect.Uint16, reflect.Uint32:
