@@ -4,7 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/netip"
+	"reflect"
+	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -126,8 +129,55 @@ func NameProblem(name string) string {
 //     member of one pool group;
 //   - L4 rules have distinct indexes and names.
 //
-// Check is pure and safe to call on a nil Set (one Problem).
-func Check(s *Set) []Problem {
+// Check is pure and safe to call on a nil Set (one Problem). It uses a
+// Checker built once per process from aviobj's types and the embedded
+// schema (see NewChecker): that table is derived only from constants of the
+// program (type declarations and the embedded facts.json), is never changed
+// once built, and so is the same whoever builds it first.
+func Check(s *Set) []Problem { return defaultChecker().Check(s) }
+
+// defaultChecker is the Checker of Check: an immutable table derived from
+// constants (see Check), built on first use.
+var defaultChecker = sync.OnceValue(NewChecker)
+
+// Checker runs Check. Its schema walk goes over the typed objects by
+// reflection, with the facts of every struct type of a Set (JSON names,
+// omitempty, the schema property of each field) computed once by
+// NewChecker; it finds exactly what validating json.Marshal of each object
+// against the schema finds, without encoding anything (problems are
+// rendered only when found).
+//
+// A Checker from NewChecker is immutable and safe for concurrent use; a
+// caller that wants no process-wide table can hold its own. The zero (or
+// nil) Checker is valid too: it checks each body through its JSON
+// encoding, the slower reference implementation.
+type Checker struct {
+	sv *avischema.StructValidator
+}
+
+// NewChecker returns a Checker for the kinds of a Set, its per-type facts
+// computed up front.
+func NewChecker() *Checker {
+	roots := []avischema.StructRoot{
+		{ObjectType: string(KindVirtualService), Type: reflect.TypeFor[VirtualService]()},
+		{ObjectType: string(KindVsVip), Type: reflect.TypeFor[VsVip]()},
+		{ObjectType: string(KindPool), Type: reflect.TypeFor[Pool]()},
+		{ObjectType: string(KindPoolGroup), Type: reflect.TypeFor[PoolGroup]()},
+		{ObjectType: string(KindL4PolicySet), Type: reflect.TypeFor[L4PolicySet]()},
+		{ObjectType: string(KindHealthMonitor), Type: reflect.TypeFor[HealthMonitor]()},
+		{ObjectType: string(KindNetworkProfile), Type: reflect.TypeFor[NetworkProfile]()},
+	}
+	return &Checker{sv: avischema.Embedded().StructValidator(roots...)}
+}
+
+// kindName identifies an object of a Set.
+type kindName struct {
+	kind Kind
+	name string
+}
+
+// Check is the package-level Check, with c's per-type facts.
+func (c *Checker) Check(s *Set) []Problem {
 	if s == nil {
 		return []Problem{{Message: "no Set"}}
 	}
@@ -151,42 +201,56 @@ func Check(s *Set) []Problem {
 		tenant = "admin"
 	}
 
-	names := map[Kind]map[string]bool{}
 	objs := s.Objects()
+	names := make(map[kindName]bool, len(objs))
 	for _, o := range objs {
-		kind, name := o.AviKind(), o.AviName()
-		if names[kind] == nil {
-			names[kind] = map[string]bool{}
+		k := kindName{o.AviKind(), o.AviName()}
+		if names[k] {
+			out = append(out, Problem{Kind: k.kind, Name: k.name, Field: "name", Message: "another " + string(k.kind) + " of the Set has this name"})
 		}
-		if names[kind][name] {
-			out = append(out, Problem{Kind: kind, Name: name, Field: "name", Message: "another " + string(kind) + " of the Set has this name"})
-		}
-		names[kind][name] = true
+		names[k] = true
 	}
 	for _, o := range objs {
-		out = append(out, checkObject(o, tenant, createdBy, s.ClusterName, names)...)
+		c.checkObject(&out, o, tenant, createdBy, s.ClusterName, names)
 	}
 	return out
 }
 
-// checkObject checks one object of a Set.
-func checkObject(o Object, tenant, createdBy, cluster string, names map[Kind]map[string]bool) []Problem {
-	kind, name := o.AviKind(), o.AviName()
-	var out []Problem
-	add := func(field, msg string) {
-		out = append(out, Problem{Kind: kind, Name: name, Field: field, Message: msg})
-	}
-	if msg := NameProblem(name); msg != "" {
-		add("name", msg)
+// schemaProblems checks the body of o against the controller's schema.
+func (c *Checker) schemaProblems(o Object, add func(field, msg string)) {
+	if c != nil && c.sv != nil {
+		if probs, ok := c.sv.Validate(string(o.AviKind()), o); ok {
+			for _, p := range probs {
+				add(p.Path, p.Message)
+			}
+			return
+		}
 	}
 	body, err := json.Marshal(o)
 	if err != nil {
 		add("", "cannot be encoded: "+err.Error())
-		return out
+		return
 	}
-	for _, p := range avischema.Embedded().Validate(string(kind), body) {
+	for _, p := range avischema.Embedded().Validate(string(o.AviKind()), body) {
 		add(p.Path, p.Message)
 	}
+}
+
+// indexed renders a field path with an index: pre + "[i]" + post.
+func indexed(pre string, i int, post string) string {
+	return pre + "[" + strconv.Itoa(i) + "]" + post
+}
+
+// checkObject appends the problems of one object of a Set to out.
+func (c *Checker) checkObject(out *[]Problem, o Object, tenant, createdBy, cluster string, names map[kindName]bool) {
+	kind, name := o.AviKind(), o.AviName()
+	add := func(field, msg string) {
+		*out = append(*out, Problem{Kind: kind, Name: name, Field: field, Message: msg})
+	}
+	if msg := NameProblem(name); msg != "" {
+		add("name", msg)
+	}
+	c.schemaProblems(o, add)
 
 	tenantRef, objCreatedBy, hasCreatedBy, markers := commonFields(o)
 	if tenantRef != "" {
@@ -205,21 +269,54 @@ func checkObject(o Object, tenant, createdBy, cluster string, names map[Kind]map
 		add("markers", fmt.Sprintf("must carry the clustername marker %q", cluster))
 	}
 
-	for _, ref := range setRefs(o) {
-		r, err := ParseRef(ref.value)
+	// ref checks a ref that must point into the Set; its field path is
+	// pre, or indexed(pre, i, post) when i >= 0, rendered only for a
+	// problem.
+	ref := func(pre string, i int, post string, want Kind, value string) {
+		if value == "" {
+			return
+		}
+		field := func() string {
+			if i < 0 {
+				return pre
+			}
+			return indexed(pre, i, post)
+		}
+		r, err := ParseRef(value)
 		if err != nil {
-			add(ref.field, err.Error())
-			continue
+			add(field(), err.Error())
+			return
 		}
 		if r.Name == "" {
-			continue // by uuid: the object exists already
+			return // by uuid: the object exists already
 		}
-		if r.Kind != ref.kind {
-			add(ref.field, fmt.Sprintf("must refer to a %s, got %q", ref.kind, ref.value))
-			continue
+		if r.Kind != want {
+			add(field(), fmt.Sprintf("must refer to a %s, got %q", want, value))
+			return
 		}
-		if !names[r.Kind][r.Name] {
-			add(ref.field, fmt.Sprintf("refers to %s %q, which is not in the Set", r.Kind, r.Name))
+		if !names[kindName{r.Kind, r.Name}] {
+			add(field(), fmt.Sprintf("refers to %s %q, which is not in the Set", r.Kind, r.Name))
+		}
+	}
+	switch t := o.(type) {
+	case *VirtualService:
+		ref("vsvip_ref", -1, "", KindVsVip, t.VsVipRef)
+		ref("pool_ref", -1, "", KindPool, t.PoolRef)
+		for i, p := range t.L4Policies {
+			ref("l4_policies", i, ".l4_policy_set_ref", KindL4PolicySet, p.L4PolicySetRef)
+		}
+	case *PoolGroup:
+		for i, m := range t.Members {
+			ref("members", i, ".pool_ref", KindPool, m.PoolRef)
+		}
+	case *L4PolicySet:
+		if t.L4ConnectionPolicy != nil {
+			for i, rule := range t.L4ConnectionPolicy.Rules {
+				if rule.Action != nil && rule.Action.SelectPool != nil {
+					ref("l4_connection_policy.rules", i, ".action.select_pool.pool_ref", KindPool, rule.Action.SelectPool.PoolRef)
+					ref("l4_connection_policy.rules", i, ".action.select_pool.pool_group_ref", KindPoolGroup, rule.Action.SelectPool.PoolGroupRef)
+				}
+			}
 		}
 	}
 
@@ -229,58 +326,81 @@ func checkObject(o Object, tenant, createdBy, cluster string, names map[Kind]map
 			addr string
 			port int32
 		}
-		seen := make(map[addrPort]int, len(t.Servers))
+		// Small pools are searched; large ones indexed. Either way j is
+		// the first server with the same address and port.
+		var seen map[addrPort]int
+		if len(t.Servers) > 16 {
+			seen = make(map[addrPort]int, len(t.Servers))
+		}
 		for i, srv := range t.Servers {
 			if msg := ipProblem(srv.IP); msg != "" {
-				add(fmt.Sprintf("servers[%d].ip", i), msg)
+				add(indexed("servers", i, ".ip"), msg)
 			}
 			key := addrPort{srv.IP.Addr, srv.Port}
-			if j, dup := seen[key]; dup {
-				add(fmt.Sprintf("servers[%d]", i), fmt.Sprintf("the same address and port as servers[%d]", j))
+			j, dup := -1, false
+			if seen != nil {
+				if j, dup = seen[key]; !dup {
+					seen[key] = i
+				}
 			} else {
-				seen[key] = i
+				for k := range i {
+					if t.Servers[k].IP.Addr == key.addr && t.Servers[k].Port == key.port {
+						j, dup = k, true
+						break
+					}
+				}
+			}
+			if dup {
+				add(indexed("servers", i, ""), fmt.Sprintf("the same address and port as servers[%d]", j))
 			}
 		}
 	case *PoolGroup:
-		seen := make(map[string]int, len(t.Members))
 		for i, m := range t.Members {
-			if j, dup := seen[m.PoolRef]; dup && m.PoolRef != "" {
-				add(fmt.Sprintf("members[%d].pool_ref", i), fmt.Sprintf("the same pool as members[%d]", j))
-			} else {
-				seen[m.PoolRef] = i
+			if m.PoolRef == "" {
+				continue
+			}
+			for j := range i {
+				if t.Members[j].PoolRef == m.PoolRef {
+					add(indexed("members", i, ".pool_ref"), fmt.Sprintf("the same pool as members[%d]", j))
+					break
+				}
 			}
 		}
 	case *VsVip:
 		for i, v := range t.Vip {
 			if v.IPAddress != nil {
 				if msg := ipProblem(*v.IPAddress); msg != "" {
-					add(fmt.Sprintf("vip[%d].ip_address", i), msg)
+					add(indexed("vip", i, ".ip_address"), msg)
 				}
 			}
 			if v.IP6Address != nil {
 				if msg := ipProblem(*v.IP6Address); msg != "" {
-					add(fmt.Sprintf("vip[%d].ip6_address", i), msg)
+					add(indexed("vip", i, ".ip6_address"), msg)
+				}
+			}
+		}
+	case *L4PolicySet:
+		if t.L4ConnectionPolicy != nil {
+			rules := t.L4ConnectionPolicy.Rules
+			for i, rule := range rules {
+				for j := range i {
+					if rules[j].Index == rule.Index {
+						add(indexed("l4_connection_policy.rules", i, ".index"), fmt.Sprintf("index %d is used by an earlier rule", rule.Index))
+						break
+					}
+				}
+				if rule.Name == "" {
+					continue
+				}
+				for j := range i {
+					if rules[j].Name == rule.Name {
+						add(indexed("l4_connection_policy.rules", i, ".name"), fmt.Sprintf("name %q is used by an earlier rule", rule.Name))
+						break
+					}
 				}
 			}
 		}
 	}
-
-	if ps, ok := o.(*L4PolicySet); ok && ps.L4ConnectionPolicy != nil {
-		indexes := map[int32]bool{}
-		ruleNames := map[string]bool{}
-		for i, rule := range ps.L4ConnectionPolicy.Rules {
-			f := fmt.Sprintf("l4_connection_policy.rules[%d]", i)
-			if indexes[rule.Index] {
-				add(f+".index", fmt.Sprintf("index %d is used by an earlier rule", rule.Index))
-			}
-			indexes[rule.Index] = true
-			if rule.Name != "" && ruleNames[rule.Name] {
-				add(f+".name", fmt.Sprintf("name %q is used by an earlier rule", rule.Name))
-			}
-			ruleNames[rule.Name] = true
-		}
-	}
-	return out
 }
 
 // ipProblem returns why a is not an address of its type, or "". An address
@@ -320,43 +440,4 @@ func commonFields(o Object) (tenantRef, createdBy string, hasCreatedBy bool, mar
 		return t.TenantRef, "", false, t.Markers
 	}
 	return "", "", false, nil
-}
-
-// setRef is a ref of an object to a kind Sets hold.
-type setRef struct {
-	field string
-	kind  Kind
-	value string
-}
-
-// setRefs lists the refs of o that must point into the Set.
-func setRefs(o Object) []setRef {
-	var out []setRef
-	add := func(field string, kind Kind, value string) {
-		if value != "" {
-			out = append(out, setRef{field: field, kind: kind, value: value})
-		}
-	}
-	switch t := o.(type) {
-	case *VirtualService:
-		add("vsvip_ref", KindVsVip, t.VsVipRef)
-		add("pool_ref", KindPool, t.PoolRef)
-		for i, p := range t.L4Policies {
-			add(fmt.Sprintf("l4_policies[%d].l4_policy_set_ref", i), KindL4PolicySet, p.L4PolicySetRef)
-		}
-	case *PoolGroup:
-		for i, m := range t.Members {
-			add(fmt.Sprintf("members[%d].pool_ref", i), KindPool, m.PoolRef)
-		}
-	case *L4PolicySet:
-		if t.L4ConnectionPolicy != nil {
-			for i, rule := range t.L4ConnectionPolicy.Rules {
-				if rule.Action != nil && rule.Action.SelectPool != nil {
-					add(fmt.Sprintf("l4_connection_policy.rules[%d].action.select_pool.pool_ref", i), KindPool, rule.Action.SelectPool.PoolRef)
-					add(fmt.Sprintf("l4_connection_policy.rules[%d].action.select_pool.pool_group_ref", i), KindPoolGroup, rule.Action.SelectPool.PoolGroupRef)
-				}
-			}
-		}
-	}
-	return out
 }

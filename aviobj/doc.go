@@ -51,5 +51,8 @@
 // panicking (AviName of a nil object is "", Objects and DeepCopy of a nil
 // Set are nil, IdentityOf(nil) is the zero Identity).
 //
-// The package is pure: no I/O, no globals beyond constants.
+// The package is pure: no I/O, no globals beyond constants and the Checker
+// Check uses, a table derived from constants (aviobj's type declarations and
+// the schema embedded in the binary) that is built on first use and never
+// changed; see NewChecker for holding one's own.
 package aviobj

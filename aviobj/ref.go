@@ -63,6 +63,46 @@ var ErrInvalidRef = errors.New("invalid Avi object reference")
 //	https://host/api/<kind>/<uuid>
 //	https://host/api/<kind>/<uuid>#<name>
 func ParseRef(s string) (Ref, error) {
+	if r, ok := parseRefByName(s); ok {
+		return r, nil
+	}
+	return parseRefURL(s)
+}
+
+// parseRefByName reads the by-name form RefByName writes,
+// /api/<kind>/?name=<name>, when kind and name hold only characters that
+// URL parsing leaves as they are (letters, digits, '-', '_', '.', '~'):
+// then it is what parseRefURL returns, without allocating. ok is false for
+// every other string.
+func parseRefByName(s string) (Ref, bool) {
+	rest, ok := strings.CutPrefix(s, "/api/")
+	if !ok {
+		return Ref{}, false
+	}
+	i := strings.Index(rest, "/?name=")
+	if i <= 0 {
+		return Ref{}, false
+	}
+	kind, name := rest[:i], rest[i+len("/?name="):]
+	if name == "" || !plainRefPart(kind) || !plainRefPart(name) {
+		return Ref{}, false
+	}
+	return Ref{Kind: Kind(kind), Name: name}, true
+}
+
+// plainRefPart reports whether s holds only URL-unreserved characters.
+func plainRefPart(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.' || c == '~') {
+			return false
+		}
+	}
+	return true
+}
+
+// parseRefURL is ParseRef for every form, through net/url.
+func parseRefURL(s string) (Ref, error) {
 	// The #name fragment is the object's name as the controller prints it,
 	// which need not be valid URL escaping (a pool may be named "50%").
 	s, fragment, _ := strings.Cut(s, "#")

@@ -295,3 +295,36 @@ func TestRefSameTarget(t *testing.T) {
 		})
 	}
 }
+
+// TestParseRefByNameIsURL: the allocation-free reading of by-name refs
+// gives what the net/url reading gives, for refs of every form.
+func TestParseRefByNameIsURL(t *testing.T) {
+	for _, s := range []string{
+		"/api/pool/?name=p", "/api/pool/?name=c1--ns-svc-TCP-80", "/api/pool/?name=a.b~c_d", "/api/pool/?name=",
+		"/api/pool/?name=a+b", "/api/pool/?name=a%20b", "/api/pool/?name=a&name=b", "/api/pool/?name=a#frag",
+		"/api/pool/?name=a;b", "/api/pool/?name=a/b", "/api/pool/?name=a?b", "/api//?name=p", "/api/a.b/?name=p",
+		"/api/../?name=p", "/api/pool?name=p", "/api/pool/uuid-1", "https://ctl/api/pool/uuid-1#p", "api/pool/?name=p",
+		"/api/pool/?name=é", "/api/pool/?name=p%", "/api/pool/?other=1&name=p", "/api/po ol/?name=p", "",
+	} {
+		fast, err := aviobj.ParseRef(s)
+		slow, slowErr := aviobj.ParseRefURL(s)
+		if (err == nil) != (slowErr == nil) || err != nil && err.Error() != slowErr.Error() || fast != slow {
+			t.Errorf("ParseRef(%q) = %#v, %v; net/url reading: %#v, %v", s, fast, err, slow, slowErr)
+		}
+	}
+	if n := testing.AllocsPerRun(100, func() { _, _ = aviobj.ParseRef("/api/pool/?name=c1--ns-svc-TCP-80") }); n != 0 {
+		t.Errorf("ParseRef of a plain by-name ref: %v allocations, want 0", n)
+	}
+}
+
+func FuzzParseRefByNameIsURL(f *testing.F) {
+	f.Add("/api/pool/?name=p")
+	f.Add("/api/pool/?name=a%2Fb")
+	f.Fuzz(func(t *testing.T, s string) {
+		fast, err := aviobj.ParseRef(s)
+		slow, slowErr := aviobj.ParseRefURL(s)
+		if (err == nil) != (slowErr == nil) || err != nil && err.Error() != slowErr.Error() || fast != slow {
+			t.Errorf("ParseRef(%q) = %#v, %v; net/url reading: %#v, %v", s, fast, err, slow, slowErr)
+		}
+	})
+}

@@ -138,7 +138,7 @@ ports:
 	for j, ep := range s.Ports {
 		name := deref(ep.Name)
 		if name != "" {
-			if msgs := validation.IsDNS1123Label(name); len(msgs) > 0 {
+			if msgs := dns1123LabelProblems(name); len(msgs) > 0 {
 				b.warn(field.Invalid(path().Child("ports").Index(j).Child("name"), name, strings.Join(msgs, "; ")), "the port")
 				continue
 			}

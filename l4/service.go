@@ -284,7 +284,7 @@ func validatePorts(svc *corev1.Service, o Options, res *Result) []servicePort {
 			fail(PortErrorInvalidPort, "no name: every port of a Service with several ports needs one",
 				field.Required(pp().Child("name"), "every port of a Service with several ports needs a name"))
 		case sp.Name != "":
-			for _, msg := range validation.IsDNS1123Label(sp.Name) {
+			for _, msg := range dns1123LabelProblems(sp.Name) {
 				fail(PortErrorInvalidPort, fmt.Sprintf("name %q: %s", sp.Name, msg), field.Invalid(pp().Child("name"), sp.Name, msg))
 			}
 			if first, dup := names[sp.Name]; dup {

@@ -154,7 +154,7 @@ func gwValidateObjectMeta(m *metav1.ObjectMeta, namespaced bool) field.ErrorList
 	case namespaced && m.Namespace == "":
 		errs = append(errs, field.Required(p.Child("namespace"), "the object is namespaced"))
 	case namespaced:
-		if msgs := validation.IsDNS1123Label(m.Namespace); len(msgs) > 0 {
+		if msgs := dns1123LabelProblems(m.Namespace); len(msgs) > 0 {
 			errs = append(errs, field.Invalid(p.Child("namespace"), m.Namespace, strings.Join(msgs, "; ")))
 		}
 	case m.Namespace != "":

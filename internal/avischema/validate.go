@@ -206,7 +206,7 @@ func (v *validator) object(path string, def *definition, obj *jvalue) {
 		seen[key] = true
 		f := def.Properties[key]
 		if f == nil {
-			v.add(p, "unknown field")
+			v.unknownField(p)
 			continue
 		}
 		val := obj.vals[i]
@@ -243,7 +243,23 @@ func (v *validator) object(path string, def *definition, obj *jvalue) {
 		if f := def.Properties[name]; f != nil && f.Default != nil {
 			continue // the controller fills the default
 		}
-		v.add(join(path, name), "required field is missing")
+		v.missing(join(path, name))
+	}
+}
+
+// unknownField reports a property the definition does not have.
+func (v *validator) unknownField(path string) { v.add(path, "unknown field") }
+
+// missing reports a required property that is absent.
+func (v *validator) missing(path string) { v.add(path, "required field is missing") }
+
+// itemCount reports an array of n items outside f's item counts.
+func (v *validator) itemCount(path string, f *Field, n int) {
+	if f.MinItems > 0 && n < f.MinItems {
+		v.add(path, "must have at least %d %s, got %d", f.MinItems, plural(f.MinItems, "item"), n)
+	}
+	if f.MaxItems > 0 && n > f.MaxItems {
+		v.add(path, "must have at most %d %s, got %d", f.MaxItems, plural(f.MaxItems, "item"), n)
 	}
 }
 
@@ -280,13 +296,7 @@ func (v *validator) value(path string, f *Field, val *jvalue) {
 			v.add(path, "must be an array, got %s", val.kind)
 			return
 		}
-		n := len(val.vals)
-		if f.MinItems > 0 && n < f.MinItems {
-			v.add(path, "must have at least %d %s, got %d", f.MinItems, plural(f.MinItems, "item"), n)
-		}
-		if f.MaxItems > 0 && n > f.MaxItems {
-			v.add(path, "must have at most %d %s, got %d", f.MaxItems, plural(f.MaxItems, "item"), n)
-		}
+		v.itemCount(path, f, len(val.vals))
 		for i, item := range val.vals {
 			v.value(path+"["+strconv.Itoa(i)+"]", f.Items, item)
 		}
