@@ -121,7 +121,10 @@ func checkControllerWith(set *aviobj.Set, k Key, info client.Info, cache *compat
 				continue
 			}
 		}
-		found := checkObject(o, raw, info)
+		var found []Unsupported
+		if cache == nil || cache.constrained(info, o.AviKind()) {
+			found = checkObject(o, raw, info)
+		}
 		if cache != nil {
 			cache.put(info, key, found)
 		}
@@ -160,10 +163,50 @@ type compatCache struct {
 	mu   sync.Mutex
 	info client.Info
 	m    map[[sha256.Size]byte][]Unsupported
+	// kinds remembers constrained's answer per kind.
+	kinds map[aviobj.Kind]bool
 }
 
 // maxCompatEntries bounds a compatCache (about 100 bytes an entry).
 const maxCompatEntries = 1 << 18
+
+// constrained reports whether checkObject can find anything in an object
+// of kind for the controller info describes: whether the kind's schema has
+// a field or enum value newer than its version or limited in its edition
+// (avischema's Constrained), or a System object of systemObjects is. When
+// it cannot, the check of every object of kind is skipped (an Enterprise
+// controller of the schema's version or later: the usual case). It is
+// remembered per kind for one controller description.
+func (c *compatCache) constrained(info client.Info, kind aviobj.Kind) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.info != info || c.m == nil {
+		c.info, c.m, c.kinds = info, map[[sha256.Size]byte][]Unsupported{}, nil
+	}
+	if v, ok := c.kinds[kind]; ok {
+		return v
+	}
+	v := systemConstrained(info) || avischema.Embedded().Constrained(string(kind), info.APIVersion, info.Edition)
+	if c.kinds == nil {
+		c.kinds = map[aviobj.Kind]bool{}
+	}
+	c.kinds[kind] = v
+	return v
+}
+
+// systemConstrained reports whether some System object of systemObjects is
+// missing on the controller info describes.
+func systemConstrained(info client.Info) bool {
+	for _, objs := range systemObjects {
+		for _, so := range objs {
+			if info.APIVersion != "" && avischema.NewerVersion(so.introduced, info.APIVersion) ||
+				info.Edition != "" && !contains(so.editions, info.Edition) {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 func compatKey(kind aviobj.Kind, raw []byte) [sha256.Size]byte {
 	h := sha256.New()
@@ -189,7 +232,7 @@ func (c *compatCache) put(info client.Info, key [sha256.Size]byte, found []Unsup
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.info != info || c.m == nil || len(c.m) >= maxCompatEntries {
-		c.info, c.m = info, map[[sha256.Size]byte][]Unsupported{}
+		c.info, c.m, c.kinds = info, map[[sha256.Size]byte][]Unsupported{}, nil
 	}
 	c.m[key] = found
 }

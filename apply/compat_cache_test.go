@@ -29,6 +29,7 @@ func TestCompatCacheIsExact(t *testing.T) {
 	for _, info := range []client.Info{
 		{Version: "30.2.1", APIVersion: "30.2.1", Edition: client.EditionEnterprise},
 		{Version: "21.1.4", APIVersion: "21.1.4", Edition: client.EditionEnterprise},
+		{Version: "22.1.3", APIVersion: "22.1.3", Edition: client.EditionEnterprise},
 		{Version: "30.2.1", APIVersion: "30.2.1", Edition: client.EditionEssentials},
 		{Version: "30.2.1", APIVersion: "30.2.1", Edition: client.EditionEnterprise},
 	} {
@@ -45,5 +46,32 @@ func TestCompatCacheIsExact(t *testing.T) {
 	}
 	if refused != 2 {
 		t.Errorf("%d descriptions refused the SCTP Set, want 2", refused)
+	}
+}
+
+// TestCompatSkipsUnconstrainedKinds: for an Enterprise controller of the
+// schema's version every kind of a Set is known to be unconstrained, so the
+// bulk path checks nothing (what TestCompatCacheIsExact shows gives the
+// same answer as checking); for 21.1.4 every kind is checked.
+func TestCompatSkipsUnconstrainedKinds(t *testing.T) {
+	objs := gen.Generate(gen.Config{Services: 1})
+	res := l4.TranslateService(l4.ServiceInput{Service: &objs.Services[0], EndpointSlices: objs.EndpointSlices},
+		l4.Options{ClusterName: "c1", License: "ENTERPRISE"})
+	if res.Set == nil {
+		t.Fatal(res.Errors)
+	}
+	for _, tc := range []struct {
+		info client.Info
+		want bool
+	}{
+		{client.Info{Version: "30.2.1", APIVersion: "30.2.1", Edition: client.EditionEnterprise}, false},
+		{client.Info{Version: "21.1.4", APIVersion: "21.1.4", Edition: client.EditionEnterprise}, true},
+	} {
+		var cache compatCache
+		for _, o := range res.Set.Objects() {
+			if got := cache.constrained(tc.info, o.AviKind()); got != tc.want {
+				t.Errorf("%s at %s: constrained = %v, want %v", o.AviKind(), tc.info.APIVersion, got, tc.want)
+			}
+		}
 	}
 }
