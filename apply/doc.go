@@ -192,6 +192,26 @@
 // desired one (plus its uuid), so the memory of a resync grows with the
 // objects that differ, not with all those listed.
 //
+// # Choosing a concurrency
+//
+// The objects of one Set are written one after another (each may refer to
+// the one before), so Options.Concurrency is the number of requests in
+// flight during a first sync or a large repair, and a bulk call of W writes
+// takes at least W x RTT / Concurrency. Requests in flight beyond what the
+// controller itself serves in parallel only queue there, so:
+//
+//   - start from the default, 8: at 5 ms that is at most 1,600 requests a
+//     second (AKO likewise sends one object's calls in sequence, one Avi
+//     client per worker bucket, the buckets in parallel);
+//   - raise it in proportion to the RTT when the controller is far away
+//     (16 for 10 ms, 32 for 20 ms), and stop raising it when the wall time
+//     of ApplyAll stops falling or the controller answers 429 or 5xx (the
+//     client backs off and retries those, which is slower than waiting);
+//   - lower it for a controller shared with other automation.
+//
+// BenchmarkFirstSync measures the first sync of 1,000 Services against its
+// floor at 8 and 16; BENCHMARKS.md has the figures.
+//
 // # Limits
 //
 // A Set's objects must live in one tenant. Fields aviobj does not model are
