@@ -492,7 +492,7 @@ func (a *Applier) create(ctx context.Context, c *client.Client, w *claim, wr Cha
 	var raw json.RawMessage
 	err := c.Create(ctx, wr.Kind, wireBody(wr.desired), &raw)
 	if err == nil {
-		o, err := decodeLive(wr.Kind, raw)
+		o, err := decodeCreated(wr, raw)
 		if err != nil {
 			return nil, "", fmt.Errorf("creating %s %q: %w", wr.Kind, wr.Name, err)
 		}
@@ -521,6 +521,23 @@ func (a *Applier) create(ctx context.Context, c *client.Client, w *claim, wr Cha
 	wr.live, wr.UUID = live, live.uuid
 	o, _, err := a.update(ctx, c, wr)
 	return o, Created, err
+}
+
+// decodeCreated reads the controller's reply to the POST of wr. Of a
+// created object only its uuid is used, except a VsVip's, whose allocated
+// addresses are the Set's VIPs: that one is decoded whole, the others only
+// for their uuid (and held as the desired object they were created from).
+func decodeCreated(wr Change, raw json.RawMessage) (*liveObj, error) {
+	if wr.Kind == aviobj.KindVsVip || wr.desired == nil {
+		return decodeLive(wr.Kind, raw)
+	}
+	var reply struct {
+		UUID string `json:"uuid"`
+	}
+	if err := json.Unmarshal(raw, &reply); err != nil {
+		return nil, fmt.Errorf("decoding %s: %w", wr.Kind, err)
+	}
+	return &liveObj{kind: wr.Kind, uuid: reply.UUID, name: wr.Name, obj: wr.desired, raw: raw}, nil
 }
 
 // MaxStaleRetries bounds the re-reads of an update that the controller

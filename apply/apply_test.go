@@ -121,6 +121,14 @@ func TestApplyFirstRound(t *testing.T) {
 	if diff := cmp.Diff(wantOutcomes, outcomes(res)); diff != "" {
 		t.Errorf("outcomes (-want +got):\n%s", diff)
 	}
+	// Each created object's result carries the uuid the controller gave it
+	// (read from the POST reply).
+	for _, o := range res.Objects {
+		live, ok := e.fake.Object("admin", o.Kind, o.Name)
+		if !ok || o.UUID == "" || live["uuid"] != o.UUID {
+			t.Errorf("%s %s: result uuid %q, the controller's %v", o.Kind, o.Name, o.UUID, live["uuid"])
+		}
+	}
 	if diff := cmp.Diff(e.fake.VIPs("admin", "c1--ns-svc"), res.VIPs); diff != "" || len(res.VIPs) != 1 {
 		t.Errorf("VIPs %v, the fake allocated %v", res.VIPs, e.fake.VIPs("admin", "c1--ns-svc"))
 	}
