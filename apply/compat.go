@@ -109,6 +109,9 @@ func checkController(set *aviobj.Set, k Key, info client.Info) error {
 func checkControllerWith(set *aviobj.Set, k Key, info client.Info, cache *compatCache) error {
 	var out []Unsupported
 	for _, o := range set.Objects() {
+		if cache != nil && !cache.constrained(info, o.AviKind()) {
+			continue // nothing of this kind can be refused: not encoded, hashed or remembered
+		}
 		raw, err := json.Marshal(wireBody(o))
 		if err != nil {
 			continue // aviobj.Check has accepted the Set: it marshals
@@ -121,10 +124,7 @@ func checkControllerWith(set *aviobj.Set, k Key, info client.Info, cache *compat
 				continue
 			}
 		}
-		var found []Unsupported
-		if cache == nil || cache.constrained(info, o.AviKind()) {
-			found = checkObject(o, raw, info)
-		}
+		found := checkObject(o, raw, info)
 		if cache != nil {
 			cache.put(info, key, found)
 		}

@@ -14,12 +14,7 @@ import (
 // and edition (an SCTP Set refused before 22.1.3 and outside Enterprise);
 // a changed controller description is not answered from the cache.
 func TestCompatCacheIsExact(t *testing.T) {
-	objs := gen.Generate(gen.Config{Services: 1})
-	res := l4.TranslateService(l4.ServiceInput{Service: &objs.Services[0], EndpointSlices: objs.EndpointSlices},
-		l4.Options{ClusterName: "c1", License: "ENTERPRISE"})
-	if res.Set == nil {
-		t.Fatal(res.Errors)
-	}
+	res := genSet(t)
 	k, err := KeyOf(res.Set).normalised()
 	if err != nil {
 		t.Fatal(err)
@@ -54,11 +49,10 @@ func TestCompatCacheIsExact(t *testing.T) {
 // bulk path checks nothing (what TestCompatCacheIsExact shows gives the
 // same answer as checking); for 21.1.4 every kind is checked.
 func TestCompatSkipsUnconstrainedKinds(t *testing.T) {
-	objs := gen.Generate(gen.Config{Services: 1})
-	res := l4.TranslateService(l4.ServiceInput{Service: &objs.Services[0], EndpointSlices: objs.EndpointSlices},
-		l4.Options{ClusterName: "c1", License: "ENTERPRISE"})
-	if res.Set == nil {
-		t.Fatal(res.Errors)
+	res := genSet(t)
+	k, err := KeyOf(res.Set).normalised()
+	if err != nil {
+		t.Fatal(err)
 	}
 	for _, tc := range []struct {
 		info client.Info
@@ -73,5 +67,22 @@ func TestCompatSkipsUnconstrainedKinds(t *testing.T) {
 				t.Errorf("%s at %s: constrained = %v, want %v", o.AviKind(), tc.info.APIVersion, got, tc.want)
 			}
 		}
+		// An unconstrained kind's objects are neither checked nor remembered.
+		_ = checkControllerWith(res.Set, k, tc.info, &cache)
+		if remembered := len(cache.m); (remembered > 0) != tc.want {
+			t.Errorf("at %s: %d objects remembered, want them only when constrained", tc.info.APIVersion, remembered)
+		}
 	}
+}
+
+// genSet is the translation of one generated Service (TCP, UDP and SCTP).
+func genSet(t *testing.T) l4.Result {
+	t.Helper()
+	objs := gen.Generate(gen.Config{Services: 1})
+	res := l4.TranslateService(l4.ServiceInput{Service: &objs.Services[0], EndpointSlices: objs.EndpointSlices},
+		l4.Options{ClusterName: "c1", License: "ENTERPRISE"})
+	if res.Set == nil {
+		t.Fatal(res.Errors)
+	}
+	return res
 }

@@ -59,40 +59,25 @@ func BenchmarkFirstSync(b *testing.B) {
 	}
 	for _, conc := range []int{apply.DefaultConcurrency, 16} {
 		b.Run("C="+strconv.Itoa(conc)+"/server=avitest", func(b *testing.B) {
-			for range b.N {
-				b.StopTimer()
+			firstSync(b, sets, conc, func() (*client.Client, func() int, func()) {
 				fake := avitest.New(avitest.WithLatency(firstSyncRTT), avitest.WithVIPRange("10.60.0.0/16"))
-				a := apply.New(loggedIn(b, fake.URL(), fake.Username(), fake.Password(), fake.CertPool()), apply.Options{Concurrency: conc})
+				c := fake.Client(b)
+				login(b, c)
 				fake.ResetCalls()
-				b.StartTimer()
-				start := time.Now()
-				if _, err := a.ApplyAll(context.Background(), sets); err != nil {
-					b.Fatal(err)
-				}
-				d := time.Since(start)
-				b.StopTimer()
-				reportFloor(b, fake.Calls().Total(), conc, d)
-				fake.Close()
-				b.StartTimer()
-			}
+				return c, func() int { return fake.Calls().Total() }, fake.Close
+			})
 		})
 		b.Run("C="+strconv.Itoa(conc)+"/server=echo", func(b *testing.B) {
-			for range b.N {
-				b.StopTimer()
+			firstSync(b, sets, conc, func() (*client.Client, func() int, func()) {
 				echo := newEchoController()
-				a := apply.New(loggedIn(b, echo.URL, "admin", "secret", echo.pool()), apply.Options{Concurrency: conc})
-				echo.calls.Store(0)
-				b.StartTimer()
-				start := time.Now()
-				if _, err := a.ApplyAll(context.Background(), sets); err != nil {
+				c, err := client.New(client.Options{URL: echo.URL, Username: "admin", Password: "secret", CAPool: echo.pool()})
+				if err != nil {
 					b.Fatal(err)
 				}
-				d := time.Since(start)
-				b.StopTimer()
-				reportFloor(b, int(echo.calls.Load()), conc, d)
-				echo.Close()
-				b.StartTimer()
-			}
+				login(b, c)
+				echo.calls.Store(0)
+				return c, func() int { return int(echo.calls.Load()) }, echo.Close
+			})
 		})
 		b.Run("C="+strconv.Itoa(conc)+"/server=pair", func(b *testing.B) {
 			for range b.N {
@@ -159,17 +144,34 @@ func sendAll(b *testing.B, hc *http.Client, url string, bodies [][]byte, conc in
 	}
 }
 
-// loggedIn returns a client logged in to the controller at url.
-func loggedIn(b *testing.B, url, user, password string, pool *x509.CertPool) *client.Client {
+// firstSync times, b.N times, one ApplyAll of sets at concurrency conc to
+// a server that start starts (untimed), returning a logged-in client, the
+// count of API calls since it started and how to stop it.
+func firstSync(b *testing.B, sets []*aviobj.Set, conc int, start func() (*client.Client, func() int, func())) {
 	b.Helper()
-	c, err := client.New(client.Options{URL: url, Username: user, Password: client.Password(password), CAPool: pool})
-	if err != nil {
-		b.Fatal(err)
+	for range b.N {
+		b.StopTimer()
+		c, calls, stop := start()
+		a := apply.New(c, apply.Options{Concurrency: conc})
+		b.StartTimer()
+		began := time.Now()
+		if _, err := a.ApplyAll(context.Background(), sets); err != nil {
+			b.Fatal(err)
+		}
+		d := time.Since(began)
+		b.StopTimer()
+		reportFloor(b, calls(), conc, d)
+		stop()
+		b.StartTimer()
 	}
+}
+
+// login logs c in, so the timed part starts with a session.
+func login(b *testing.B, c *client.Client) {
+	b.Helper()
 	if err := c.Login(context.Background()); err != nil {
 		b.Fatal(err)
 	}
-	return c
 }
 
 // echoController answers just enough of the Avi API for a first sync, after
