@@ -186,7 +186,11 @@ func TestRetries(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			fake, c := newClient(t, []avitest.Option{avitest.WithFault(tc.fault)}, func(o *client.Options) {
-				o.Timeout = 500 * time.Millisecond // the hang case waits this long
+				// The hang case waits this long. Long enough that the first
+				// attempt reaches the fake's handler (and is counted) before the
+				// client gives up on it, even under -race on a loaded machine:
+				// at 500 ms CI once saw it abandoned before it was counted.
+				o.Timeout = 2 * time.Second
 			})
 			err := c.List(ctx, aviobj.KindPool, nil, func(json.RawMessage) error { return nil })
 			if got := client.StatusCode(err); got != tc.wantCode || (tc.wantCode == 0) != (err == nil) {
