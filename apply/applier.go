@@ -1,6 +1,7 @@
 package apply
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -1050,12 +1051,11 @@ func (a *Applier) index(ctx context.Context, c *client.Client, sets []*aviobj.Se
 				q.Set("name.contains", prefix)
 			}
 			var objs []*liveObj
-			err := c.List(ctx, kind, q, func(raw json.RawMessage) error {
-				o, err := decodeLive(kind, raw)
-				if err != nil {
-					return err
-				}
+			err := listLive(ctx, c, kind, q, func(o *liveObj) error {
 				o.compact(desired[kind][o.name])
+				if o.raw != nil {
+					o.raw = bytes.Clone(o.raw)
+				}
 				objs = append(objs, o)
 				return nil
 			})

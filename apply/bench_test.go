@@ -3,6 +3,7 @@ package apply_test
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"strconv"
 	"testing"
 	"time"
@@ -12,7 +13,6 @@ import (
 	"github.com/avil4/avil4/avitest"
 	"github.com/avil4/avil4/client"
 	"github.com/avil4/avil4/internal/gen"
-	"github.com/avil4/avil4/l4"
 )
 
 // BenchmarkApply1000Services applies 1,000 three-port Services (TCP, UDP,
@@ -108,40 +108,31 @@ func BenchmarkApplySingleSet(b *testing.B) {
 	b.ReportMetric(float64(calls.Writes())/float64(b.N), "writes/op")
 }
 
-// resyncFake is a fake holding the objects of n generated Services (3
-// ports, 10 endpoints: 6 objects each), seeded without HTTP, and their Sets.
-func resyncFake(b *testing.B, n int) (*avitest.Server, []*aviobj.Set) {
-	b.Helper()
-	objs := gen.Generate(gen.Config{Services: n})
-	fake := avitest.New()
-	sets := make([]*aviobj.Set, n)
-	for i := range objs.Services {
-		sets[i] = setFor(b, l4.ServiceInput{Service: &objs.Services[i], EndpointSlices: objs.EndpointSlices[i : i+1]})
-		for _, o := range sets[i].Objects() {
-			if _, err := fake.Seed("", o.AviKind(), o); err != nil {
-				b.Fatal(err)
-			}
-		}
-	}
-	return fake, sets
-}
-
 // BenchmarkNoopResync applies, with ApplyAll at the default concurrency,
-// the Sets of 100, 1,000 and 10,000 generated Services to a fake that
-// already holds them: a no-op resync (zero writes, one paged list per
-// object type). It reports the API calls and writes per resync, ns per
-// object, and the applier's peak heap beyond what was live before (the fake
-// and the Sets): peak-live-MiB from the GC's live-heap measure,
-// peak-inuse-MiB with uncollected garbage. Run it with:
+// the Sets of 100, 1,000 and 10,000 generated Services (3 ports, 10
+// endpoints: 6 objects each) to a fake that already holds them: a no-op
+// resync (zero writes, one paged list per object type). The fake runs in a
+// child process (this test binary re-run, see startFakeChild), so the
+// heap, RSS and CPU reported are the applier's own. It reports the API
+// calls and writes per resync; wall ns and CPU ns (user + system, all
+// goroutines) per object; the live heap of the Sets (sets-MiB); the
+// applier's peak heap beyond the Sets and the logged-in client:
+// peak-live-MiB from the GC's live-heap measure, peak-inuse-MiB with
+// uncollected garbage; and the process's peak RSS during the resyncs
+// (Linux only). Run it with:
 //
 //	go test ./apply -run '^$' -bench NoopResync -benchmem -benchtime 3x
 func BenchmarkNoopResync(b *testing.B) {
 	for _, n := range []int{100, 1000, 10000} {
 		b.Run("services="+strconv.Itoa(n), func(b *testing.B) {
-			fake, sets := resyncFake(b, n)
-			defer fake.Close()
+			fake := startFakeChild(b, n)
+			before := gen.SampleHeap()()
+			sets, err := genSets(n)
+			if err != nil {
+				b.Fatal(err)
+			}
 			c, err := client.New(client.Options{
-				URL: fake.URL(), Username: fake.Username(), Password: client.Password(fake.Password()), CAPool: fake.CertPool(),
+				URL: fake.hello.URL, Username: fake.hello.Username, Password: client.Password(fake.hello.Password), CAPool: fake.pool,
 			})
 			if err != nil {
 				b.Fatal(err)
@@ -150,9 +141,11 @@ func BenchmarkNoopResync(b *testing.B) {
 				b.Fatal(err)
 			}
 			a := apply.New(c, apply.Options{})
-			fake.ResetCalls()
+			fake.reset(b)
+			rss := resetPeakRSS()
 			b.ReportAllocs()
 			stop := gen.SampleHeap()
+			cpu := cpuTime()
 			b.ResetTimer()
 			for range b.N {
 				if _, err := a.ApplyAll(context.Background(), sets); err != nil {
@@ -160,13 +153,23 @@ func BenchmarkNoopResync(b *testing.B) {
 				}
 			}
 			b.StopTimer()
+			cpu = cpuTime() - cpu
 			h := stop()
-			calls := fake.Calls()
-			b.ReportMetric(float64(calls.Total())/float64(b.N), "calls/op")
-			b.ReportMetric(float64(calls.Writes())/float64(b.N), "writes/op")
-			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(6*n), "ns/object")
+			calls := fake.calls(b)
+			objects := float64(b.N) * float64(6*n)
+			b.ReportMetric(float64(calls.Total)/float64(b.N), "calls/op")
+			b.ReportMetric(float64(calls.Writes)/float64(b.N), "writes/op")
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/objects, "ns/object")
+			if cpu > 0 {
+				b.ReportMetric(float64(cpu.Nanoseconds())/objects, "cpu-ns/object")
+			}
+			b.ReportMetric(gen.MiB(h.Start-min(h.Start, before.Start)), "sets-MiB")
 			b.ReportMetric(gen.MiB(h.PeakLive-min(h.PeakLive, h.Start)), "peak-live-MiB")
 			b.ReportMetric(gen.MiB(h.PeakInUse-min(h.PeakInUse, h.Start)), "peak-inuse-MiB")
+			if rss {
+				b.ReportMetric(gen.MiB(peakRSS()), "peak-rss-MiB")
+			}
+			runtime.KeepAlive(sets)
 		})
 	}
 }

@@ -1,6 +1,7 @@
 package apply
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -92,7 +93,24 @@ func decodeLive(kind aviobj.Kind, raw []byte) (*liveObj, error) {
 	if err := json.Unmarshal(raw, obj); err != nil {
 		return nil, fmt.Errorf("decoding %s: %w", kind, err)
 	}
-	return &liveObj{kind: kind, uuid: uuidOf(obj), name: obj.AviName(), obj: obj, raw: json.RawMessage(raw)}, nil
+	return newLive(kind, obj, raw), nil
+}
+
+// newLive is the live object obj, decoded from raw.
+func newLive(kind aviobj.Kind, obj aviobj.Object, raw []byte) *liveObj {
+	return &liveObj{kind: kind, uuid: uuidOf(obj), name: obj.AviName(), obj: obj, raw: json.RawMessage(raw)}
+}
+
+// listLive lists the objects of kind matching q (client.ListDecoded: each
+// read once), calling fn with each. A live object's raw body shares memory
+// with its page: fn copies it to keep it without keeping the page.
+func listLive(ctx context.Context, c *client.Client, kind aviobj.Kind, q url.Values, fn func(*liveObj) error) error {
+	if _, err := newObject(kind); err != nil {
+		return err
+	}
+	return c.ListDecoded(ctx, kind, q, func() any { o, _ := newObject(kind); return o }, func(obj any, raw json.RawMessage) error {
+		return fn(newLive(kind, obj.(aviobj.Object), raw))
+	})
 }
 
 func uuidOf(o aviobj.Object) string {
@@ -284,12 +302,9 @@ func (v *getView) withPrefix(ctx context.Context, kind aviobj.Kind, prefix strin
 	v.mu.Unlock()
 	if !ok {
 		objs = map[string]*liveObj{}
-		err := v.c.List(ctx, kind, url.Values{"name.contains": {prefix}}, func(raw json.RawMessage) error {
-			o, err := decodeLive(kind, raw)
-			if err != nil {
-				return err
-			}
+		err := listLive(ctx, v.c, kind, url.Values{"name.contains": {prefix}}, func(o *liveObj) error {
 			if strings.HasPrefix(o.name, prefix) {
+				o.raw = bytes.Clone(o.raw)
 				objs[o.name] = o
 			}
 			return nil
@@ -359,12 +374,9 @@ func (v *getView) referrers(ctx context.Context, kind aviobj.Kind, target *liveO
 // and remembers their uuids.
 func (v *getView) list(ctx context.Context, kind aviobj.Kind, q url.Values, keep func(*liveObj) bool) ([]*liveObj, error) {
 	var out []*liveObj
-	err := v.c.List(ctx, kind, q, func(raw json.RawMessage) error {
-		o, err := decodeLive(kind, raw)
-		if err != nil {
-			return err
-		}
+	err := listLive(ctx, v.c, kind, q, func(o *liveObj) error {
 		if keep(o) {
+			o.raw = bytes.Clone(o.raw)
 			out = append(out, o)
 		}
 		return nil

@@ -264,6 +264,49 @@ func TestPaging(t *testing.T) {
 	if err := c.List(ctx, aviobj.KindPool, nil, func(json.RawMessage) error { return stop }); !errors.Is(err, stop) {
 		t.Errorf("List = %v, want fn's error", err)
 	}
+
+	// ListDecoded reads the same pages and hands over each object decoded
+	// and as sent.
+	fake.ResetCalls()
+	var got []string
+	err := c.ListDecoded(ctx, aviobj.KindPool, url.Values{"page_size": {"100"}}, func() any { return new(aviobj.Pool) },
+		func(obj any, raw json.RawMessage) error {
+			p := obj.(*aviobj.Pool)
+			var again aviobj.Pool
+			if err := json.Unmarshal(raw, &again); err != nil {
+				return fmt.Errorf("raw %q: %v", raw, err)
+			}
+			if diff := cmp.Diff(&again, p); diff != "" {
+				return fmt.Errorf("decoded %s differs from its raw JSON:\n%s", p.Name, diff)
+			}
+			if !strings.Contains(p.URL, "#") {
+				return fmt.Errorf("url %q lacks #name: include_name not sent", p.URL)
+			}
+			got = append(got, p.Name)
+			return nil
+		})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("ListDecoded (-want +got):\n%s", diff)
+	}
+	if got := fake.Calls().Lists(); got != 5 {
+		t.Errorf("ListDecoded read %d pages, want 5", got)
+	}
+	if err := c.ListDecoded(ctx, aviobj.KindPool, nil, func() any { return new(aviobj.Pool) },
+		func(any, json.RawMessage) error { return stop }); !errors.Is(err, stop) {
+		t.Errorf("ListDecoded = %v, want fn's error", err)
+	}
+	if err := c.ListDecoded(ctx, aviobj.KindPool, nil, nil, func(any, json.RawMessage) error { return nil }); !errors.Is(err, client.ErrInvalidArgument) {
+		t.Errorf("ListDecoded without newObj = %v, want ErrInvalidArgument", err)
+	}
+	// A page whose objects do not decode into the type is a DecodeError.
+	var de *client.DecodeError
+	if err := c.ListDecoded(ctx, aviobj.KindPool, nil, func() any { return new(string) },
+		func(any, json.RawMessage) error { return nil }); !errors.As(err, &de) {
+		t.Errorf("ListDecoded into strings = %v, want a *DecodeError", err)
+	}
 }
 
 func TestContextCancellation(t *testing.T) {

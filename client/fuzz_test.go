@@ -311,3 +311,61 @@ func FuzzDecodeClientReply(f *testing.F) {
 		checkReplyError(t, c.Delete(ctx, aviobj.KindPool, "pool-1"))
 	})
 }
+
+// FuzzDecodedPage checks that ListDecoded's one-pass page reader accepts
+// exactly the replies List's json.Unmarshal (into listPage, then each
+// result into its type) accepts, and reads the same next link, the same
+// objects and the very bytes of each result.
+func FuzzDecodedPage(f *testing.F) {
+	for _, b := range [][]byte{seedPage, seedLastPage, seedEmptyPage, seedObject,
+		[]byte(`null`), []byte(` {"RESULTS": [{"name": "a"}], "Next": "x", "count": null} `),
+		[]byte(`{"results": [{"name": "a"}], "results": null}`),
+		[]byte(`{"results": [{"name": 1}]}`), []byte(`{"results": [{"name": "a"}]} x`),
+		[]byte(`{"results": null, "next": "/api/pool/?page=2"}`),
+		[]byte(`{"count": 1, "results": [null, {"servers": [{"port": 80}]}], "other": {"a": [1]}}`),
+		[]byte(`{"count": "1", "results": {}}`)} {
+		f.Add(b)
+	}
+	addRecordings(f, exchange.isList, func(e exchange) { f.Add(e.body) })
+	f.Fuzz(func(t *testing.T, body []byte) {
+		var (
+			ref     listPage
+			refObjs []*aviobj.Pool
+		)
+		refErr := json.Unmarshal(body, &ref)
+		for _, raw := range ref.Results {
+			if refErr != nil {
+				break
+			}
+			p := new(aviobj.Pool)
+			refErr = json.Unmarshal(raw, p)
+			refObjs = append(refObjs, p)
+		}
+		got := decodedPage{newObj: func() any { return new(aviobj.Pool) }}
+		err := got.decodeBody(body)
+		if (err != nil) != (refErr != nil) {
+			t.Fatalf("decodeBody(%q) = %v, json.Unmarshal = %v", body, err, refErr)
+		}
+		if err != nil {
+			return
+		}
+		if got.next != ref.Next || got.count != ref.Count {
+			t.Errorf("next, count = %q, %d; json.Unmarshal: %q, %d", got.next, got.count, ref.Next, ref.Count)
+		}
+		var gotObjs []*aviobj.Pool
+		for _, o := range got.objs {
+			gotObjs = append(gotObjs, o.(*aviobj.Pool))
+		}
+		if diff := cmp.Diff(refObjs, gotObjs, cmpopts.EquateEmpty()); diff != "" {
+			t.Errorf("objects (-json.Unmarshal +decodeBody):\n%s", diff)
+		}
+		if len(got.raws) != len(ref.Results) {
+			t.Fatalf("%d raw results, json.Unmarshal has %d", len(got.raws), len(ref.Results))
+		}
+		for i, raw := range got.raws {
+			if !bytes.Equal(raw, ref.Results[i]) {
+				t.Errorf("raw result %d = %q, json.Unmarshal: %q", i, raw, ref.Results[i])
+			}
+		}
+	})
+}

@@ -89,7 +89,13 @@ func decodeReply(method, reqPath string, status int, hdr http.Header, body []byt
 	if out == nil || len(bytes.TrimSpace(body)) == 0 {
 		return nil
 	}
-	if err := json.Unmarshal(body, out); err != nil {
+	var err error
+	if d, ok := out.(bodyDecoder); ok {
+		err = d.decodeBody(body)
+	} else {
+		err = json.Unmarshal(body, out)
+	}
+	if err != nil {
 		return &DecodeError{StatusCode: status, Method: method, Path: reqPath, Reason: describeBody(hdr, body), Err: err}
 	}
 	return nil

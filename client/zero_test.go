@@ -46,9 +46,12 @@ var clientCalls = map[string]clientCall{
 	"Get":       func(ctx context.Context, c *client.Client) error { return c.Get(ctx, "", "", nil) },
 	"GetByName": func(ctx context.Context, c *client.Client) error { return c.GetByName(ctx, "", "", nil) },
 	"List":      func(ctx context.Context, c *client.Client) error { return c.List(ctx, "", nil, nil) },
-	"Create":    func(ctx context.Context, c *client.Client) error { return c.Create(ctx, "", nil, nil) },
-	"Update":    func(ctx context.Context, c *client.Client) error { return c.Update(ctx, "", "", nil, nil) },
-	"Delete":    func(ctx context.Context, c *client.Client) error { return c.Delete(ctx, "", "") },
+	"ListDecoded": func(ctx context.Context, c *client.Client) error {
+		return c.ListDecoded(ctx, "", nil, nil, nil)
+	},
+	"Create": func(ctx context.Context, c *client.Client) error { return c.Create(ctx, "", nil, nil) },
+	"Update": func(ctx context.Context, c *client.Client) error { return c.Update(ctx, "", "", nil, nil) },
+	"Delete": func(ctx context.Context, c *client.Client) error { return c.Delete(ctx, "", "") },
 }
 
 // validClient is a Client that was never used, of an unreachable
@@ -171,15 +174,16 @@ var zeroCalls = map[string]zeroCall{
 		}
 		return ""
 	},
-	"Client.Login":     errorMethod("Login"),
-	"Client.Logout":    errorMethod("Logout"),
-	"Client.Do":        errorMethod("Do"),
-	"Client.Get":       errorMethod("Get"),
-	"Client.GetByName": errorMethod("GetByName"),
-	"Client.List":      errorMethod("List"),
-	"Client.Create":    errorMethod("Create"),
-	"Client.Update":    errorMethod("Update"),
-	"Client.Delete":    errorMethod("Delete"),
+	"Client.Login":       errorMethod("Login"),
+	"Client.Logout":      errorMethod("Logout"),
+	"Client.Do":          errorMethod("Do"),
+	"Client.Get":         errorMethod("Get"),
+	"Client.GetByName":   errorMethod("GetByName"),
+	"Client.List":        errorMethod("List"),
+	"Client.ListDecoded": errorMethod("ListDecoded"),
+	"Client.Create":      errorMethod("Create"),
+	"Client.Update":      errorMethod("Update"),
+	"Client.Delete":      errorMethod("Delete"),
 
 	"Error.Error": func(*testing.T) string {
 		if got := (*client.Error)(nil).Error(); got != "<nil>" {
