@@ -51,6 +51,9 @@ type Applier struct {
 	// compat remembers the controller checks of the objects of bulk
 	// calls, so a resync does not check unchanged objects again.
 	compat compatCache
+	// memo remembers the listed objects bulk indexes found equal to their
+	// desired ones, so an unchanged object is not decoded again.
+	memo listMemo
 }
 
 // New returns an Applier writing through c (in each Set's own tenant).
@@ -1042,6 +1045,8 @@ func (a *Applier) index(ctx context.Context, c *client.Client, sets []*aviobj.Se
 		wg   sync.WaitGroup
 		errs = make([]error, len(kinds))
 	)
+	memo, seeds := a.memo.forTenant(c.Tenant())
+	nextMemo := map[wireHash]memoEntry{}
 	for i, kind := range kinds {
 		wg.Add(1)
 		go func() {
@@ -1050,11 +1055,19 @@ func (a *Applier) index(ctx context.Context, c *client.Client, sets []*aviobj.Se
 			if prefix != "" {
 				q.Set("name.contains", prefix)
 			}
-			var objs []*liveObj
-			err := listLive(ctx, c, kind, q, func(o *liveObj) error {
-				o.compact(desired[kind][o.name])
-				if o.raw != nil {
-					o.raw = bytes.Clone(o.raw)
+			var (
+				objs []*liveObj
+				h    = newHasher(seeds)
+				kept = map[wireHash]memoEntry{}
+			)
+			err := c.List(ctx, kind, q, func(raw json.RawMessage) error {
+				wh := h.wire(raw)
+				o, e, err := indexObject(h, memo, kind, raw, wh, desired[kind])
+				if err != nil {
+					return err
+				}
+				if e != nil {
+					kept[wh] = *e
 				}
 				objs = append(objs, o)
 				return nil
@@ -1074,13 +1087,70 @@ func (a *Applier) index(ctx context.Context, c *client.Client, sets []*aviobj.Se
 				v.uuids[o.uuid] = o
 			}
 			v.names[kind] = m
+			for k, e := range kept {
+				nextMemo[k] = e
+			}
 		}()
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
+	a.memo.replace(c.Tenant(), nextMemo)
 	return v, nil
+}
+
+// indexObject turns one listed object of kind into what the index holds,
+// given the desired objects of kind by name, and returns the memo entry to
+// keep for it (nil for none). An object whose wire form and desired objects
+// are those of an entry of memo is held as compact held it then, without
+// being decoded; any other is decoded and compacted, and remembered when it
+// equals its desired objects. wh is the hash of raw, which shares memory
+// with its page: what is kept of it is copied.
+func indexObject(h *hasher, memo map[wireHash]memoEntry, kind aviobj.Kind, raw []byte, wh wireHash, desired map[string][]aviobj.Object) (*liveObj, *memoEntry, error) {
+	if memo != nil {
+		if e, ok := memo[wh]; ok && e.kind == kind && e.size == len(raw) {
+			ds := desired[e.name]
+			if len(ds) == 0 {
+				// Not desired in this call: decoded, and remembered as it was.
+				o, err := decodeLive(kind, raw)
+				if err != nil {
+					return nil, nil, err
+				}
+				o.compact(nil)
+				return o, &e, nil
+			}
+			if dh, ok := h.desired(ds); ok && dh == e.desired {
+				o := &liveObj{kind: kind, uuid: e.uuid, name: e.name, obj: ds[0], equal: ds}
+				if e.vsvip != nil {
+					o.obj = aviobj.CopyObject(e.vsvip)
+				}
+				return o, &e, nil
+			}
+		}
+	}
+	o, err := decodeLive(kind, raw)
+	if err != nil {
+		return nil, nil, err
+	}
+	ds := desired[o.name]
+	o.compact(ds)
+	if o.raw != nil {
+		o.raw = bytes.Clone(o.raw)
+		return o, nil, nil
+	}
+	if len(ds) == 0 {
+		return o, nil, nil
+	}
+	dh, ok := h.desired(ds)
+	if !ok {
+		return o, nil, nil
+	}
+	e := &memoEntry{kind: kind, uuid: o.uuid, name: o.name, size: len(raw), desired: dh}
+	if vv, isVsVip := o.obj.(*aviobj.VsVip); isVsVip {
+		e.vsvip = aviobj.CopyObject(vv).(*aviobj.VsVip)
+	}
+	return o, e, nil
 }
 
 // commonPrefix is the longest prefix of all names.

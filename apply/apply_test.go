@@ -173,7 +173,17 @@ func TestApplySecondRoundNoWrites(t *testing.T) {
 
 // TestApplyDrift edits owned objects out of band and checks that the next
 // Apply sees and repairs exactly that.
-func TestApplyDrift(t *testing.T) {
+// driftCase is a change made on the controller behind the applier's back,
+// and the changes a Plan after it shows.
+type driftCase struct {
+	name   string
+	change func(*testing.T, *avitest.Server)
+	want   []string // Plan after the change
+}
+
+// driftCases are the changes TestApplyDrift and TestApplyAllDrift repair,
+// on the objects of newSet(t, "ns", "svc", tcp(80), sctp(38412), udp(53)).
+func driftCases() []driftCase {
 	edit := func(kind aviobj.Kind, name string, fn func(map[string]any)) func(*testing.T, *avitest.Server) {
 		return func(t *testing.T, f *avitest.Server) {
 			if err := f.Edit("admin", kind, name, fn); err != nil {
@@ -181,11 +191,7 @@ func TestApplyDrift(t *testing.T) {
 			}
 		}
 	}
-	tests := []struct {
-		name   string
-		change func(*testing.T, *avitest.Server)
-		want   []string // Plan after the change
-	}{{
+	return []driftCase{{
 		name: "pool-server-removed",
 		change: edit("pool", "c1--ns-svc-TCP-80", func(o map[string]any) {
 			o["servers"] = o["servers"].([]any)[:1]
@@ -248,6 +254,10 @@ func TestApplyDrift(t *testing.T) {
 			o["type"] = "VS_TYPE_NORMAL"
 		}),
 	}}
+}
+
+func TestApplyDrift(t *testing.T) {
+	tests := driftCases()
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newEnv(t)

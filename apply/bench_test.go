@@ -113,7 +113,10 @@ func BenchmarkApplySingleSet(b *testing.B) {
 // endpoints: 6 objects each) to a fake that already holds them: a no-op
 // resync (zero writes, one paged list per object type). The fake runs in a
 // child process (this test binary re-run, see startFakeChild), so the
-// heap, RSS and CPU reported are the applier's own. It reports the API
+// heap, RSS and CPU reported are the applier's own. Each size runs warm
+// (an Applier that has resynced once already: an operator's steady state)
+// and cold (a new Applier each op: the first resync after a restart, with
+// nothing remembered). It reports the API
 // calls and writes per resync; wall ns and CPU ns (user + system, all
 // goroutines) per object; the live heap of the Sets (sets-MiB); the
 // applier's peak heap beyond the Sets and the logged-in client:
@@ -124,52 +127,74 @@ func BenchmarkApplySingleSet(b *testing.B) {
 //	go test ./apply -run '^$' -bench NoopResync -benchmem -benchtime 3x
 func BenchmarkNoopResync(b *testing.B) {
 	for _, n := range []int{100, 1000, 10000} {
-		b.Run("services="+strconv.Itoa(n), func(b *testing.B) {
-			fake := startFakeChild(b, n)
-			before := gen.SampleHeap()()
-			sets, err := genSets(n)
-			if err != nil {
-				b.Fatal(err)
+		for _, cold := range []bool{false, true} {
+			name := "services=" + strconv.Itoa(n) + "/warm"
+			if cold {
+				name = "services=" + strconv.Itoa(n) + "/cold"
 			}
-			c, err := client.New(client.Options{
-				URL: fake.hello.URL, Username: fake.hello.Username, Password: client.Password(fake.hello.Password), CAPool: fake.pool,
-			})
-			if err != nil {
-				b.Fatal(err)
-			}
-			if err := c.Login(context.Background()); err != nil {
-				b.Fatal(err)
-			}
-			a := apply.New(c, apply.Options{})
-			fake.reset(b)
-			rss := resetPeakRSS()
-			b.ReportAllocs()
-			stop := gen.SampleHeap()
-			cpu := cpuTime()
-			b.ResetTimer()
-			for range b.N {
-				if _, err := a.ApplyAll(context.Background(), sets); err != nil {
-					b.Fatal(err)
-				}
-			}
-			b.StopTimer()
-			cpu = cpuTime() - cpu
-			h := stop()
-			calls := fake.calls(b)
-			objects := float64(b.N) * float64(6*n)
-			b.ReportMetric(float64(calls.Total)/float64(b.N), "calls/op")
-			b.ReportMetric(float64(calls.Writes)/float64(b.N), "writes/op")
-			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/objects, "ns/object")
-			if cpu > 0 {
-				b.ReportMetric(float64(cpu.Nanoseconds())/objects, "cpu-ns/object")
-			}
-			b.ReportMetric(gen.MiB(h.Start-min(h.Start, before.Start)), "sets-MiB")
-			b.ReportMetric(gen.MiB(h.PeakLive-min(h.PeakLive, h.Start)), "peak-live-MiB")
-			b.ReportMetric(gen.MiB(h.PeakInUse-min(h.PeakInUse, h.Start)), "peak-inuse-MiB")
-			if rss {
-				b.ReportMetric(gen.MiB(peakRSS()), "peak-rss-MiB")
-			}
-			runtime.KeepAlive(sets)
-		})
+			b.Run(name, func(b *testing.B) { benchNoopResync(b, n, cold) })
+		}
 	}
+}
+
+// benchNoopResync is BenchmarkNoopResync of n Services: warm, each op is
+// a resync by an Applier that has synced before (the steady state of an
+// operator); cold, by a new Applier (the first resync after a restart).
+func benchNoopResync(b *testing.B, n int, cold bool) {
+	fake := startFakeChild(b, n)
+	before := gen.SampleHeap()()
+	sets, err := genSets(n)
+	if err != nil {
+		b.Fatal(err)
+	}
+	c, err := client.New(client.Options{
+		URL: fake.hello.URL, Username: fake.hello.Username, Password: client.Password(fake.hello.Password), CAPool: fake.pool,
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := c.Login(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	base := gen.SampleHeap()() // the Sets and the logged-in client
+	a := apply.New(c, apply.Options{})
+	if !cold {
+		if _, err := a.ApplyAll(context.Background(), sets); err != nil {
+			b.Fatal(err)
+		}
+	}
+	fake.reset(b)
+	rss := resetPeakRSS()
+	b.ReportAllocs()
+	stop := gen.SampleHeap()
+	cpu := cpuTime()
+	b.ResetTimer()
+	for range b.N {
+		if cold {
+			a = apply.New(c, apply.Options{})
+		}
+		if _, err := a.ApplyAll(context.Background(), sets); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	cpu = cpuTime() - cpu
+	h := stop()
+	calls := fake.calls(b)
+	objects := float64(b.N) * float64(6*n)
+	b.ReportMetric(float64(calls.Total)/float64(b.N), "calls/op")
+	b.ReportMetric(float64(calls.Writes)/float64(b.N), "writes/op")
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/objects, "ns/object")
+	if cpu > 0 {
+		b.ReportMetric(float64(cpu.Nanoseconds())/objects, "cpu-ns/object")
+	}
+	b.ReportMetric(gen.MiB(base.Start-min(base.Start, before.Start)), "sets-MiB")
+	// Beyond the Sets: what the Applier keeps between resyncs (its memo)
+	// counts.
+	b.ReportMetric(gen.MiB(h.PeakLive-min(h.PeakLive, base.Start)), "peak-live-MiB")
+	b.ReportMetric(gen.MiB(h.PeakInUse-min(h.PeakInUse, base.Start)), "peak-inuse-MiB")
+	if rss {
+		b.ReportMetric(gen.MiB(peakRSS()), "peak-rss-MiB")
+	}
+	runtime.KeepAlive(sets)
 }

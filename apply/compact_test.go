@@ -90,3 +90,41 @@ func TestBulkIndexKeepsOnlyWhatDiffers(t *testing.T) {
 		t.Errorf("repaired pool: lb_algorithm %v, connection_ramp_duration %v", live["lb_algorithm"], live["connection_ramp_duration"])
 	}
 }
+
+// TestIndexObjectMemo checks indexObject's use of the memo: an object
+// whose wire form and desired objects are those of an entry is taken from
+// it without being decoded (here its wire form does not even decode), and
+// is held as compact would hold it; with other desired objects, another
+// kind or no memo, it is decoded.
+func TestIndexObjectMemo(t *testing.T) {
+	var m listMemo
+	_, seeds := m.forTenant("admin")
+	h := newHasher(seeds)
+	pool := &aviobj.Pool{Name: "c1--ns-svc-TCP-80", Enabled: new(true)}
+	other := &aviobj.Pool{Name: "c1--ns-svc-TCP-80", Enabled: new(false)}
+	raw := []byte(`{"not": json`)
+	dh, ok := h.desired([]aviobj.Object{pool})
+	if !ok {
+		t.Fatal("desired does not encode")
+	}
+	wh := h.wire(raw)
+	memo := map[wireHash]memoEntry{wh: {kind: aviobj.KindPool, uuid: "pool-1", name: pool.Name, size: len(raw), desired: dh}}
+	desired := map[string][]aviobj.Object{pool.Name: {pool}}
+
+	o, e, err := indexObject(h, memo, aviobj.KindPool, raw, wh, desired)
+	if err != nil {
+		t.Fatalf("a remembered object was decoded: %v", err)
+	}
+	if o.obj != pool || o.uuid != "pool-1" || o.raw != nil || !o.equalTo(pool) || e == nil || *e != memo[wh] {
+		t.Errorf("from the memo: %+v, entry %+v", o, e)
+	}
+	if _, _, err := indexObject(h, memo, aviobj.KindPool, raw, wh, map[string][]aviobj.Object{pool.Name: {other}}); err == nil {
+		t.Error("other desired objects: not decoded")
+	}
+	if _, _, err := indexObject(h, memo, aviobj.KindVirtualService, raw, wh, desired); err == nil {
+		t.Error("another kind: not decoded")
+	}
+	if _, _, err := indexObject(h, nil, aviobj.KindPool, raw, wh, desired); err == nil {
+		t.Error("no memo: not decoded")
+	}
+}

@@ -192,6 +192,19 @@
 // desired one (plus its uuid), so the memory of a resync grows with the
 // objects that differ, not with all those listed.
 //
+// An Applier also remembers, between bulk calls, each listed object it
+// found equal to its desired objects: a 128-bit hash of the object's wire
+// form as listed and of the desired objects' wire form. When the next
+// resync lists the very same bytes for the very same desired objects, the
+// object is not decoded or compared again (equality is a function of the
+// two). Any change on the controller (an admin's edit, anything that moves
+// _last_modified, another controller version's rendering) or in the Sets
+// changes a hash, and the object is read and compared in full; a
+// controller that renders an unchanged object differently on every list
+// only loses the saving. The memo holds the objects the last list of each
+// tenant returned (about 150 bytes each) and is dropped past a million
+// entries. A new Applier (after a restart) starts without it.
+//
 // # Choosing a concurrency
 //
 // The objects of one Set are written one after another (each may refer to

@@ -903,6 +903,10 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // writeRaw writes an encoded JSON reply.
 func writeRaw(w http.ResponseWriter, status int, data []byte) {
 	w.Header().Set("Content-Type", "application/json")
+	if len(data) > 0 && status != http.StatusNoContent {
+		// Sized, not chunked: a client reads the body into one buffer.
+		w.Header().Set("Content-Length", strconv.Itoa(len(data)))
+	}
 	w.WriteHeader(status)
 	_, _ = w.Write(data)
 }
@@ -1319,6 +1323,7 @@ func (s *Server) serveList(w http.ResponseWriter, r *http.Request, kind, tenant 
 	}
 	buf.WriteString("]}")
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(buf.Bytes())
 	return nil

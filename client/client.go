@@ -493,29 +493,20 @@ func (c *Client) list(ctx context.Context, kind aviobj.Kind, query url.Values, n
 			next string
 			n    int
 		)
-		if newObj == nil {
-			var page listPage
-			if err := c.Do(ctx, http.MethodGet, path, q, nil, &page); err != nil {
-				return fmt.Errorf("listing %s: %w", kind, err)
-			}
-			for _, raw := range page.Results {
-				if err := fn(nil, raw); err != nil {
-					return err
-				}
-			}
-			next, n = page.Next, len(page.Results)
-		} else {
-			page := decodedPage{newObj: newObj}
-			if err := c.Do(ctx, http.MethodGet, path, q, nil, &page); err != nil {
-				return fmt.Errorf("listing %s: %w", kind, err)
-			}
-			for i, obj := range page.objs {
-				if err := fn(obj, page.raws[i]); err != nil {
-					return err
-				}
-			}
-			next, n = page.next, len(page.objs)
+		page := decodedPage{newObj: newObj}
+		if err := c.Do(ctx, http.MethodGet, path, q, nil, &page); err != nil {
+			return fmt.Errorf("listing %s: %w", kind, err)
 		}
+		for i, raw := range page.raws {
+			var obj any
+			if newObj != nil {
+				obj = page.objs[i]
+			}
+			if err := fn(obj, raw); err != nil {
+				return err
+			}
+		}
+		next, n = page.next, len(page.raws)
 		if next == "" || n == 0 {
 			return nil
 		}

@@ -1,16 +1,19 @@
 package client
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -369,4 +372,44 @@ func TestMisbehavingController(t *testing.T) {
 
 func listAll(c *Client) error {
 	return c.List(context.Background(), "pool", nil, func(json.RawMessage) error { return nil })
+}
+
+// TestReadBody reads the same body sent with a Content-Length, chunked,
+// and empty.
+func TestReadBody(t *testing.T) {
+	body := bytes.Repeat([]byte(`{"name":"pool"},`), 40000) // 640 KB
+	for _, tc := range []struct {
+		name  string
+		send  []byte
+		sized bool
+	}{{"sized", body, true}, {"chunked", body, false}, {"empty", nil, true}} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if tc.sized {
+					w.Header().Set("Content-Length", strconv.Itoa(len(tc.send)))
+				}
+				for rest := tc.send; len(rest) > 0; {
+					n := min(len(rest), 1000)
+					_, _ = w.Write(rest[:n])
+					rest = rest[n:]
+					if !tc.sized {
+						w.(http.Flusher).Flush()
+					}
+				}
+			}))
+			defer srv.Close()
+			resp, err := http.Get(srv.URL)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			if chunked := len(resp.TransferEncoding) > 0; chunked == tc.sized {
+				t.Fatalf("transfer encoding %v, want sized %v", resp.TransferEncoding, tc.sized)
+			}
+			got, err := readBody(resp)
+			if err != nil || !bytes.Equal(got, tc.send) {
+				t.Errorf("readBody: %d bytes, %v; want %d", len(got), err, len(tc.send))
+			}
+		})
+	}
 }

@@ -75,7 +75,10 @@
 // name (https://host/api/pool/<uuid>#<name>). The absolute next links are
 // re-issued against the Client's own base URL, never another host, and must
 // stay in the listed collection without repeating a page. GetByName uses the
-// object of the reply with exactly the name asked for.
+// object of the reply with exactly the name asked for. A page is checked and
+// split into its objects in one pass that decodes nothing (each object's JSON
+// is a sub-slice of the page, not a copy); ListDecoded then decodes each
+// object into its type.
 //
 // # Security
 //

@@ -369,3 +369,30 @@ func FuzzDecodedPage(f *testing.F) {
 		}
 	})
 }
+
+// FuzzScanValue checks that scanValue accepts exactly what json.Valid
+// accepts (one value, whitespace around it) and ends a value where it ends.
+func FuzzScanValue(f *testing.F) {
+	for _, s := range []string{`{"a": [1, -0.5e+3, "x\u00e9\n", true, false, null]}`, `[]`, `{}`, `"\q"`, `01`, `1.`,
+		`-`, `[1,]`, `{"a" 1}`, `{"a":1,}`, "\"\x01\"", ` 1 `, `1 2`, `tru`, `nul`, `"\ud800"`, `[[[[]]]]`,
+		strings.Repeat("[", maxDepth) + strings.Repeat("]", maxDepth),
+		strings.Repeat("[", maxDepth+1) + strings.Repeat("]", maxDepth+1),
+		strings.Repeat(`{"a":`, maxDepth+1) + "1" + strings.Repeat("}", maxDepth+1)} {
+		f.Add([]byte(s))
+	}
+	addRecordings(f, exchange.isList, func(e exchange) { f.Add(e.body) })
+	f.Fuzz(func(t *testing.T, b []byte) {
+		i := skipSpace(b, 0)
+		end, err := scanValue(b, i, 0)
+		ok := err == nil && skipSpace(b, end) == len(b)
+		if ok != json.Valid(b) {
+			t.Fatalf("scanValue(%q): end %d, err %v; json.Valid = %v", b, end, err, json.Valid(b))
+		}
+		if ok {
+			var raw json.RawMessage
+			if err := json.Unmarshal(b, &raw); err != nil || !bytes.Equal(raw, b[i:end]) {
+				t.Fatalf("scanValue(%q) spans %q, json.Unmarshal: %q (%v)", b, b[i:end], raw, err)
+			}
+		}
+	})
+}

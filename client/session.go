@@ -18,6 +18,22 @@ import (
 // maxBody bounds the size of a reply body read into memory.
 const maxBody = 256 << 20
 
+// readBody reads up to maxBody bytes of a reply: into one buffer of the
+// announced size when there is a Content-Length, else into a buffer that
+// doubles as it fills (io.ReadAll grows large bodies by a quarter at a
+// time, copying a list page of hundreds of KB many times).
+func readBody(resp *http.Response) ([]byte, error) {
+	r := io.LimitReader(resp.Body, maxBody)
+	var buf bytes.Buffer
+	if n := resp.ContentLength; n > 0 && n <= maxBody {
+		buf.Grow(int(n) + bytes.MinRead) // ReadFrom wants MinRead free to read EOF
+	} else {
+		buf.Grow(16 << 10)
+	}
+	_, err := buf.ReadFrom(r)
+	return buf.Bytes(), err
+}
+
 // do runs a request with a lazy login, one re-login on 401/419, and bounded
 // retries of transient failures.
 func (s *session) do(ctx context.Context, tenant, method, path string, query url.Values, payload []byte, out any) error {
@@ -198,7 +214,7 @@ func (s *session) attempt(ctx context.Context, method, path string, query url.Va
 		return 0, nil, nil, err
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	body, err := readBody(resp)
 	if err != nil {
 		return 0, nil, nil, fmt.Errorf("reading reply: %w", err)
 	}
@@ -389,7 +405,7 @@ func (s *session) loginAttempt(ctx context.Context, payload []byte) (int, []byte
 		return 0, nil, nil, err
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	body, err := readBody(resp)
 	if err != nil {
 		return 0, nil, nil, fmt.Errorf("reading login reply: %w", err)
 	}

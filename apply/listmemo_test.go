@@ -1,0 +1,101 @@
+package apply_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/avil4/avil4/apply"
+	"github.com/avil4/avil4/aviobj"
+)
+
+// applyAll is ApplyAll of sets, failing t on an error; it returns the
+// Results and the writes it made.
+func applyAll(t *testing.T, e *env, sets ...*aviobj.Set) ([]*apply.Result, int) {
+	t.Helper()
+	e.fake.ResetCalls()
+	res, err := e.a.ApplyAll(context.Background(), sets)
+	if err != nil {
+		t.Fatalf("ApplyAll: %v", err)
+	}
+	return res, e.fake.Calls().Writes()
+}
+
+// TestApplyAllDrift makes each change of driftCases after resyncs that
+// filled the Applier's memo of unchanged objects (ApplyAll, then ApplyAll
+// again with nothing to do, whose objects all come from the memo): a
+// change on the controller must still be seen and repaired, and the
+// resync after it make no write.
+func TestApplyAllDrift(t *testing.T) {
+	for _, tc := range driftCases() {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t)
+			set := newSet(t, "ns", "svc", tcp(80), sctp(38412), udp(53))
+			first, _ := applyAll(t, e, set)
+			for round := range 2 {
+				res, writes := applyAll(t, e, set)
+				if writes != 0 {
+					t.Fatalf("resync %d made %d writes: %v", round, writes, e.fake.Calls())
+				}
+				if diff := cmp.Diff(first[0].VIPs, res[0].VIPs); diff != "" || len(res[0].VIPs) == 0 {
+					t.Errorf("resync %d: VIPs (-first +resync):\n%s", round, diff)
+				}
+			}
+			tc.change(t, e.fake)
+
+			changes, err := e.a.PlanAll(context.Background(), []*aviobj.Set{set})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tc.want, changeList(changes[0])); diff != "" {
+				t.Fatalf("PlanAll after the change (-want +got):\n%s\n%s", diff, changes[0])
+			}
+			if _, writes := applyAll(t, e, set); writes != len(tc.want) {
+				t.Errorf("ApplyAll made %d writes, want %d: %v", writes, len(tc.want), e.fake.Calls())
+			}
+			res, writes := applyAll(t, e, set)
+			if writes != 0 {
+				t.Errorf("the resync after the repair made %d writes: %v", writes, e.fake.Calls())
+			}
+			if diff := cmp.Diff(first[0].VIPs, res[0].VIPs); diff != "" {
+				t.Errorf("VIPs changed (-before +after):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestApplyAllDesiredChange changes the Sets (not the controller) after
+// resyncs that filled the memo: the objects whose desired form changed are
+// updated, the others are left alone.
+func TestApplyAllDesiredChange(t *testing.T) {
+	e := newEnv(t)
+	a := setFor(t, serviceInput("ns", "a", 3, tcp(80), udp(53)))
+	b := newSet(t, "ns", "b", sctp(38412))
+	applyAll(t, e, a, b)
+	applyAll(t, e, a, b)
+	if _, writes := applyAll(t, e, a, b); writes != 0 {
+		t.Fatalf("resync made %d writes", writes)
+	}
+	// Fewer endpoints: both pools of a change, b does not.
+	a2 := setFor(t, serviceInput("ns", "a", 2, tcp(80), udp(53)))
+	changes, err := e.a.PlanAll(context.Background(), []*aviobj.Set{a2, b})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"update pool c1--ns-a-TCP-80", "update pool c1--ns-a-UDP-53"}
+	if diff := cmp.Diff(want, changeList(changes[0])); diff != "" || changes[1].HasChanges() {
+		t.Fatalf("PlanAll (-want +got):\n%s\n%s\n%s", diff, changes[0], changes[1])
+	}
+	if _, writes := applyAll(t, e, a2, b); writes != 2 {
+		t.Errorf("ApplyAll made %d writes, want 2: %v", writes, e.fake.Calls())
+	}
+	// And back: the memo of the first form was replaced, nothing is
+	// taken for equal that is not.
+	if _, writes := applyAll(t, e, a, b); writes != 2 {
+		t.Errorf("ApplyAll back made %d writes, want 2: %v", writes, e.fake.Calls())
+	}
+	if _, writes := applyAll(t, e, a, b); writes != 0 {
+		t.Errorf("resync made %d writes", writes)
+	}
+}

@@ -1,0 +1,272 @@
+package client
+
+import (
+	"errors"
+	"fmt"
+)
+
+// maxDepth is the deepest nesting of arrays and objects the scanner
+// accepts: encoding/json's limit, so that both refuse the same input.
+const maxDepth = 10000
+
+// errTooDeep is a value nested deeper than maxDepth.
+var errTooDeep = errors.New("exceeded max depth")
+
+// syntaxError is invalid JSON at an offset.
+func syntaxError(b []byte, i int, what string) error {
+	if i >= len(b) {
+		return errors.New("unexpected end of JSON input")
+	}
+	return fmt.Errorf("invalid character %q %s at offset %d", b[i], what, i)
+}
+
+// skipSpace returns the offset of the first byte at or after i that is not
+// JSON whitespace.
+func skipSpace(b []byte, i int) int {
+	for i < len(b) {
+		switch b[i] {
+		case ' ', '\t', '\r', '\n':
+			i++
+		default:
+			return i
+		}
+	}
+	return i
+}
+
+// scanValue returns the end of the JSON value that starts at b[i] (no
+// leading whitespace), checking its syntax as encoding/json does (json.Valid
+// accepts a value iff scanValue does, FuzzScanValue): it reads each byte
+// once and decodes nothing, which is several times faster than a
+// json.Decoder finding the same span.
+func scanValue(b []byte, i, depth int) (int, error) {
+	if i >= len(b) {
+		return i, syntaxError(b, i, "")
+	}
+	switch c := b[i]; {
+	case c == '{':
+		return scanObject(b, i, depth+1)
+	case c == '[':
+		return scanArray(b, i, depth+1)
+	case c == '"':
+		return scanString(b, i)
+	case c == '-' || (c >= '0' && c <= '9'):
+		return scanNumber(b, i)
+	case c == 't':
+		return scanLiteral(b, i, "true")
+	case c == 'f':
+		return scanLiteral(b, i, "false")
+	case c == 'n':
+		return scanLiteral(b, i, "null")
+	}
+	return i, syntaxError(b, i, "looking for beginning of value")
+}
+
+func scanLiteral(b []byte, i int, lit string) (int, error) {
+	for j := 0; j < len(lit); j++ {
+		if i+j >= len(b) || b[i+j] != lit[j] {
+			return i + j, syntaxError(b, i+j, "in literal "+lit)
+		}
+	}
+	return i + len(lit), nil
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// scanNumber reads -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?.
+func scanNumber(b []byte, i int) (int, error) {
+	if b[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(b) && b[i] == '0':
+		i++
+	case i < len(b) && isDigit(b[i]):
+		for i < len(b) && isDigit(b[i]) {
+			i++
+		}
+	default:
+		return i, syntaxError(b, i, "in numeric literal")
+	}
+	if i < len(b) && b[i] == '.' {
+		i++
+		if i >= len(b) || !isDigit(b[i]) {
+			return i, syntaxError(b, i, "after decimal point in numeric literal")
+		}
+		for i < len(b) && isDigit(b[i]) {
+			i++
+		}
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			i++
+		}
+		if i >= len(b) || !isDigit(b[i]) {
+			return i, syntaxError(b, i, "in exponent of numeric literal")
+		}
+		for i < len(b) && isDigit(b[i]) {
+			i++
+		}
+	}
+	return i, nil
+}
+
+// scanString reads a string from its opening quote to past its closing
+// one: no control characters, escapes of \" \\ \/ \b \f \n \r \t and
+// \uXXXX only (bytes are not checked as UTF-8, as encoding/json does not).
+func scanString(b []byte, i int) (int, error) {
+	i++
+	for i < len(b) {
+		for i < len(b) && plain[b[i]] {
+			i++
+		}
+		if i >= len(b) {
+			break
+		}
+		c := b[i]
+		switch {
+		case c == '"':
+			return i + 1, nil
+		case c == '\\':
+			i++
+			if i >= len(b) {
+				return i, syntaxError(b, i, "")
+			}
+			switch b[i] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				i++
+			case 'u':
+				i++
+				for k := 0; k < 4; k++ {
+					if i >= len(b) || !isHex(b[i]) {
+						return i, syntaxError(b, i, "in \\u hexadecimal character escape")
+					}
+					i++
+				}
+			default:
+				return i, syntaxError(b, i, "in string escape code")
+			}
+		case c < 0x20:
+			return i, syntaxError(b, i, "in string literal")
+		default:
+			i++
+		}
+	}
+	return i, syntaxError(b, i, "")
+}
+
+// plain marks the bytes a string holds as they are: not a control
+// character, a quote or a backslash.
+var plain = func() (t [256]bool) {
+	for c := 0x20; c < 256; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
+func isHex(c byte) bool {
+	return isDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')
+}
+
+// scanObject reads an object from its '{' to past its '}'.
+func scanObject(b []byte, i, depth int) (int, error) {
+	if depth > maxDepth {
+		return i, errTooDeep
+	}
+	i = skipSpace(b, i+1)
+	if i < len(b) && b[i] == '}' {
+		return i + 1, nil
+	}
+	for {
+		if i >= len(b) || b[i] != '"' {
+			return i, syntaxError(b, i, "looking for beginning of object key string")
+		}
+		end, err := scanString(b, i)
+		if err != nil {
+			return end, err
+		}
+		i = skipSpace(b, end)
+		if i >= len(b) || b[i] != ':' {
+			return i, syntaxError(b, i, "after object key")
+		}
+		if i, err = scanValue(b, skipSpace(b, i+1), depth); err != nil {
+			return i, err
+		}
+		i = skipSpace(b, i)
+		if i >= len(b) {
+			return i, syntaxError(b, i, "")
+		}
+		switch b[i] {
+		case ',':
+			i = skipSpace(b, i+1)
+		case '}':
+			return i + 1, nil
+		default:
+			return i, syntaxError(b, i, "after object key:value pair")
+		}
+	}
+}
+
+// scanArray reads an array from its '[' to past its ']'.
+func scanArray(b []byte, i, depth int) (int, error) {
+	if depth > maxDepth {
+		return i, errTooDeep
+	}
+	i = skipSpace(b, i+1)
+	if i < len(b) && b[i] == ']' {
+		return i + 1, nil
+	}
+	for {
+		var err error
+		if i, err = scanValue(b, i, depth); err != nil {
+			return i, err
+		}
+		i = skipSpace(b, i)
+		if i >= len(b) {
+			return i, syntaxError(b, i, "")
+		}
+		switch b[i] {
+		case ',':
+			i = skipSpace(b, i+1)
+		case ']':
+			return i + 1, nil
+		default:
+			return i, syntaxError(b, i, "after array element")
+		}
+	}
+}
+
+// eachElement calls fn with the span of each element of the array at
+// b[i] (its '['), nested depth deep (1 for a top-level array), and returns
+// the end of the array.
+func eachElement(b []byte, i, depth int, fn func(elem []byte) error) (int, error) {
+	if depth > maxDepth {
+		return i, errTooDeep
+	}
+	i = skipSpace(b, i+1)
+	if i < len(b) && b[i] == ']' {
+		return i + 1, nil
+	}
+	for {
+		end, err := scanValue(b, i, depth)
+		if err != nil {
+			return end, err
+		}
+		if err := fn(b[i:end]); err != nil {
+			return end, err
+		}
+		i = skipSpace(b, end)
+		if i >= len(b) {
+			return i, syntaxError(b, i, "")
+		}
+		switch b[i] {
+		case ',':
+			i = skipSpace(b, i+1)
+		case ']':
+			return i + 1, nil
+		default:
+			return i, syntaxError(b, i, "after array element")
+		}
+	}
+}
