@@ -299,12 +299,15 @@ func (a *Applier) plan(ctx context.Context, set *aviobj.Set, k Key, v view) (*Ch
 			return nil, err
 		}
 	}
-	desired := map[string]bool{}
-	var lives []*liveObj
-	for _, obj := range set.Objects() {
+	objs := set.Objects()
+	desired := make(map[string]bool, len(objs))
+	lives := make([]*liveObj, 0, len(objs))
+	ch.order = slices.Grow(ch.order, len(objs))
+	for _, obj := range objs {
 		kind, name := obj.AviKind(), obj.AviName()
-		desired[string(kind)+"/"+name] = true
-		ch.order = append(ch.order, string(kind)+" "+name)
+		key := string(kind) + " " + name // a kind has no space
+		desired[key] = true
+		ch.order = append(ch.order, key)
 		var live *liveObj
 		if kind == aviobj.KindVirtualService {
 			live = w.liveVS
@@ -334,12 +337,12 @@ func (a *Applier) plan(ctx context.Context, set *aviobj.Set, k Key, v view) (*Ch
 			ch.Update = append(ch.Update, c)
 			ch.writes = append(ch.writes, c)
 		} else {
-			ch.Unchanged = append(ch.Unchanged, string(kind)+" "+name)
-			ch.uuids[string(kind)+" "+name] = live.uuid
+			ch.Unchanged = append(ch.Unchanged, key)
+			ch.uuids[key] = live.uuid
 		}
 	}
 	stale, err := a.staleObjects(ctx, v, w, lives, func(kind aviobj.Kind, name string) bool {
-		return desired[string(kind)+"/"+name]
+		return desired[string(kind)+" "+name]
 	})
 	if err != nil {
 		return nil, err

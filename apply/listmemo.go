@@ -89,6 +89,7 @@ func (m *listMemo) replace(tenant string, entries map[wireHash]memoEntry) {
 func newHasher(seeds [2]maphash.Seed) *hasher {
 	h := &hasher{seeds: seeds}
 	h.enc = json.NewEncoder(&h.buf)
+	h.enc.SetEscapeHTML(false) // a hash needs no HTML-safe form
 	return h
 }
 

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"reflect"
 	"slices"
-	"strings"
 )
 
 // Origin is the kind of Kubernetes object a Set is made for.
@@ -144,8 +143,9 @@ func IdentityMarkers(o Object) []Marker {
 }
 
 // SameIdentity reports whether a and b are made for the same Kubernetes
-// object: they have the same identity markers (IdentityMarkers, compared as
-// sets of key and values, whatever their order), and, when both are
+// object: they have the same identity markers (IdentityMarkers: each key
+// with its list of values as many times in both, whatever the order of the
+// markers), and, when both are
 // VirtualServices, the same origin (IdentityOf), which tells a Gateway from
 // a shared-VIP group of the same namespace and name. It is false when
 // either is nil or they are of different kinds.
@@ -153,8 +153,17 @@ func SameIdentity(a, b Object) bool {
 	if isNil(a) || isNil(b) || a.AviKind() != b.AviKind() {
 		return false
 	}
-	if !slices.Equal(markerKeys(IdentityMarkers(a)), markerKeys(IdentityMarkers(b))) {
+	if a == b {
+		return true
+	}
+	ma, mb := identityMarkers(a), identityMarkers(b)
+	if countIdentity(a.AviKind(), ma) != countIdentity(a.AviKind(), mb) {
 		return false
+	}
+	for _, m := range ma {
+		if isIdentityKey(a.AviKind(), m.Key) && countMarker(ma, m) != countMarker(mb, m) {
+			return false
+		}
 	}
 	if a.AviKind() == KindVirtualService {
 		return IdentityOf(a) == IdentityOf(b)
@@ -162,14 +171,36 @@ func SameIdentity(a, b Object) bool {
 	return true
 }
 
-// markerKeys renders markers as sorted "key=v1,v2" strings.
-func markerKeys(ms []Marker) []string {
-	out := make([]string, len(ms))
-	for i, m := range ms {
-		out[i] = m.Key + "=" + strings.Join(m.Values, ",")
+// identityMarkers returns all the markers of o (not a copy) when o is of a
+// kind that has identity markers, else nil.
+func identityMarkers(o Object) []Marker {
+	if isNil(o) || o.AviKind() == KindVsVip {
+		return nil
 	}
-	slices.Sort(out)
-	return out
+	_, _, _, markers := commonFields(o)
+	return markers
+}
+
+// countIdentity counts the identity markers among ms.
+func countIdentity(kind Kind, ms []Marker) int {
+	n := 0
+	for _, m := range ms {
+		if isIdentityKey(kind, m.Key) {
+			n++
+		}
+	}
+	return n
+}
+
+// countMarker counts the markers of ms with m's key and values (in order).
+func countMarker(ms []Marker, m Marker) int {
+	n := 0
+	for _, x := range ms {
+		if x.Key == m.Key && slices.Equal(x.Values, m.Values) {
+			n++
+		}
+	}
+	return n
 }
 
 // IdentityOf returns the Identity of the Set o belongs to, read from o's
@@ -183,7 +214,10 @@ func markerKeys(ms []Marker) []string {
 func IdentityOf(o Object) Identity {
 	var ns, svc, gw string
 	var found bool
-	for _, m := range IdentityMarkers(o) {
+	for _, m := range identityMarkers(o) {
+		if !isIdentityKey(o.AviKind(), m.Key) {
+			continue
+		}
 		v := ""
 		if len(m.Values) > 0 {
 			v = m.Values[0]

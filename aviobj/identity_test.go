@@ -109,6 +109,7 @@ func TestSameIdentity(t *testing.T) {
 		return &aviobj.VirtualService{Markers: kvs.List(), ServiceMetadata: md}
 	}
 	base := aviobj.Markers{ClusterName: "c1", Namespace: "ns", ServiceName: "svc", Port: "80"}
+	basePool := pool(base)
 	tests := []struct {
 		name string
 		a, b aviobj.Object
@@ -131,6 +132,13 @@ func TestSameIdentity(t *testing.T) {
 		{"service-vs-shared-vip", vs(aviobj.Markers{Namespace: "ns", ServiceName: "g"}, ""), vs(aviobj.Markers{Namespace: "ns", GatewayName: "g"}, ""), false},
 		{"kinds-differ", pool(base), &aviobj.HealthMonitor{Markers: base.List()}, false},
 		{"nil", nil, pool(base), false},
+		{"same-object", basePool, basePool, true},
+		{"same-nil-pointer", (*aviobj.Pool)(nil), (*aviobj.Pool)(nil), false},
+		{"marker-twice", pool(base), &aviobj.Pool{Markers: append(base.List(), aviobj.Marker{Key: "Port", Values: []string{"80"}})}, false},
+		{"values-split", &aviobj.Pool{Markers: []aviobj.Marker{{Key: "Namespace", Values: []string{"a,b"}}}},
+			&aviobj.Pool{Markers: []aviobj.Marker{{Key: "Namespace", Values: []string{"a", "b"}}}}, false},
+		{"values-order", &aviobj.Pool{Markers: []aviobj.Marker{{Key: "Namespace", Values: []string{"a", "b"}}}},
+			&aviobj.Pool{Markers: []aviobj.Marker{{Key: "Namespace", Values: []string{"b", "a"}}}}, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
