@@ -7,8 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/exec"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"testing"
@@ -29,6 +31,8 @@ const fakeChildEnv = "AVIL4_BENCH_FAKE_SERVICES"
 // is set.
 func TestMain(m *testing.M) {
 	if n := os.Getenv(fakeChildEnv); n != "" {
+		// A GOMEMLIMIT given to measure the applier is not the fake's.
+		debug.SetMemoryLimit(math.MaxInt64)
 		if err := serveFakeChild(n, os.Stdin, os.Stdout); err != nil {
 			fmt.Fprintln(os.Stderr, "fake controller:", err)
 			os.Exit(1)
