@@ -202,8 +202,15 @@
 // changes a hash, and the object is read and compared in full; a
 // controller that renders an unchanged object differently on every list
 // only loses the saving. The memo holds the objects the last list of each
-// tenant returned (about 150 bytes each) and is dropped past a million
-// entries. A new Applier (after a restart) starts without it.
+// tenant returned (about 450 bytes an object) and is dropped past a
+// million entries. A new Applier (after a restart) starts without it.
+//
+// The heap of a resync is the Sets (the caller's) plus what the applier
+// holds, and with the default GC the process grows to about twice that;
+// an operator that must stay under a container's memory limit should set
+// GOMEMLIMIT a little below it (BENCHMARKS.md: 10,000 Services resync in
+// 238 MiB RSS with GOMEMLIMIT=225MiB, 378 MiB without, at a third more
+// CPU).
 //
 // # Choosing a concurrency
 //

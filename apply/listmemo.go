@@ -24,7 +24,8 @@ import (
 // controller version or API version) or in the Sets changes a hash, and the
 // object takes the full path. The memo of a tenant is replaced by each
 // index of that tenant and holds only objects that list listed, so it is
-// bounded by the objects on the controller (about 150 bytes each).
+// bounded by the objects on the controller (about 450 bytes each, a
+// VsVip's decoded copy included).
 type listMemo struct {
 	mu     sync.Mutex
 	seeded bool
