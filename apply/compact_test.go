@@ -3,6 +3,8 @@ package apply
 import (
 	"context"
 	"fmt"
+	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/avil4/avil4/aviobj"
@@ -127,4 +129,99 @@ func TestIndexObjectMemo(t *testing.T) {
 	if _, _, err := indexObject(h, nil, aviobj.KindPool, raw, wh, desired); err == nil {
 		t.Error("no memo: not decoded")
 	}
+}
+
+// TestDesiredHashSeesEveryField checks the encoding the memo hashes desired
+// objects by: a deep copy hashes the same, and changing any one field at
+// any depth (a string, bool or number; a pointer or slice made nil or
+// non-nil; a slice element added) hashes differently. The objects are
+// those of generated Services with every optional part set that the
+// generator sets.
+func TestDesiredHashSeesEveryField(t *testing.T) {
+	var m listMemo
+	_, seeds := m.forTenant("admin")
+	h := newHasher(seeds)
+	objs := gen.Generate(gen.Config{Services: 1, Endpoints: 2})
+	res := l4.TranslateService(l4.ServiceInput{Service: &objs.Services[0], EndpointSlices: objs.EndpointSlices[:1]},
+		l4.Options{ClusterName: "c1", License: "ENTERPRISE"})
+	if res.Set == nil {
+		t.Fatal(res.Errors)
+	}
+	hashOf := func(o aviobj.Object) wireHash {
+		t.Helper()
+		wh, ok := h.desired([]aviobj.Object{o})
+		if !ok {
+			t.Fatalf("%s %s does not hash", o.AviKind(), o.AviName())
+		}
+		return wh
+	}
+	mutations := 0
+	for _, o := range res.Set.Objects() {
+		want := hashOf(o)
+		if got := hashOf(aviobj.CopyObject(o)); got != want {
+			t.Errorf("%s %s: a deep copy hashes differently", o.AviKind(), o.AviName())
+		}
+		// Each mutation is made on a fresh copy, reached by its path of
+		// field and element indexes (-1: through a pointer).
+		var walk func(path []int, v reflect.Value)
+		at := func(root aviobj.Object, path []int) reflect.Value {
+			v := reflect.ValueOf(root).Elem()
+			for _, i := range path {
+				switch {
+				case i < 0: // through a pointer
+					v = v.Elem()
+				case v.Kind() == reflect.Slice:
+					v = v.Index(i)
+				default:
+					v = v.Field(i)
+				}
+			}
+			return v
+		}
+		check := func(path []int, what string, change func(reflect.Value)) {
+			c := aviobj.CopyObject(o)
+			change(at(c, path))
+			mutations++
+			if hashOf(c) == want {
+				t.Errorf("%s %s: %s at %v hashes the same", o.AviKind(), o.AviName(), what, path)
+			}
+		}
+		walk = func(path []int, v reflect.Value) {
+			path = slices.Clip(path)
+			switch v.Kind() {
+			case reflect.String:
+				check(path, "a longer string", func(v reflect.Value) { v.SetString(v.String() + "x") })
+			case reflect.Bool:
+				check(path, "a flipped bool", func(v reflect.Value) { v.SetBool(!v.Bool()) })
+			case reflect.Int32, reflect.Int64, reflect.Int:
+				check(path, "a number + 1", func(v reflect.Value) { v.SetInt(v.Int() + 1) })
+			case reflect.Pointer:
+				if v.IsNil() {
+					check(path, "a nil pointer set", func(v reflect.Value) { v.Set(reflect.New(v.Type().Elem())) })
+					return
+				}
+				check(path, "a pointer made nil", func(v reflect.Value) { v.SetZero() })
+				walk(append(path, -1), v.Elem())
+			case reflect.Slice:
+				if v.IsNil() {
+					check(path, "a nil slice made empty", func(v reflect.Value) { v.Set(reflect.MakeSlice(v.Type(), 0, 0)) })
+					return
+				}
+				check(path, "a slice made nil", func(v reflect.Value) { v.SetZero() })
+				check(path, "an element appended", func(v reflect.Value) { v.Set(reflect.Append(v, reflect.Zero(v.Type().Elem()))) })
+				for i := range v.Len() {
+					walk(append(path, i), v.Index(i))
+				}
+			case reflect.Struct:
+				for i := range v.NumField() {
+					walk(append(path, i), v.Field(i))
+				}
+			}
+		}
+		walk(nil, reflect.ValueOf(o).Elem())
+	}
+	if mutations < 200 {
+		t.Errorf("only %d mutations: the walk does not reach the fields", mutations)
+	}
+	t.Logf("%d mutations", mutations)
 }

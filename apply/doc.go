@@ -194,7 +194,7 @@
 //
 // An Applier also remembers, between bulk calls, each listed object it
 // found equal to its desired objects: a 128-bit hash of the object's wire
-// form as listed and of the desired objects' wire form. When the next
+// form as listed and of the desired objects' values. When the next
 // resync lists the very same bytes for the very same desired objects, the
 // object is not decoded or compared again (equality is a function of the
 // two). Any change on the controller (an admin's edit, anything that moves
