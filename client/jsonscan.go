@@ -118,7 +118,10 @@ func scanNumber(b []byte, i int) (int, error) {
 func scanString(b []byte, i int) (int, error) {
 	i++
 	for i < len(b) {
-		for i < len(b) && plain[b[i]] {
+		for _, c := range b[i:] { // no bounds check per byte
+			if !plain[c] {
+				break
+			}
 			i++
 		}
 		if i >= len(b) {
