@@ -173,6 +173,29 @@ func preflight(set *aviobj.Set) (Key, error) {
 	return KeyOf(set).normalised()
 }
 
+// preflightMemo is preflight remembering, by the Set's hash, the Sets that
+// passed it in the last bulk call: preflight is a function of the Set's
+// value alone. It records the hash of each object of set in known and each
+// Set that passes in checked (the memo of the next call).
+func (a *Applier) preflightMemo(h *hasher, set *aviobj.Set, known map[aviobj.Object]wireHash, checked map[wireHash]Key) (Key, error) {
+	if set == nil {
+		return preflight(set)
+	}
+	sh, ok := h.setHash(set, known)
+	if !ok {
+		return preflight(set)
+	}
+	if k, ok := a.memo.checkedKey(sh); ok {
+		checked[sh] = k
+		return k, nil
+	}
+	k, err := preflight(set)
+	if err == nil {
+		checked[sh] = k
+	}
+	return k, err
+}
+
 // Plan reads the live state of the Set's objects and returns the writes
 // that Apply would make, writing nothing: the library's dry run. A Set that
 // fails the pre-flight check is an *InvalidSetError (nothing read); a
@@ -804,12 +827,17 @@ func (a *Applier) bulk(ctx context.Context, sets []*aviobj.Set, apply bool, fn s
 	errs := make([]error, len(sets))
 	keys := make([]Key, len(sets))
 	byTenant := map[string][]int{}
+	// The hash of each desired object's value, made once: for the memo of
+	// Sets that passed preflight and for the index's memo of listed ones.
+	known := map[aviobj.Object]wireHash{}
+	h := newHasher(a.memo.hashSeeds())
+	checked := map[wireHash]Key{}
 	for i, set := range sets {
 		var k Key
 		var err error
 		switch {
 		case apply:
-			k, err = preflight(set)
+			k, err = a.preflightMemo(h, set, known, checked)
 		case set == nil:
 			err = fmt.Errorf("%w: no Set", ErrInvalidSet)
 		default:
@@ -824,6 +852,7 @@ func (a *Applier) bulk(ctx context.Context, sets []*aviobj.Set, apply bool, fn s
 		byTenant[k.Tenant] = append(byTenant[k.Tenant], i)
 	}
 	if apply {
+		a.memo.replaceChecked(checked)
 		crossCollisions(sets, keys, errs)
 		a.checkControllerAll(ctx, sets, keys, errs)
 	}
@@ -844,7 +873,7 @@ func (a *Applier) bulk(ctx context.Context, sets []*aviobj.Set, apply bool, fn s
 		if len(tsets) == 0 {
 			continue
 		}
-		v, err := a.index(ctx, a.c.WithTenant(t), tsets, tkeys)
+		v, err := a.index(ctx, a.c.WithTenant(t), tsets, tkeys, known)
 		if err != nil {
 			for _, i := range byTenant[t] {
 				if errs[i] == nil {
@@ -997,7 +1026,7 @@ func FailedSets(err error) []*SetError {
 // Set has some, a stale one being read through the fallback; PoolGroups
 // only when a Set is a Gateway's or shared-VIP group's), in parallel,
 // filtered by the longest name prefix the Sets share.
-func (a *Applier) index(ctx context.Context, c *client.Client, sets []*aviobj.Set, keys []Key) (*indexView, error) {
+func (a *Applier) index(ctx context.Context, c *client.Client, sets []*aviobj.Set, keys []Key, known map[aviobj.Object]wireHash) (*indexView, error) {
 	kinds := []aviobj.Kind{aviobj.KindHealthMonitor, aviobj.KindVsVip, aviobj.KindPool, aviobj.KindL4PolicySet, aviobj.KindVirtualService}
 	if slices.ContainsFunc(sets, func(s *aviobj.Set) bool { return len(s.NetworkProfiles) > 0 }) {
 		kinds = append(kinds, aviobj.KindNetworkProfile)
@@ -1065,7 +1094,7 @@ func (a *Applier) index(ctx context.Context, c *client.Client, sets []*aviobj.Se
 			)
 			err := c.List(ctx, kind, q, func(raw json.RawMessage) error {
 				wh := h.wire(raw)
-				o, e, err := indexObject(h, memo, kind, raw, wh, desired[kind])
+				o, e, err := indexObject(h, memo, kind, raw, wh, desired[kind], known)
 				if err != nil {
 					return err
 				}
@@ -1110,7 +1139,7 @@ func (a *Applier) index(ctx context.Context, c *client.Client, sets []*aviobj.Se
 // being decoded; any other is decoded and compacted, and remembered when it
 // equals its desired objects. wh is the hash of raw, which shares memory
 // with its page: what is kept of it is copied.
-func indexObject(h *hasher, memo map[wireHash]memoEntry, kind aviobj.Kind, raw []byte, wh wireHash, desired map[string][]aviobj.Object) (*liveObj, *memoEntry, error) {
+func indexObject(h *hasher, memo map[wireHash]memoEntry, kind aviobj.Kind, raw []byte, wh wireHash, desired map[string][]aviobj.Object, known map[aviobj.Object]wireHash) (*liveObj, *memoEntry, error) {
 	if memo != nil {
 		if e, ok := memo[wh]; ok && e.kind == kind && e.size == len(raw) {
 			ds := desired[e.name]
@@ -1123,7 +1152,7 @@ func indexObject(h *hasher, memo map[wireHash]memoEntry, kind aviobj.Kind, raw [
 				o.compact(nil)
 				return o, &e, nil
 			}
-			if dh, ok := h.desired(ds); ok && dh == e.desired {
+			if dh, ok := h.desired(ds, known); ok && dh == e.desired {
 				o := &liveObj{kind: kind, uuid: e.uuid, name: e.name, obj: ds[0], equal: ds}
 				if e.vsvip != nil {
 					o.obj = aviobj.CopyObject(e.vsvip)
@@ -1145,7 +1174,7 @@ func indexObject(h *hasher, memo map[wireHash]memoEntry, kind aviobj.Kind, raw [
 	if len(ds) == 0 {
 		return o, nil, nil
 	}
-	dh, ok := h.desired(ds)
+	dh, ok := h.desired(ds, known)
 	if !ok {
 		return o, nil, nil
 	}

@@ -51,7 +51,7 @@ func TestBulkIndexKeepsOnlyWhatDiffers(t *testing.T) {
 		t.Fatal(err)
 	}
 	a := New(c, Options{})
-	v, err := a.index(context.Background(), c, sets, keys)
+	v, err := a.index(context.Background(), c, sets, keys, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,7 +105,7 @@ func TestIndexObjectMemo(t *testing.T) {
 	pool := &aviobj.Pool{Name: "c1--ns-svc-TCP-80", Enabled: new(true)}
 	other := &aviobj.Pool{Name: "c1--ns-svc-TCP-80", Enabled: new(false)}
 	raw := []byte(`{"not": json`)
-	dh, ok := h.desired([]aviobj.Object{pool})
+	dh, ok := h.desired([]aviobj.Object{pool}, nil)
 	if !ok {
 		t.Fatal("desired does not encode")
 	}
@@ -113,20 +113,20 @@ func TestIndexObjectMemo(t *testing.T) {
 	memo := map[wireHash]memoEntry{wh: {kind: aviobj.KindPool, uuid: "pool-1", name: pool.Name, size: len(raw), desired: dh}}
 	desired := map[string][]aviobj.Object{pool.Name: {pool}}
 
-	o, e, err := indexObject(h, memo, aviobj.KindPool, raw, wh, desired)
+	o, e, err := indexObject(h, memo, aviobj.KindPool, raw, wh, desired, nil)
 	if err != nil {
 		t.Fatalf("a remembered object was decoded: %v", err)
 	}
 	if o.obj != pool || o.uuid != "pool-1" || o.raw != nil || !o.equalTo(pool) || e == nil || *e != memo[wh] {
 		t.Errorf("from the memo: %+v, entry %+v", o, e)
 	}
-	if _, _, err := indexObject(h, memo, aviobj.KindPool, raw, wh, map[string][]aviobj.Object{pool.Name: {other}}); err == nil {
+	if _, _, err := indexObject(h, memo, aviobj.KindPool, raw, wh, map[string][]aviobj.Object{pool.Name: {other}}, nil); err == nil {
 		t.Error("other desired objects: not decoded")
 	}
-	if _, _, err := indexObject(h, memo, aviobj.KindVirtualService, raw, wh, desired); err == nil {
+	if _, _, err := indexObject(h, memo, aviobj.KindVirtualService, raw, wh, desired, nil); err == nil {
 		t.Error("another kind: not decoded")
 	}
-	if _, _, err := indexObject(h, nil, aviobj.KindPool, raw, wh, desired); err == nil {
+	if _, _, err := indexObject(h, nil, aviobj.KindPool, raw, wh, desired, nil); err == nil {
 		t.Error("no memo: not decoded")
 	}
 }
@@ -149,7 +149,7 @@ func TestDesiredHashSeesEveryField(t *testing.T) {
 	}
 	hashOf := func(o aviobj.Object) wireHash {
 		t.Helper()
-		wh, ok := h.desired([]aviobj.Object{o})
+		wh, ok := h.desired([]aviobj.Object{o}, nil)
 		if !ok {
 			t.Fatalf("%s %s does not hash", o.AviKind(), o.AviName())
 		}

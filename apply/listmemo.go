@@ -33,6 +33,10 @@ type listMemo struct {
 	seeded bool
 	seeds  [2]maphash.Seed
 	tenant map[string]map[wireHash]memoEntry
+	// checked holds the Sets (by setHash) that passed preflight in the
+	// last bulk call, with their Keys: preflight is a function of the Set's
+	// value, so an unchanged Set is not checked again.
+	checked map[wireHash]Key
 }
 
 // wireHash is a 128-bit hash of a wire form.
@@ -60,16 +64,24 @@ type hasher struct {
 	buf   []byte
 }
 
-// forTenant returns the memo of tenant (nil when there is none) and a
-// hasher.
+// forTenant returns the memo of tenant (nil when there is none) and the
+// seeds to hash with.
 func (m *listMemo) forTenant(tenant string) (map[wireHash]memoEntry, [2]maphash.Seed) {
+	seeds := m.hashSeeds()
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.tenant[tenant], seeds
+}
+
+// hashSeeds returns the memo's seeds, made on first use.
+func (m *listMemo) hashSeeds() [2]maphash.Seed {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if !m.seeded {
 		m.seeds = [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}
 		m.seeded = true
 	}
-	return m.tenant[tenant], m.seeds
+	return m.seeds
 }
 
 // replace makes entries the memo of tenant.
@@ -97,21 +109,78 @@ func (h *hasher) wire(raw []byte) wireHash {
 	return wireHash{maphash.Bytes(h.seeds[0], raw), maphash.Bytes(h.seeds[1], raw)}
 }
 
-// desired hashes objs, in order: an encoding of each Go value that two
-// values share only when they are deeply equal (appendValue), which is
-// cheaper than their JSON. ok is false when a value holds something the
-// encoding does not cover (no aviobj type does).
-func (h *hasher) desired(objs []aviobj.Object) (wireHash, bool) {
+// object returns the hash of o's value (see appendValue), from known
+// (read-only; may be nil) when it holds o. ok is false when the value
+// holds something appendValue does not cover.
+func (h *hasher) object(o aviobj.Object, known map[aviobj.Object]wireHash) (wireHash, bool) {
+	if wh, ok := known[o]; ok {
+		return wh, true
+	}
 	h.buf = h.buf[:0]
-	for _, o := range objs {
-		h.buf = binary.AppendUvarint(h.buf, uint64(len(o.AviKind())))
-		h.buf = append(h.buf, o.AviKind()...)
-		var ok bool
-		if h.buf, ok = appendValue(h.buf, reflect.ValueOf(o)); !ok {
-			return wireHash{}, false
-		}
+	var ok bool
+	if h.buf, ok = appendValue(h.buf, reflect.ValueOf(o)); !ok {
+		return wireHash{}, false
 	}
 	return h.wire(h.buf), true
+}
+
+// desired hashes objs, in order, from the hashes of their values and
+// their kinds. ok is false when one does not hash.
+func (h *hasher) desired(objs []aviobj.Object, known map[aviobj.Object]wireHash) (wireHash, bool) {
+	var b []byte
+	for _, o := range objs {
+		wh, ok := h.object(o, known)
+		if !ok {
+			return wireHash{}, false
+		}
+		b = appendKindHash(b, o.AviKind(), wh)
+	}
+	return h.wire(b), true
+}
+
+// setHash hashes a Set from its own fields and the kinds and value hashes
+// of its objects in Objects order (which, with the kinds, gives the Set's
+// shape), recording each object's hash in known. ok is false when an
+// object does not hash.
+func (h *hasher) setHash(set *aviobj.Set, known map[aviobj.Object]wireHash) (wireHash, bool) {
+	var b []byte
+	for _, f := range []string{set.Tenant, set.ClusterName, set.CreatedBy} {
+		b = binary.AppendUvarint(b, uint64(len(f)))
+		b = append(b, f...)
+	}
+	for _, o := range set.Objects() {
+		wh, ok := h.object(o, nil)
+		if !ok {
+			return wireHash{}, false
+		}
+		known[o] = wh
+		b = appendKindHash(b, o.AviKind(), wh)
+	}
+	return h.wire(b), true
+}
+
+// appendKindHash appends a kind and a hash, self-delimited.
+func appendKindHash(b []byte, kind aviobj.Kind, wh wireHash) []byte {
+	b = binary.AppendUvarint(b, uint64(len(kind)))
+	b = append(b, kind...)
+	b = binary.LittleEndian.AppendUint64(b, wh[0])
+	return binary.LittleEndian.AppendUint64(b, wh[1])
+}
+
+// checkedKey returns the Key of a Set of hash sh that passed preflight in
+// the last bulk call.
+func (m *listMemo) checkedKey(sh wireHash) (Key, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	k, ok := m.checked[sh]
+	return k, ok
+}
+
+// replaceChecked makes checked the Sets known to pass preflight.
+func (m *listMemo) replaceChecked(checked map[wireHash]Key) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.checked = checked
 }
 
 // appendValue appends an encoding of v to b: scalars in fixed width or

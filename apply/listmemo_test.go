@@ -2,6 +2,7 @@ package apply_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -97,5 +98,36 @@ func TestApplyAllDesiredChange(t *testing.T) {
 	}
 	if _, writes := applyAll(t, e, a, b); writes != 0 {
 		t.Errorf("resync made %d writes", writes)
+	}
+}
+
+// TestApplyAllChecksChangedSets: the pre-flight check of a Set is
+// remembered by the Set's value only. A Set changed in place after it
+// passed (same pointers, a server port out of range) is refused, and a
+// refused Set stays refused, call after call; nothing is written for it.
+func TestApplyAllChecksChangedSets(t *testing.T) {
+	e := newEnv(t)
+	good := newSet(t, "ns", "a", tcp(80))
+	bad := newSet(t, "ns", "b", udp(53))
+	applyAll(t, e, good, bad)
+	applyAll(t, e, good, bad)
+	bad.Pools[0].Servers[0].Port = 70000
+	for round := range 3 {
+		e.fake.ResetCalls()
+		res, err := e.a.ApplyAll(context.Background(), []*aviobj.Set{good, bad})
+		var invalid *apply.InvalidSetError
+		if !errors.As(err, &invalid) || invalid.Set != bad.Name() {
+			t.Fatalf("round %d: ApplyAll = %v, want the InvalidSetError of %s", round, err, bad.Name())
+		}
+		if res[0] == nil || res[0].Count(apply.Unchanged) != 4 {
+			t.Errorf("round %d: the good Set: %v", round, res[0])
+		}
+		if w := e.fake.Calls().Writes(); w != 0 {
+			t.Errorf("round %d: %d writes", round, w)
+		}
+	}
+	bad.Pools[0].Servers[0].Port = 1053
+	if _, writes := applyAll(t, e, good, bad); writes != 0 {
+		t.Errorf("back to its applied form: %d writes", writes)
 	}
 }
