@@ -44,7 +44,11 @@
 // (ErrInvalidSet) listing every problem, before any request: nothing is
 // read or written, and the objects of an earlier Apply stay as they were.
 // A nil Set is refused the same way; in ApplyAll it fails alone. Delete
-// needs only a cluster name and a VirtualService name.
+// needs only a cluster name and a VirtualService name. ApplyAll remembers
+// the Sets that passed by a 128-bit hash of their value (every field of
+// every object) and does not check one again while its value is the same
+// as in its previous call; a Set changed in any field, in place or not, is
+// checked again.
 //
 // # The controller's version and edition
 //
@@ -209,8 +213,7 @@
 // holds, and with the default GC the process grows to about twice that;
 // an operator that must stay under a container's memory limit should set
 // GOMEMLIMIT a little below it (BENCHMARKS.md: 10,000 Services resync in
-// 238 MiB RSS with GOMEMLIMIT=225MiB, 378 MiB without, at a third more
-// CPU).
+// 239 MiB RSS with GOMEMLIMIT=225MiB, about 400 MiB without, at more CPU).
 //
 // # Choosing a concurrency
 //
