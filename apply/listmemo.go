@@ -61,7 +61,8 @@ const maxMemoEntries = 1 << 20
 // hasher hashes wire forms and desired objects for one index goroutine.
 type hasher struct {
 	seeds [2]maphash.Seed
-	buf   []byte
+	buf   []byte // an object's value encoding
+	list  []byte // the kinds and hashes of a list of objects or a Set
 }
 
 // forTenant returns the memo of tenant (nil when there is none) and the
@@ -127,15 +128,15 @@ func (h *hasher) object(o aviobj.Object, known map[aviobj.Object]wireHash) (wire
 // desired hashes objs, in order, from the hashes of their values and
 // their kinds. ok is false when one does not hash.
 func (h *hasher) desired(objs []aviobj.Object, known map[aviobj.Object]wireHash) (wireHash, bool) {
-	var b []byte
+	h.list = h.list[:0]
 	for _, o := range objs {
 		wh, ok := h.object(o, known)
 		if !ok {
 			return wireHash{}, false
 		}
-		b = appendKindHash(b, o.AviKind(), wh)
+		h.list = appendKindHash(h.list, o.AviKind(), wh)
 	}
-	return h.wire(b), true
+	return h.wire(h.list), true
 }
 
 // setHash hashes a Set from its own fields and the kinds and value hashes
@@ -143,7 +144,7 @@ func (h *hasher) desired(objs []aviobj.Object, known map[aviobj.Object]wireHash)
 // shape), recording each object's hash in known. ok is false when an
 // object does not hash.
 func (h *hasher) setHash(set *aviobj.Set, known map[aviobj.Object]wireHash) (wireHash, bool) {
-	var b []byte
+	b := h.list[:0]
 	for _, f := range []string{set.Tenant, set.ClusterName, set.CreatedBy} {
 		b = binary.AppendUvarint(b, uint64(len(f)))
 		b = append(b, f...)
@@ -156,6 +157,7 @@ func (h *hasher) setHash(set *aviobj.Set, known map[aviobj.Object]wireHash) (wir
 		known[o] = wh
 		b = appendKindHash(b, o.AviKind(), wh)
 	}
+	h.list = b
 	return h.wire(b), true
 }
 

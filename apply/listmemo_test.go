@@ -131,3 +131,34 @@ func TestApplyAllChecksChangedSets(t *testing.T) {
 		t.Errorf("back to its applied form: %d writes", writes)
 	}
 }
+
+// TestApplyAllOwnerChangedBehindItsBack: after warm resyncs (objects from
+// the memo), another owner takes a pool over on the controller (its
+// created_by changed by hand). The next ApplyAll sees it: the Set fails
+// with a *ForeignObjectError, nothing is written, and the other Set of the
+// call is unaffected.
+func TestApplyAllOwnerChangedBehindItsBack(t *testing.T) {
+	e := newEnv(t)
+	a := newSet(t, "ns", "a", tcp(80))
+	b := newSet(t, "ns", "b", udp(53))
+	applyAll(t, e, a, b)
+	applyAll(t, e, a, b)
+	if _, writes := applyAll(t, e, a, b); writes != 0 {
+		t.Fatalf("resync made %d writes", writes)
+	}
+	if err := e.fake.Edit("admin", aviobj.KindPool, "c1--ns-a-TCP-80", func(o map[string]any) { o["created_by"] = "ako-other" }); err != nil {
+		t.Fatal(err)
+	}
+	e.fake.ResetCalls()
+	res, err := e.a.ApplyAll(context.Background(), []*aviobj.Set{a, b})
+	var foreign *apply.ForeignObjectError
+	if !errors.As(err, &foreign) || foreign.Name != "c1--ns-a-TCP-80" {
+		t.Fatalf("ApplyAll = %v, want the ForeignObjectError of the pool", err)
+	}
+	if w := e.fake.Calls().Writes(); w != 0 {
+		t.Errorf("%d writes: %v", w, e.fake.Calls())
+	}
+	if res[1] == nil || res[1].Count(apply.Unchanged) != 4 {
+		t.Errorf("the other Set: %v", res[1])
+	}
+}

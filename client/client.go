@@ -438,7 +438,10 @@ const maxPages = 100000
 // controller's pages (page_size MaxPageSize and include_name unless query
 // sets them). The next links are followed on the Client's own base URL and
 // must stay in the collection of kind; a link that leaves it, or repeats a
-// page, is a *DecodeError.
+// page, is a *DecodeError, as is a page that is not valid JSON of the list
+// shape (fn is not called for any object of such a page). Each raw object
+// is a sub-slice of its page, never overwritten: copy it (e.g.
+// bytes.Clone) to keep it without keeping the whole page.
 func (c *Client) List(ctx context.Context, kind aviobj.Kind, query url.Values, fn func(json.RawMessage) error) error {
 	if fn == nil {
 		return c.list(ctx, kind, query, nil, nil)
@@ -446,15 +449,12 @@ func (c *Client) List(ctx context.Context, kind aviobj.Kind, query url.Values, f
 	return c.list(ctx, kind, query, nil, func(_ any, raw json.RawMessage) error { return fn(raw) })
 }
 
-// ListDecoded is List with each object decoded, as its page is read, into
-// the value newObj returns (a non-nil pointer, e.g. a new *aviobj.Pool);
-// fn gets that value and the object's JSON as the controller sent it. It
-// reads each object once where List and a json.Unmarshal of each raw
-// object read it twice, which is most of the cost of listing thousands of
-// objects. raw shares memory with the page it came in: copy it (e.g.
-// bytes.Clone) to keep it without keeping the whole page. A page whose
-// objects do not decode into newObj's values is a *DecodeError and fn is
-// not called for any object of that page.
+// ListDecoded is List with each object of a page decoded (json.Unmarshal)
+// into the value newObj returns (a non-nil pointer, e.g. a new
+// *aviobj.Pool) before fn is called; fn gets that value and the object's
+// JSON as the controller sent it (a sub-slice of the page, as in List). A
+// page whose objects do not decode into newObj's values is a *DecodeError
+// and fn is not called for any object of that page.
 func (c *Client) ListDecoded(ctx context.Context, kind aviobj.Kind, query url.Values, newObj func() any, fn func(obj any, raw json.RawMessage) error) error {
 	if err := c.checkCall(ctx); err != nil {
 		return err

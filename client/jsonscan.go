@@ -174,6 +174,19 @@ func isHex(c byte) bool {
 
 // scanObject reads an object from its '{' to past its '}'.
 func scanObject(b []byte, i, depth int) (int, error) {
+	return eachMember(b, i, depth, nil)
+}
+
+// scanArray reads an array from its '[' to past its ']'.
+func scanArray(b []byte, i, depth int) (int, error) {
+	return eachElement(b, i, depth, nil)
+}
+
+// eachMember reads the object at b[i] (its '{'), nested depth deep (1 for
+// a top-level object), and returns its end. For each member, fn gets the
+// key's span (quotes included) and the offset of its value, and returns
+// the value's end; a nil fn scans the value.
+func eachMember(b []byte, i, depth int, fn func(key []byte, v int) (int, error)) (int, error) {
 	if depth > maxDepth {
 		return i, errTooDeep
 	}
@@ -185,15 +198,22 @@ func scanObject(b []byte, i, depth int) (int, error) {
 		if i >= len(b) || b[i] != '"' {
 			return i, syntaxError(b, i, "looking for beginning of object key string")
 		}
-		end, err := scanString(b, i)
+		kend, err := scanString(b, i)
 		if err != nil {
-			return end, err
+			return kend, err
 		}
-		i = skipSpace(b, end)
+		key := b[i:kend]
+		i = skipSpace(b, kend)
 		if i >= len(b) || b[i] != ':' {
 			return i, syntaxError(b, i, "after object key")
 		}
-		if i, err = scanValue(b, skipSpace(b, i+1), depth); err != nil {
+		i = skipSpace(b, i+1)
+		if fn == nil {
+			i, err = scanValue(b, i, depth)
+		} else {
+			i, err = fn(key, i)
+		}
+		if err != nil {
 			return i, err
 		}
 		i = skipSpace(b, i)
@@ -211,38 +231,9 @@ func scanObject(b []byte, i, depth int) (int, error) {
 	}
 }
 
-// scanArray reads an array from its '[' to past its ']'.
-func scanArray(b []byte, i, depth int) (int, error) {
-	if depth > maxDepth {
-		return i, errTooDeep
-	}
-	i = skipSpace(b, i+1)
-	if i < len(b) && b[i] == ']' {
-		return i + 1, nil
-	}
-	for {
-		var err error
-		if i, err = scanValue(b, i, depth); err != nil {
-			return i, err
-		}
-		i = skipSpace(b, i)
-		if i >= len(b) {
-			return i, syntaxError(b, i, "")
-		}
-		switch b[i] {
-		case ',':
-			i = skipSpace(b, i+1)
-		case ']':
-			return i + 1, nil
-		default:
-			return i, syntaxError(b, i, "after array element")
-		}
-	}
-}
-
-// eachElement calls fn with the span of each element of the array at
-// b[i] (its '['), nested depth deep (1 for a top-level array), and returns
-// the end of the array.
+// eachElement reads the array at b[i] (its '['), nested depth deep (1 for
+// a top-level array), and returns its end, calling fn (unless nil) with
+// the span of each element.
 func eachElement(b []byte, i, depth int, fn func(elem []byte) error) (int, error) {
 	if depth > maxDepth {
 		return i, errTooDeep
@@ -256,8 +247,10 @@ func eachElement(b []byte, i, depth int, fn func(elem []byte) error) (int, error
 		if err != nil {
 			return end, err
 		}
-		if err := fn(b[i:end]); err != nil {
-			return end, err
+		if fn != nil {
+			if err := fn(b[i:end]); err != nil {
+				return end, err
+			}
 		}
 		i = skipSpace(b, end)
 		if i >= len(b) {

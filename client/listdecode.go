@@ -70,84 +70,53 @@ func (p *decodedPage) decodeBody(body []byte) error {
 // decodeFields reads the envelope object at body[i] (its '{') and returns
 // its end.
 func (p *decodedPage) decodeFields(body []byte, i int) (int, error) {
-	i = skipSpace(body, i+1)
-	if i < len(body) && body[i] == '}' {
-		return i + 1, nil
-	}
-	for {
-		if i >= len(body) || body[i] != '"' {
-			return i, syntaxError(body, i, "looking for beginning of object key string")
-		}
-		kend, err := scanString(body, i)
-		if err != nil {
-			return kend, err
-		}
-		key := body[i+1 : kend-1]
-		if bytes.IndexByte(key, '\\') >= 0 {
+	return eachMember(body, i, 1, func(key []byte, v int) (int, error) {
+		name := key[1 : len(key)-1]
+		if bytes.IndexByte(name, '\\') >= 0 {
 			var s string
-			if err := json.Unmarshal(body[i:kend], &s); err != nil {
-				return kend, err
+			if err := json.Unmarshal(key, &s); err != nil {
+				return v, err
 			}
-			key = []byte(s)
+			name = []byte(s)
 		}
-		i = skipSpace(body, kend)
-		if i >= len(body) || body[i] != ':' {
-			return i, syntaxError(body, i, "after object key")
-		}
-		i = skipSpace(body, i+1)
-		var vend int
 		// Keys match as json.Unmarshal matches them: case-insensitively.
-		switch {
-		case bytes.EqualFold(key, []byte("results")) && i < len(body) && body[i] == '[':
+		if bytes.EqualFold(name, []byte("results")) && v < len(body) && body[v] == '[' {
 			p.raws = p.raws[:0]
-			vend, err = eachElement(body, i, 2, func(elem []byte) error {
+			return eachElement(body, v, 2, func(elem []byte) error {
 				p.raws = append(p.raws, json.RawMessage(elem))
 				return nil
 			})
-		default:
-			vend, err = scanValue(body, i, 1)
-			if err != nil {
-				break
-			}
-			v := body[i:vend]
-			switch {
-			case bytes.EqualFold(key, []byte("results")):
-				if v[0] != 'n' {
-					err = fmt.Errorf("results: cannot unmarshal %s into an array of objects", describeValue(v[0]))
-				}
-				p.raws = p.raws[:0] // null
-			case bytes.EqualFold(key, []byte("count")):
-				var n *int
-				if err = json.Unmarshal(v, &n); err != nil {
-					err = fmt.Errorf("count: %w", err)
-				} else if n != nil {
-					p.count = *n
-				}
-			case bytes.EqualFold(key, []byte("next")):
-				var s *string
-				if err = json.Unmarshal(v, &s); err != nil {
-					err = fmt.Errorf("next: %w", err)
-				} else if s != nil {
-					p.next = *s
-				}
-			}
 		}
+		end, err := scanValue(body, v, 1)
 		if err != nil {
-			return vend, err
+			return end, err
 		}
-		i = skipSpace(body, vend)
-		if i >= len(body) {
-			return i, syntaxError(body, i, "")
+		val := body[v:end]
+		switch {
+		case bytes.EqualFold(name, []byte("results")):
+			if val[0] != 'n' {
+				return end, fmt.Errorf("results: cannot unmarshal %s into an array of objects", describeValue(val[0]))
+			}
+			p.raws = p.raws[:0] // null
+		case bytes.EqualFold(name, []byte("count")):
+			var n *int
+			if err := json.Unmarshal(val, &n); err != nil {
+				return end, fmt.Errorf("count: %w", err)
+			}
+			if n != nil {
+				p.count = *n
+			}
+		case bytes.EqualFold(name, []byte("next")):
+			var s *string
+			if err := json.Unmarshal(val, &s); err != nil {
+				return end, fmt.Errorf("next: %w", err)
+			}
+			if s != nil {
+				p.next = *s
+			}
 		}
-		switch body[i] {
-		case ',':
-			i = skipSpace(body, i+1)
-		case '}':
-			return i + 1, nil
-		default:
-			return i, syntaxError(body, i, "after object key:value pair")
-		}
-	}
+		return end, nil
+	})
 }
 
 // describeValue names the JSON value starting with c for an error message.
