@@ -1053,7 +1053,7 @@ func (a *Applier) index(ctx context.Context, c *client.Client, sets []*aviobj.Se
 		filter:   prefix,
 		listed:   map[aviobj.Kind]bool{},
 		names:    map[aviobj.Kind]map[string]*liveObj{},
-		uuids:    map[string]*liveObj{},
+		uuids:    make(map[string]*liveObj, len(names)),
 		sorted:   map[aviobj.Kind][]*liveObj{},
 		fallback: newGetView(c),
 	}
@@ -1078,7 +1078,7 @@ func (a *Applier) index(ctx context.Context, c *client.Client, sets []*aviobj.Se
 		errs = make([]error, len(kinds))
 	)
 	memo, seeds := a.memo.forTenant(c.Tenant())
-	nextMemo := map[wireHash]memoEntry{}
+	nextMemo := make(kindMemo, len(kinds))
 	for i, kind := range kinds {
 		wg.Add(1)
 		go func() {
@@ -1087,14 +1087,18 @@ func (a *Applier) index(ctx context.Context, c *client.Client, sets []*aviobj.Se
 			if prefix != "" {
 				q.Set("name.contains", prefix)
 			}
+			// Sized for a steady state: what is listed is what is desired.
+			// Nothing of raw is kept beyond the callback (indexObject
+			// copies what it keeps), so each page is read into the
+			// buffer of the one before.
 			var (
-				objs []*liveObj
+				objs = make([]*liveObj, 0, len(desired[kind]))
 				h    = newHasher(seeds)
-				kept = map[wireHash]memoEntry{}
+				kept = make(map[wireHash]memoEntry, len(desired[kind]))
 			)
-			err := c.List(ctx, kind, q, func(raw json.RawMessage) error {
+			err := c.ListBorrowed(ctx, kind, q, func(raw json.RawMessage) error {
 				wh := h.wire(raw)
-				o, e, err := indexObject(h, memo, kind, raw, wh, desired[kind], known)
+				o, e, err := indexObject(h, memo[kind], kind, raw, wh, desired[kind], known)
 				if err != nil {
 					return err
 				}
@@ -1119,9 +1123,7 @@ func (a *Applier) index(ctx context.Context, c *client.Client, sets []*aviobj.Se
 				v.uuids[o.uuid] = o
 			}
 			v.names[kind] = m
-			for k, e := range kept {
-				nextMemo[k] = e
-			}
+			nextMemo[kind] = kept
 		}()
 	}
 	wg.Wait()

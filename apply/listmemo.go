@@ -32,11 +32,24 @@ type listMemo struct {
 	mu     sync.Mutex
 	seeded bool
 	seeds  [2]maphash.Seed
-	tenant map[string]map[wireHash]memoEntry
+	tenant map[string]kindMemo
 	// checked holds the Sets (by setHash) that passed preflight in the
 	// last bulk call, with their Keys: preflight is a function of the Set's
 	// value, so an unchanged Set is not checked again.
 	checked map[wireHash]Key
+}
+
+// kindMemo is the memo of one tenant, by object kind (each kind's list
+// fills its own map, so no merge is needed).
+type kindMemo map[aviobj.Kind]map[wireHash]memoEntry
+
+// size is the number of entries of all kinds.
+func (k kindMemo) size() int {
+	n := 0
+	for _, m := range k {
+		n += len(m)
+	}
+	return n
 }
 
 // wireHash is a 128-bit hash of a wire form.
@@ -67,7 +80,7 @@ type hasher struct {
 
 // forTenant returns the memo of tenant (nil when there is none) and the
 // seeds to hash with.
-func (m *listMemo) forTenant(tenant string) (map[wireHash]memoEntry, [2]maphash.Seed) {
+func (m *listMemo) forTenant(tenant string) (kindMemo, [2]maphash.Seed) {
 	seeds := m.hashSeeds()
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -86,17 +99,17 @@ func (m *listMemo) hashSeeds() [2]maphash.Seed {
 }
 
 // replace makes entries the memo of tenant.
-func (m *listMemo) replace(tenant string, entries map[wireHash]memoEntry) {
+func (m *listMemo) replace(tenant string, entries kindMemo) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	total := len(entries)
+	total := entries.size()
 	for t, e := range m.tenant {
 		if t != tenant {
-			total += len(e)
+			total += e.size()
 		}
 	}
 	if m.tenant == nil || total > maxMemoEntries {
-		m.tenant = map[string]map[wireHash]memoEntry{}
+		m.tenant = map[string]kindMemo{}
 	}
 	m.tenant[tenant] = entries
 }

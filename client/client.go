@@ -317,7 +317,7 @@ func (c *Client) Logout(ctx context.Context) error {
 	if sid == "" {
 		return nil
 	}
-	status, body, hdr, err := s.attempt(ctx, http.MethodPost, "/logout", nil, nil, "", csrf, sid)
+	status, body, hdr, err := s.attempt(ctx, http.MethodPost, "/logout", nil, nil, "", csrf, sid, nil)
 	if err == nil {
 		err = decodeReply(http.MethodPost, "/logout", status, hdr, body, nil)
 	}
@@ -444,9 +444,21 @@ const maxPages = 100000
 // bytes.Clone) to keep it without keeping the whole page.
 func (c *Client) List(ctx context.Context, kind aviobj.Kind, query url.Values, fn func(json.RawMessage) error) error {
 	if fn == nil {
-		return c.list(ctx, kind, query, nil, nil)
+		return c.list(ctx, kind, query, nil, false, nil)
 	}
-	return c.list(ctx, kind, query, nil, func(_ any, raw json.RawMessage) error { return fn(raw) })
+	return c.list(ctx, kind, query, nil, false, func(_ any, raw json.RawMessage) error { return fn(raw) })
+}
+
+// ListBorrowed is List for a caller that keeps nothing of raw beyond fn:
+// each raw object is valid only until fn returns, because the next page is
+// read into the same buffer (one buffer per call instead of one per page:
+// a resync of tens of thousands of objects then allocates a few pages, not
+// its whole listing). Copy what you keep (bytes.Clone).
+func (c *Client) ListBorrowed(ctx context.Context, kind aviobj.Kind, query url.Values, fn func(raw json.RawMessage) error) error {
+	if fn == nil {
+		return c.list(ctx, kind, query, nil, true, nil)
+	}
+	return c.list(ctx, kind, query, nil, true, func(_ any, raw json.RawMessage) error { return fn(raw) })
 }
 
 // ListDecoded is List with each object of a page decoded (json.Unmarshal)
@@ -462,11 +474,12 @@ func (c *Client) ListDecoded(ctx context.Context, kind aviobj.Kind, query url.Va
 	if newObj == nil {
 		return fmt.Errorf("%w: listing %s: nil newObj", ErrInvalidArgument, kind)
 	}
-	return c.list(ctx, kind, query, newObj, fn)
+	return c.list(ctx, kind, query, newObj, false, fn)
 }
 
-// list is List (newObj nil: raw objects) and ListDecoded.
-func (c *Client) list(ctx context.Context, kind aviobj.Kind, query url.Values, newObj func() any, fn func(any, json.RawMessage) error) error {
+// list is List (newObj nil: raw objects), ListBorrowed (borrowed: each
+// page read into the buffer of the one before) and ListDecoded.
+func (c *Client) list(ctx context.Context, kind aviobj.Kind, query url.Values, newObj func() any, borrowed bool, fn func(any, json.RawMessage) error) error {
 	if err := c.checkCall(ctx); err != nil {
 		return err
 	}
@@ -488,14 +501,23 @@ func (c *Client) list(ctx context.Context, kind aviobj.Kind, query url.Values, n
 	}
 	path := collectionPath(kind)
 	seen := map[string]bool{}
+	var (
+		reuse []byte
+		raws  []json.RawMessage
+	)
 	for pages := 0; ; pages++ {
 		var (
 			next string
 			n    int
 		)
-		page := decodedPage{newObj: newObj}
+		page := decodedPage{newObj: newObj, reuse: reuse, raws: raws}
 		if err := c.Do(ctx, http.MethodGet, path, q, nil, &page); err != nil {
 			return fmt.Errorf("listing %s: %w", kind, err)
+		}
+		raws = page.raws // fn gets each element, never the slice
+		if borrowed {
+			// The next page overwrites this one once fn is done with it.
+			reuse = page.body
 		}
 		for i, raw := range page.raws {
 			var obj any

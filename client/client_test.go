@@ -1,6 +1,7 @@
 package client_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"encoding/json"
@@ -263,6 +264,42 @@ func TestPaging(t *testing.T) {
 	stop := errors.New("stop")
 	if err := c.List(ctx, aviobj.KindPool, nil, func(json.RawMessage) error { return stop }); !errors.Is(err, stop) {
 		t.Errorf("List = %v, want fn's error", err)
+	}
+
+	// List's raw objects stay as sent after the call (each a sub-slice of
+	// its own page); ListBorrowed's are the same objects, but valid only
+	// in fn: the next page is read into the same buffer.
+	var listed, listedCopy, borrowed, borrowedCopy []json.RawMessage
+	if err := c.List(ctx, aviobj.KindPool, nil, func(raw json.RawMessage) error {
+		listed, listedCopy = append(listed, raw), append(listedCopy, bytes.Clone(raw))
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	fake.ResetCalls()
+	if err := c.ListBorrowed(ctx, aviobj.KindPool, nil, func(raw json.RawMessage) error {
+		borrowed, borrowedCopy = append(borrowed, raw), append(borrowedCopy, bytes.Clone(raw))
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if got := fake.Calls().Lists(); got != 3 {
+		t.Errorf("ListBorrowed read %d pages, want 3", got)
+	}
+	if diff := cmp.Diff(listedCopy, listed); diff != "" {
+		t.Errorf("List's raw objects changed after the call (-as sent +now):\n%s", diff)
+	}
+	if diff := cmp.Diff(listedCopy, borrowedCopy); diff != "" {
+		t.Errorf("ListBorrowed saw other objects than List (-List +ListBorrowed):\n%s", diff)
+	}
+	// The pages are of one size (names of one length), so the first
+	// page's buffer is read into again: a raw object kept without a copy
+	// is overwritten.
+	if len(borrowed) == len(want) && bytes.Equal(borrowed[0], borrowedCopy[0]) {
+		t.Errorf("ListBorrowed's first object is intact after the call: the page buffer was not reused")
+	}
+	if err := c.ListBorrowed(ctx, aviobj.KindPool, nil, func(json.RawMessage) error { return stop }); !errors.Is(err, stop) {
+		t.Errorf("ListBorrowed = %v, want fn's error", err)
 	}
 
 	// ListDecoded reads the same pages and hands over each object decoded

@@ -406,7 +406,7 @@ func TestReadBody(t *testing.T) {
 			if chunked := len(resp.TransferEncoding) > 0; chunked == tc.sized {
 				t.Fatalf("transfer encoding %v, want sized %v", resp.TransferEncoding, tc.sized)
 			}
-			got, err := readBody(resp)
+			got, err := readBody(resp, nil)
 			if err != nil || !bytes.Equal(got, tc.send) {
 				t.Errorf("readBody: %d bytes, %v; want %d", len(got), err, len(tc.send))
 			}

@@ -12,6 +12,13 @@ type bodyDecoder interface {
 	decodeBody(body []byte) error
 }
 
+// bodyReuser is an out value that lends the request a buffer to read the
+// reply body into (see readBody): the page reader of ListBorrowed hands
+// each page the previous page's buffer.
+type bodyReuser interface {
+	reuseBuffer() []byte
+}
+
 // decodedPage is the envelope of a list reply whose objects are decoded,
 // as the page is read, into values made by newObj. Each object's JSON is
 // kept as a sub-slice of the body (no copy).
@@ -21,7 +28,13 @@ type decodedPage struct {
 	raws   []json.RawMessage
 	count  int
 	next   string
+	// reuse is lent to the request to read the body into (nil: a new
+	// buffer); body is the body decodeBody last read.
+	reuse []byte
+	body  []byte
 }
+
+func (p *decodedPage) reuseBuffer() []byte { return p.reuse }
 
 // decodeBody reads a list reply: scanValue checks the page's syntax and
 // finds each element of results (a sub-slice of body, not a copy), and,
@@ -32,7 +45,7 @@ type decodedPage struct {
 // case-insensitively, a repeated key's last value winning, unknown keys
 // skipped, nothing after it but whitespace.
 func (p *decodedPage) decodeBody(body []byte) error {
-	p.objs, p.raws = p.objs[:0], p.raws[:0]
+	p.objs, p.raws, p.body = p.objs[:0], p.raws[:0], body
 	i := skipSpace(body, 0)
 	var (
 		end int

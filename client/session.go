@@ -21,10 +21,11 @@ const maxBody = 256 << 20
 // readBody reads up to maxBody bytes of a reply: into one buffer of the
 // announced size when there is a Content-Length, else into a buffer that
 // doubles as it fills (io.ReadAll grows large bodies by a quarter at a
-// time, copying a list page of hundreds of KB many times).
-func readBody(resp *http.Response) ([]byte, error) {
+// time, copying a list page of hundreds of KB many times). The body goes
+// into reuse's array (from its start) when that is large enough.
+func readBody(resp *http.Response, reuse []byte) ([]byte, error) {
 	r := io.LimitReader(resp.Body, maxBody)
-	var buf bytes.Buffer
+	buf := bytes.NewBuffer(reuse[:0])
 	if n := resp.ContentLength; n > 0 && n <= maxBody {
 		buf.Grow(int(n) + bytes.MinRead) // ReadFrom wants MinRead free to read EOF
 	} else {
@@ -42,7 +43,13 @@ func (s *session) do(ctx context.Context, tenant, method, path string, query url
 		reqPath += "?" + query.Encode()
 	}
 	relogged := false
-	var lastErr error
+	var (
+		lastErr error
+		reuse   []byte
+	)
+	if r, ok := out.(bodyReuser); ok {
+		reuse = r.reuseBuffer()
+	}
 	for attempt := 1; ; attempt++ {
 		gen, csrf, sid, _ := s.creds()
 		if sid == "" {
@@ -52,7 +59,7 @@ func (s *session) do(ctx context.Context, tenant, method, path string, query url
 			gen, csrf, sid, _ = s.creds()
 		}
 		start := time.Now()
-		status, body, hdr, err := s.attempt(ctx, method, path, query, payload, tenant, csrf, sid)
+		status, body, hdr, err := s.attempt(ctx, method, path, query, payload, tenant, csrf, sid, reuse)
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return fmt.Errorf("%s %s: %w", method, reqPath, ctxErr)
 		}
@@ -175,7 +182,10 @@ func retryAfter(h http.Header) time.Duration {
 
 // attempt sends one HTTP request bounded by the attempt timeout and reads
 // the whole reply.
-func (s *session) attempt(ctx context.Context, method, path string, query url.Values, payload []byte, tenant, csrf, sid string) (int, []byte, http.Header, error) {
+//
+// The body is read into reuse's array when it is large enough (see
+// bodyReuser), else into a new one.
+func (s *session) attempt(ctx context.Context, method, path string, query url.Values, payload []byte, tenant, csrf, sid string, reuse []byte) (int, []byte, http.Header, error) {
 	actx, cancel := context.WithTimeout(ctx, s.timeout)
 	defer cancel()
 	u := *s.base
@@ -214,7 +224,7 @@ func (s *session) attempt(ctx context.Context, method, path string, query url.Va
 		return 0, nil, nil, err
 	}
 	defer resp.Body.Close()
-	body, err := readBody(resp)
+	body, err := readBody(resp, reuse)
 	if err != nil {
 		return 0, nil, nil, fmt.Errorf("reading reply: %w", err)
 	}
@@ -405,7 +415,7 @@ func (s *session) loginAttempt(ctx context.Context, payload []byte) (int, []byte
 		return 0, nil, nil, err
 	}
 	defer resp.Body.Close()
-	body, err := readBody(resp)
+	body, err := readBody(resp, nil)
 	if err != nil {
 		return 0, nil, nil, fmt.Errorf("reading login reply: %w", err)
 	}

@@ -46,6 +46,9 @@ var clientCalls = map[string]clientCall{
 	"Get":       func(ctx context.Context, c *client.Client) error { return c.Get(ctx, "", "", nil) },
 	"GetByName": func(ctx context.Context, c *client.Client) error { return c.GetByName(ctx, "", "", nil) },
 	"List":      func(ctx context.Context, c *client.Client) error { return c.List(ctx, "", nil, nil) },
+	"ListBorrowed": func(ctx context.Context, c *client.Client) error {
+		return c.ListBorrowed(ctx, "", nil, nil)
+	},
 	"ListDecoded": func(ctx context.Context, c *client.Client) error {
 		return c.ListDecoded(ctx, "", nil, nil, nil)
 	},
@@ -174,16 +177,17 @@ var zeroCalls = map[string]zeroCall{
 		}
 		return ""
 	},
-	"Client.Login":       errorMethod("Login"),
-	"Client.Logout":      errorMethod("Logout"),
-	"Client.Do":          errorMethod("Do"),
-	"Client.Get":         errorMethod("Get"),
-	"Client.GetByName":   errorMethod("GetByName"),
-	"Client.List":        errorMethod("List"),
-	"Client.ListDecoded": errorMethod("ListDecoded"),
-	"Client.Create":      errorMethod("Create"),
-	"Client.Update":      errorMethod("Update"),
-	"Client.Delete":      errorMethod("Delete"),
+	"Client.Login":        errorMethod("Login"),
+	"Client.Logout":       errorMethod("Logout"),
+	"Client.Do":           errorMethod("Do"),
+	"Client.Get":          errorMethod("Get"),
+	"Client.GetByName":    errorMethod("GetByName"),
+	"Client.List":         errorMethod("List"),
+	"Client.ListBorrowed": errorMethod("ListBorrowed"),
+	"Client.ListDecoded":  errorMethod("ListDecoded"),
+	"Client.Create":       errorMethod("Create"),
+	"Client.Update":       errorMethod("Update"),
+	"Client.Delete":       errorMethod("Delete"),
 
 	"Error.Error": func(*testing.T) string {
 		if got := (*client.Error)(nil).Error(); got != "<nil>" {
