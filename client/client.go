@@ -148,6 +148,8 @@ type session struct {
 	retry    RetryPolicy
 	log      logr.Logger
 	loginSem chan struct{} // one login at a time
+	pages    *pageMemo     // how list pages read, by their bytes
+	bufs     sync.Pool     // *[]byte: page buffers of ListBorrowed
 
 	fixedVersion bool // Options.Version was given
 
@@ -224,6 +226,7 @@ func New(opts Options) (*Client, error) {
 		retry:    opts.Retry.withDefaults(),
 		log:      opts.Logger,
 		loginSem: make(chan struct{}, 1),
+		pages:    newPageMemo(),
 		version:  opts.Version,
 
 		fixedVersion: opts.Version != "",
@@ -505,12 +508,24 @@ func (c *Client) list(ctx context.Context, kind aviobj.Kind, query url.Values, n
 		reuse []byte
 		raws  []json.RawMessage
 	)
+	if borrowed {
+		// The buffer of an earlier call, if one is free: nothing of it
+		// is used beyond that call's fn.
+		if b, ok := c.s.bufs.Get().(*[]byte); ok {
+			reuse = *b
+		}
+		defer func() {
+			if reuse != nil {
+				c.s.bufs.Put(&reuse)
+			}
+		}()
+	}
 	for pages := 0; ; pages++ {
 		var (
 			next string
 			n    int
 		)
-		page := decodedPage{newObj: newObj, reuse: reuse, raws: raws}
+		page := decodedPage{newObj: newObj, reuse: reuse, raws: raws, memo: c.s.pages}
 		if err := c.Do(ctx, http.MethodGet, path, q, nil, &page); err != nil {
 			return fmt.Errorf("listing %s: %w", kind, err)
 		}

@@ -341,30 +341,46 @@ func FuzzDecodedPage(f *testing.F) {
 			refErr = json.Unmarshal(raw, p)
 			refObjs = append(refObjs, p)
 		}
-		got := decodedPage{newObj: func() any { return new(aviobj.Pool) }}
-		err := got.decodeBody(body)
-		if (err != nil) != (refErr != nil) {
-			t.Fatalf("decodeBody(%q) = %v, json.Unmarshal = %v", body, err, refErr)
-		}
-		if err != nil {
-			return
-		}
-		if got.next != ref.Next || got.count != ref.Count {
-			t.Errorf("next, count = %q, %d; json.Unmarshal: %q, %d", got.next, got.count, ref.Next, ref.Count)
-		}
-		var gotObjs []*aviobj.Pool
-		for _, o := range got.objs {
-			gotObjs = append(gotObjs, o.(*aviobj.Pool))
-		}
-		if diff := cmp.Diff(refObjs, gotObjs, cmpopts.EquateEmpty()); diff != "" {
-			t.Errorf("objects (-json.Unmarshal +decodeBody):\n%s", diff)
-		}
-		if len(got.raws) != len(ref.Results) {
-			t.Fatalf("%d raw results, json.Unmarshal has %d", len(got.raws), len(ref.Results))
-		}
-		for i, raw := range got.raws {
-			if !bytes.Equal(raw, ref.Results[i]) {
-				t.Errorf("raw result %d = %q, json.Unmarshal: %q", i, raw, ref.Results[i])
+		// The first read scans the page; the second, of a copy in another
+		// buffer (with spare capacity), is answered by the page memo, which
+		// must remember exactly the pages that read without error.
+		memo := newPageMemo()
+		for pass, what := range []string{"scanned", "remembered"} {
+			in := append(make([]byte, 0, len(body)+pass+3), body...)
+			got := decodedPage{newObj: func() any { return new(aviobj.Pool) }, memo: memo}
+			err := got.decodeBody(in)
+			if (err != nil) != (refErr != nil) {
+				t.Fatalf("decodeBody(%q), %s = %v, json.Unmarshal = %v", body, what, err, refErr)
+			}
+			// Splitting is what the memo remembers; objects that do not
+			// decode into the type asked for fail again on every read.
+			splitErr := (&decodedPage{}).split(body)
+			if _, ok := memo.get(memo.key(body)); ok != (splitErr == nil) {
+				t.Fatalf("decodeBody(%q) = %v, split = %v, and the page memo has it: %v", body, err, splitErr, ok)
+			}
+			if err != nil {
+				return
+			}
+			if got.next != ref.Next || got.count != ref.Count {
+				t.Errorf("%s: next, count = %q, %d; json.Unmarshal: %q, %d", what, got.next, got.count, ref.Next, ref.Count)
+			}
+			var gotObjs []*aviobj.Pool
+			for _, o := range got.objs {
+				gotObjs = append(gotObjs, o.(*aviobj.Pool))
+			}
+			if diff := cmp.Diff(refObjs, gotObjs, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("%s: objects (-json.Unmarshal +decodeBody):\n%s", what, diff)
+			}
+			if len(got.raws) != len(ref.Results) {
+				t.Fatalf("%s: %d raw results, json.Unmarshal has %d", what, len(got.raws), len(ref.Results))
+			}
+			for i, raw := range got.raws {
+				if !bytes.Equal(raw, ref.Results[i]) {
+					t.Errorf("%s: raw result %d = %q, json.Unmarshal: %q", what, i, raw, ref.Results[i])
+				}
+				if len(raw) > 0 && cap(in)-cap(raw) < 0 || cap(raw) > cap(in) || len(raw) > 0 && &raw[0] != &in[cap(in)-cap(raw)] {
+					t.Errorf("%s: raw result %d is not a sub-slice of the body", what, i)
+				}
 			}
 		}
 	})

@@ -32,6 +32,8 @@ type decodedPage struct {
 	// buffer); body is the body decodeBody last read.
 	reuse []byte
 	body  []byte
+	// memo, if set, remembers how pages read (see pageMemo).
+	memo *pageMemo
 }
 
 func (p *decodedPage) reuseBuffer() []byte { return p.reuse }
@@ -43,9 +45,29 @@ func (p *decodedPage) reuseBuffer() []byte { return p.reuse }
 // each value does (FuzzDecodedPage): one JSON object or null, count an
 // integer, next a string, results an array or null, keys matched
 // case-insensitively, a repeated key's last value winning, unknown keys
-// skipped, nothing after it but whitespace.
+// skipped, nothing after it but whitespace. A body that p.memo remembers
+// is split as it was before, without a scan.
 func (p *decodedPage) decodeBody(body []byte) error {
 	p.objs, p.raws, p.body = p.objs[:0], p.raws[:0], body
+	var key pageKey
+	if p.memo != nil {
+		key = p.memo.key(body)
+		if s, ok := p.memo.get(key); ok {
+			p.raws, p.next, p.count = s.fill(body, p.raws), s.next, s.count
+			return p.decodeObjects()
+		}
+	}
+	if err := p.split(body); err != nil {
+		return err
+	}
+	if p.memo != nil {
+		p.memo.put(key, body, p.raws, p.next, p.count)
+	}
+	return p.decodeObjects()
+}
+
+// split checks body's syntax and finds the elements of its results.
+func (p *decodedPage) split(body []byte) error {
 	i := skipSpace(body, 0)
 	var (
 		end int
@@ -67,6 +89,11 @@ func (p *decodedPage) decodeBody(body []byte) error {
 	if j := skipSpace(body, end); j != len(body) {
 		return syntaxError(body, j, "after top-level value")
 	}
+	return nil
+}
+
+// decodeObjects decodes each element into a value of newObj, if set.
+func (p *decodedPage) decodeObjects() error {
 	if p.newObj == nil {
 		return nil
 	}
