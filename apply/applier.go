@@ -944,16 +944,21 @@ func crossCollisions(sets []*aviobj.Set, keys []Key, errs []error) {
 		index int
 		obj   aviobj.Object
 	}
-	seen := map[string]first{}
+	type objectID struct {
+		tenant string
+		kind   aviobj.Kind
+		name   string
+	}
+	seen := make(map[objectID]first, 6*len(sets))
 	for i, set := range sets {
 		if errs[i] != nil {
 			continue
 		}
 		objs := set.Objects()
-		// The VirtualService first, as Plan judges it.
-		objs = append(objs[len(objs)-1:], objs[:len(objs)-1]...)
-		for _, o := range objs {
-			id := keys[i].Tenant + "/" + string(o.AviKind()) + "/" + o.AviName()
+		// The VirtualService (the last object) first, as Plan judges it.
+		for k := range objs {
+			o := objs[(k+len(objs)-1)%len(objs)]
+			id := objectID{keys[i].Tenant, o.AviKind(), o.AviName()}
 			f, dup := seen[id]
 			if !dup {
 				seen[id] = first{i, o}

@@ -322,37 +322,9 @@ func (c *Checker) checkObject(out *[]Problem, o Object, tenant, createdBy, clust
 
 	switch t := o.(type) {
 	case *Pool:
-		type addrPort struct {
-			addr string
-			port int32
-		}
-		// Small pools are searched; large ones indexed. Either way j is
-		// the first server with the same address and port.
-		var seen map[addrPort]int
-		if len(t.Servers) > 16 {
-			seen = make(map[addrPort]int, len(t.Servers))
-		}
-		for i, srv := range t.Servers {
-			if msg := ipProblem(srv.IP); msg != "" {
-				add(indexed("servers", i, ".ip"), msg)
-			}
-			key := addrPort{srv.IP.Addr, srv.Port}
-			j, dup := -1, false
-			if seen != nil {
-				if j, dup = seen[key]; !dup {
-					seen[key] = i
-				}
-			} else {
-				for k := range i {
-					if t.Servers[k].IP.Addr == key.addr && t.Servers[k].Port == key.port {
-						j, dup = k, true
-						break
-					}
-				}
-			}
-			if dup {
-				add(indexed("servers", i, ""), fmt.Sprintf("the same address and port as servers[%d]", j))
-			}
+		// Servers as l4 sorts them need one parse each and no search.
+		if !serversOrdered(t.Servers) {
+			serverProblems(t.Servers, add)
 		}
 	case *PoolGroup:
 		for i, m := range t.Members {
@@ -405,6 +377,71 @@ func (c *Checker) checkObject(out *[]Problem, o Object, tenant, createdBy, clust
 
 // ipProblem returns why a is not an address of its type, or "". An address
 // with no addr (an auto-allocated VIP before allocation) is fine.
+// serverProblems reports each server with an invalid IP address and each
+// with the same address and port as an earlier one, in server order.
+func serverProblems(servers []Server, add func(field, msg string)) {
+	type addrPort struct {
+		addr string
+		port int32
+	}
+	// Small pools are searched; large ones indexed. Either way j is the
+	// first server with the same address and port.
+	var seen map[addrPort]int
+	if len(servers) > 16 {
+		seen = make(map[addrPort]int, len(servers))
+	}
+	for i, srv := range servers {
+		if msg := ipProblem(srv.IP); msg != "" {
+			add(indexed("servers", i, ".ip"), msg)
+		}
+		key := addrPort{srv.IP.Addr, srv.Port}
+		j, dup := -1, false
+		if seen != nil {
+			if j, dup = seen[key]; !dup {
+				seen[key] = i
+			}
+		} else {
+			for k := range i {
+				if servers[k].IP.Addr == key.addr && servers[k].Port == key.port {
+					j, dup = k, true
+					break
+				}
+			}
+		}
+		if dup {
+			add(indexed("servers", i, ""), fmt.Sprintf("the same address and port as servers[%d]", j))
+		}
+	}
+}
+
+// serversOrdered reports whether every server has a valid IP address (see
+// ipProblem) and the servers are in strictly increasing order of address
+// (netip.Addr.Compare) and port, as l4 sorts them: then no two have the
+// same address and port (distinct parsed addresses are distinct strings),
+// and serverProblems would report none.
+func serversOrdered(servers []Server) bool {
+	var (
+		prev     netip.Addr
+		prevPort int32
+	)
+	for i, srv := range servers {
+		if srv.IP.Type != IPTypeV4 && srv.IP.Type != IPTypeV6 {
+			return false
+		}
+		ip, err := netip.ParseAddr(srv.IP.Addr)
+		if err != nil || ip.Zone() != "" || (srv.IP.Type == IPTypeV4) != ip.Is4() || ip.Is4In6() {
+			return false
+		}
+		if i > 0 {
+			if c := prev.Compare(ip); c > 0 || c == 0 && prevPort >= srv.Port {
+				return false
+			}
+		}
+		prev, prevPort = ip, srv.Port
+	}
+	return true
+}
+
 func ipProblem(a IPAddr) string {
 	if a.Addr == "" || a.Type == IPTypeDNS {
 		return ""

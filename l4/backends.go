@@ -487,6 +487,9 @@ func toAvi(s []server) []aviobj.Server {
 	// One backing array for the servers' Enabled flags: one allocation
 	// per pool instead of one per server, each server its own pointer.
 	enabled := make([]bool, len(s))
+	// And one string for their external_uuids, each a slice of it.
+	var uuids []byte
+	ends := make([]int, 0, len(s))
 	for i, x := range s {
 		if i > 0 && x.addr == s[i-1].addr && x.port == s[i-1].port {
 			if x.enabled {
@@ -504,9 +507,20 @@ func toAvi(s []server) []aviobj.Server {
 			Port:       x.port,
 			Enabled:    &enabled[len(out)],
 			ServerNode: x.node,
-			// AKO's external_uuid: "<ip>:<port>", whatever the mode.
-			ExternalUUID: x.ip + ":" + strconv.Itoa(int(x.port)),
 		})
+		// AKO's external_uuid: "<ip>:<port>", whatever the mode.
+		if uuids == nil {
+			uuids = make([]byte, 0, len(s)*(len(x.ip)+6))
+		}
+		uuids = append(uuids, x.ip...)
+		uuids = append(uuids, ':')
+		uuids = strconv.AppendInt(uuids, int64(x.port), 10)
+		ends = append(ends, len(uuids))
+	}
+	all, start := string(uuids), 0
+	for i, end := range ends {
+		out[i].ExternalUUID = all[start:end]
+		start = end
 	}
 	return out
 }
