@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"testing"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	discoveryv1 "k8s.io/api/discovery/v1"
@@ -98,6 +99,47 @@ func BenchmarkCheckSet(b *testing.B) {
 					b.Fatal(probs)
 				}
 			}
+		})
+	}
+}
+
+// BenchmarkTranslateVsMarshal measures both halves of the ratio
+// translate / json.Marshal in one loop, interleaved (one translation, one
+// marshal of its output, one aviobj.Check of it per iteration), so that the
+// ratio holds even on a machine whose speed drifts between separate
+// benchmark runs. It reports translate/marshal, check/marshal (the
+// pre-flight check every translation ends with) and rest/marshal
+// (translation without that check: validation and building the objects).
+func BenchmarkTranslateVsMarshal(b *testing.B) {
+	opts := l4.Options{ClusterName: "bench", License: profiles.LicenseEnterprise}
+	for _, sz := range benchSizes {
+		in := benchInput(sz.ports, sz.endpoints)
+		b.Run(fmt.Sprintf("ports=%d/endpoints=%d", sz.ports, sz.endpoints), func(b *testing.B) {
+			var translate, marshal, check time.Duration
+			for b.Loop() {
+				t0 := time.Now()
+				res := l4.TranslateService(in, opts)
+				t1 := time.Now()
+				if res.Set == nil {
+					b.Fatal(res.Errors)
+				}
+				if _, err := json.Marshal(res.Set); err != nil {
+					b.Fatal(err)
+				}
+				t2 := time.Now()
+				if probs := aviobj.Check(res.Set); len(probs) != 0 {
+					b.Fatal(probs)
+				}
+				t3 := time.Now()
+				translate += t1.Sub(t0)
+				marshal += t2.Sub(t1)
+				check += t3.Sub(t2)
+			}
+			m := float64(marshal)
+			b.ReportMetric(float64(translate)/m, "translate/marshal")
+			b.ReportMetric(float64(check)/m, "check/marshal")
+			b.ReportMetric(float64(translate-check)/m, "rest/marshal")
+			b.ReportMetric(0, "ns/op")
 		})
 	}
 }

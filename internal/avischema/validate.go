@@ -422,8 +422,10 @@ func refCollection(ref string) (string, bool) {
 	if !ok {
 		return "", false
 	}
-	if end := strings.IndexAny(after, "/?#"); end >= 0 {
-		after = after[:end]
+	for i := 0; i < len(after); i++ { // strings.IndexAny(after, "/?#"), without building its set
+		if c := after[i]; c == '/' || c == '?' || c == '#' {
+			return after[:i], true
+		}
 	}
 	return after, true
 }
