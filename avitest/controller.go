@@ -54,8 +54,8 @@ func (s *Server) clusterStatus() map[string]any {
 // controller's message (terraform-provider-avi issues quote it):
 // "Incoming request (v18_2_8) has field (enable_http2) introduced in later
 // versions(v20_1_1).".
-func validate(kind string, raw []byte, rq *apiRequest) *apiError {
-	probs := avischema.Embedded().Validate(kind, raw, avischema.AtVersion(rq.version), avischema.InEdition(rq.edition))
+func validate(kind string, body map[string]any, rq *apiRequest) *apiError {
+	probs := avischema.Embedded().ValidateDecoded(kind, body, avischema.AtVersion(rq.version), avischema.InEdition(rq.edition))
 	if len(probs) == 0 {
 		return nil
 	}

@@ -386,7 +386,7 @@ func parseBody(kind string, raw []byte, rq *apiRequest) (map[string]any, *apiErr
 		if kind == "vsvip" {
 			fillVipIDs(body)
 		}
-		if aerr := validate(kind, marshal(body), rq); aerr != nil {
+		if aerr := validate(kind, body, rq); aerr != nil {
 			return nil, aerr
 		}
 	} else {
