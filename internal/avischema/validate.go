@@ -100,7 +100,42 @@ func NewerVersion(a, b string) bool { return CompareVersions(a, b) > 0 }
 // CompareVersions returns -1, 0 or 1 as version a is earlier than, equal to
 // or later than b (see NewerVersion).
 func CompareVersions(a, b string) int {
-	pa, pb := versionParts(a), versionParts(b)
+	var fa, fb [8]int
+	if na, ok := plainVersionParts(a, &fa); ok {
+		if nb, ok := plainVersionParts(b, &fb); ok {
+			return compareParts(fa[:na], fb[:nb])
+		}
+	}
+	return compareParts(versionParts(a), versionParts(b))
+}
+
+// plainVersionParts is versionParts, without allocating, for a version of
+// digits and separators only, in at most len(out) parts of at most 18
+// digits each; ok is false for any other (versionParts then reads it).
+func plainVersionParts(v string, out *[8]int) (n int, ok bool) {
+	part, digits := 0, 0
+	for i := 0; i <= len(v); i++ {
+		if i == len(v) || v[i] == '.' || v[i] == '_' {
+			if digits > 0 { // FieldsFunc drops empty parts
+				if n == len(out) {
+					return 0, false
+				}
+				out[n], n = part, n+1
+			}
+			part, digits = 0, 0
+			continue
+		}
+		c := v[i]
+		if c < '0' || c > '9' || digits == 18 {
+			return 0, false
+		}
+		part, digits = part*10+int(c-'0'), digits+1
+	}
+	return n, true
+}
+
+// compareParts compares two versions' parts, missing parts being 0.
+func compareParts(pa, pb []int) int {
 	for i := range max(len(pa), len(pb)) {
 		var x, y int
 		if i < len(pa) {

@@ -1,6 +1,8 @@
 package avischema
 
 import (
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -82,5 +84,33 @@ func TestValidateVersionAndEdition(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestPlainVersionPartsIsVersionParts requires the allocation-free parse
+// to read every version it accepts as versionParts reads it, over versions
+// drawn from digits, separators, signs, letters and long parts.
+func TestPlainVersionPartsIsVersionParts(t *testing.T) {
+	alphabet := []string{"0", "1", "9", "22", ".", "_", "..", "-", "+", "a", "1234567890123456789", "123456789012345678"}
+	rng := rand.New(rand.NewPCG(3, 4))
+	accepted := 0
+	for range 100000 {
+		var b strings.Builder
+		for range rng.IntN(12) {
+			b.WriteString(alphabet[rng.IntN(len(alphabet))])
+		}
+		v := b.String()
+		var out [8]int
+		n, ok := plainVersionParts(v, &out)
+		if !ok {
+			continue
+		}
+		accepted++
+		if want := versionParts(v); !slices.Equal(out[:n], want) && !(n == 0 && len(want) == 0) {
+			t.Fatalf("plainVersionParts(%q) = %v, versionParts = %v", v, out[:n], want)
+		}
+	}
+	if accepted < 10000 {
+		t.Errorf("only %d versions took the plain parse", accepted)
 	}
 }
