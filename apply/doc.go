@@ -208,6 +208,11 @@
 // only loses the saving. The memo holds the objects the last list of each
 // tenant returned (about 450 bytes an object) and is dropped past a
 // million entries. A new Applier (after a restart) starts without it.
+// The lists themselves go through client.ListBorrowed (nothing of a page
+// is kept once its objects are indexed: what is kept is copied), and the
+// Client's page memo skips the syntax scan of a page whose bytes it has
+// read before, so a warm resync of an unchanged controller reads, hashes
+// and looks up each object without scanning or decoding it.
 //
 // The heap of a resync is the Sets (the caller's) plus what the applier
 // holds, and with the default GC the process grows to about twice that;

@@ -78,7 +78,15 @@
 // object of the reply with exactly the name asked for. A page is checked and
 // split into its objects in one pass that decodes nothing (each object's JSON
 // is a sub-slice of the page, not a copy); ListDecoded then decodes each
-// object into its type.
+// object into its type. A Client (and the Clients WithTenant makes from it)
+// remembers how the pages it read split, by a 128-bit hash of their bytes:
+// a page whose bytes are the same as one read before is split as it was,
+// without being scanned, and any changed byte makes it read in full. The
+// memory is bounded (4,096 pages and 2^20 objects, about 8 MB; the oldest
+// are forgotten first). ListBorrowed is List for a caller that keeps
+// nothing of a raw object beyond its callback: each page is read into the
+// buffer of the one before (and of an earlier call), so a listing of tens
+// of thousands of objects allocates a few pages, not all of them.
 //
 // # Security
 //
