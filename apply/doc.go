@@ -288,3 +288,5 @@
 // zero Key, nil *Result and *Changes report nothing, and FailedSets(nil)
 // is empty.
 package apply
+
+//go:generate go run ./internal/genvaluehash -out valuehash_gen.go

@@ -130,10 +130,13 @@ func (h *hasher) object(o aviobj.Object, known map[aviobj.Object]wireHash) (wire
 	if wh, ok := known[o]; ok {
 		return wh, true
 	}
-	h.buf = h.buf[:0]
 	var ok bool
-	if h.buf, ok = appendValue(h.buf, reflect.ValueOf(o)); !ok {
-		return wireHash{}, false
+	// The generated encoder of the aviobj types, else the reflective one
+	// (they write the same bytes: TestTypedValueIsAppendValue).
+	if h.buf, ok = appendObjectValue(h.buf[:0], o); !ok {
+		if h.buf, ok = appendValue(h.buf[:0], reflect.ValueOf(o)); !ok {
+			return wireHash{}, false
+		}
 	}
 	return h.wire(h.buf), true
 }
