@@ -23,17 +23,7 @@ func (s *Schema) ValidateDecoded(objectType string, v any, opts ...Option) []Pro
 		}
 		return s.Validate(objectType, data, opts...)
 	}
-	var o options
-	for _, opt := range opts {
-		opt(&o)
-	}
-	t, known := s.TypeName(objectType)
-	if !known {
-		return []Problem{{Message: fmt.Sprintf("unknown object type %q", objectType)}}
-	}
-	val := &validator{defs: s.facts.Definitions, objects: s.facts.Objects, opts: o}
-	val.value("", &Field{Type: "object", Ref: t}, root)
-	return val.problems
+	return s.validateRoot(objectType, opts, func() (*jvalue, error) { return root, nil })
 }
 
 // fromDecoded builds the parsed form of json.Marshal(v); ok is false for a

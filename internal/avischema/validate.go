@@ -194,6 +194,12 @@ func AllowNull() Option { return func(o *options) { o.allowNull = true } }
 // document order (missing required fields after the fields of their object),
 // or nil when the body is valid.
 func (s *Schema) Validate(objectType string, body []byte, opts ...Option) []Problem {
+	return s.validateRoot(objectType, opts, func() (*jvalue, error) { return parseJSON(body) })
+}
+
+// validateRoot validates the value root returns (called once the object
+// type is known) as objectType.
+func (s *Schema) validateRoot(objectType string, opts []Option, root func() (*jvalue, error)) []Problem {
 	var o options
 	for _, opt := range opts {
 		opt(&o)
@@ -202,12 +208,12 @@ func (s *Schema) Validate(objectType string, body []byte, opts ...Option) []Prob
 	if !ok {
 		return []Problem{{Message: fmt.Sprintf("unknown object type %q", objectType)}}
 	}
-	root, err := parseJSON(body)
+	r, err := root()
 	if err != nil {
 		return []Problem{{Message: "invalid JSON: " + err.Error()}}
 	}
 	v := &validator{defs: s.facts.Definitions, objects: s.facts.Objects, opts: o}
-	v.value("", &Field{Type: "object", Ref: t}, root)
+	v.value("", &Field{Type: "object", Ref: t}, r)
 	return v.problems
 }
 
