@@ -46,4 +46,16 @@ func Type(p corev1.Protocol) (string, bool) {
 func Ref(name string) string { return aviobj.RefByName(aviobj.KindHealthMonitor, name) }
 
 // SystemRefs returns the health_monitor_refs of a pool of protocol p.
-func SystemRefs(p corev1.Protocol) []string { return []string{Ref(System(p))} }
+func SystemRefs(p corev1.Protocol) []string { return []string{systemRef(p)} }
+
+// systemRef is Ref(System(p)), a constant (TestSystemRefsAreRefs).
+func systemRef(p corev1.Protocol) string {
+	switch p {
+	case corev1.ProtocolSCTP:
+		return "/api/healthmonitor/?name=" + SystemSCTP
+	case corev1.ProtocolUDP:
+		return "/api/healthmonitor/?name=" + SystemUDP
+	default:
+		return "/api/healthmonitor/?name=" + SystemTCP
+	}
+}

@@ -50,6 +50,26 @@ func poolLocator(pools map[string]*field.Path, portsPath *field.Path) func(aviob
 	}
 }
 
+// servicePortLocator is poolLocator for a Service's ports, building a path
+// only for a problem: a pool's problems go to its port (the last port of
+// that pool, as poolLocator's map by pool name would hold it), the
+// VirtualService's services to spec.ports.
+func servicePortLocator(ports []servicePort) func(aviobj.Problem) *field.Path {
+	return func(p aviobj.Problem) *field.Path {
+		switch {
+		case p.Kind == aviobj.KindPool || p.Kind == aviobj.KindPoolGroup:
+			for i := len(ports) - 1; i >= 0; i-- {
+				if ports[i].pool == p.Name {
+					return field.NewPath("spec", "ports").Index(ports[i].index)
+				}
+			}
+		case p.Kind == aviobj.KindVirtualService && p.Field == "services":
+			return field.NewPath("spec", "ports")
+		}
+		return nil
+	}
+}
+
 // tooManyPorts is the error for more VIP ports than a VirtualService holds.
 func tooManyPorts(path *field.Path, n int, what string) *field.Error {
 	e := field.TooMany(path, n, maxVirtualServicePorts)

@@ -196,11 +196,7 @@ func TranslateService(in ServiceInput, opts Options) Result {
 		}
 	}
 	set := buildSet(in, o, ports, vips, overrides, fqdns, &res)
-	pools := make(map[string]*field.Path, len(ports))
-	for _, p := range ports {
-		pools[p.pool] = field.NewPath("spec", "ports").Index(p.index)
-	}
-	if errs := preflight(set, poolLocator(pools, field.NewPath("spec", "ports"))); len(errs) > 0 {
+	if errs := preflight(set, servicePortLocator(ports)); len(errs) > 0 {
 		res.Errors = append(res.Errors, errs...)
 		res.Ports = nil
 		return res
@@ -375,17 +371,21 @@ func validatePorts(svc *corev1.Service, o Options, res *Result) []servicePort {
 // then the load-balancer-ip annotation, which may list one address per
 // family separated by commas (for dual-stack VIPs).
 func preferredIPs(svc *corev1.Service, o Options, res *Result) ([]netip.Addr, field.ErrorList) {
-	value, path := svc.Spec.LoadBalancerIP, field.NewPath("spec", "loadBalancerIP")
+	value, fromAnn := svc.Spec.LoadBalancerIP, false
 	ann, hasAnn := svc.Annotations[AnnotationLoadBalancerIP]
 	switch {
 	case value == "" && hasAnn:
-		value, path = ann, field.NewPath("metadata", "annotations").Key(AnnotationLoadBalancerIP)
+		value, fromAnn = ann, true
 	case value != "" && hasAnn && ann != value:
 		res.Warnings = append(res.Warnings, fmt.Sprintf(
 			"metadata.annotations[%s]: %q is ignored: spec.loadBalancerIP %q takes precedence", AnnotationLoadBalancerIP, ann, value))
 	}
 	if value == "" {
 		return nil, nil
+	}
+	path := field.NewPath("spec", "loadBalancerIP")
+	if fromAnn {
+		path = field.NewPath("metadata", "annotations").Key(AnnotationLoadBalancerIP)
 	}
 	var out []netip.Addr
 	for _, v := range strings.Split(value, ",") {
@@ -454,14 +454,17 @@ func annotationOptions(o Options, own map[string]string, ns *corev1.Namespace, i
 			o.Tenant = t
 		}
 	}
-	name, path := own[AnnotationInfraSetting], field.NewPath("metadata", "annotations")
+	name, fromNamespace := own[AnnotationInfraSetting], false
 	if name == "" && ns != nil {
-		name, path = ns.Annotations[AnnotationInfraSetting], field.NewPath("namespace", "metadata", "annotations")
+		name, fromNamespace = ns.Annotations[AnnotationInfraSetting], true
 	}
 	if name == "" {
 		return o, errs
 	}
-	path = path.Key(AnnotationInfraSetting)
+	path := field.NewPath("metadata", "annotations").Key(AnnotationInfraSetting)
+	if fromNamespace {
+		path = field.NewPath("namespace", "metadata", "annotations").Key(AnnotationInfraSetting)
+	}
 	for i := range infras {
 		if infras[i].Name == name {
 			o, ierrs := o.withValidInfraSetting(&infras[i], path)

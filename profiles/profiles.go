@@ -133,10 +133,26 @@ func Network(protocols []corev1.Protocol, l License) Choice {
 }
 
 // NetworkRef returns the by-name ref of a network profile.
-func NetworkRef(name string) string { return aviobj.RefByName(aviobj.KindNetworkProfile, name) }
+func NetworkRef(name string) string {
+	// The System profiles' refs are constants (TestSystemRefsAreRefs).
+	switch name {
+	case SCTPProxy:
+		return "/api/networkprofile/?name=" + SCTPProxy
+	case TCPProxy:
+		return "/api/networkprofile/?name=" + TCPProxy
+	case TCPFastPath:
+		return "/api/networkprofile/?name=" + TCPFastPath
+	case UDPFastPath:
+		return "/api/networkprofile/?name=" + UDPFastPath
+	}
+	return aviobj.RefByName(aviobj.KindNetworkProfile, name)
+}
 
 // ApplicationRef returns the by-name ref of an application profile.
 func ApplicationRef(name string) string {
+	if name == L4Application {
+		return "/api/applicationprofile/?name=" + L4Application
+	}
 	return aviobj.RefByName(aviobj.KindApplicationProfile, name)
 }
 
