@@ -153,6 +153,10 @@ var defaultChecker = sync.OnceValue(NewChecker)
 // encoding, the slower reference implementation.
 type Checker struct {
 	sv *avischema.StructValidator
+	// accepts: schemaAccepts (check_gen.go, generated from the same
+	// embedded facts as sv) answers first for the values it finds no
+	// problem in.
+	accepts bool
 }
 
 // NewChecker returns a Checker for the kinds of a Set, its per-type facts
@@ -167,7 +171,7 @@ func NewChecker() *Checker {
 		{ObjectType: string(KindHealthMonitor), Type: reflect.TypeFor[HealthMonitor]()},
 		{ObjectType: string(KindNetworkProfile), Type: reflect.TypeFor[NetworkProfile]()},
 	}
-	return &Checker{sv: avischema.Embedded().StructValidator(roots...)}
+	return &Checker{sv: avischema.Embedded().StructValidator(roots...), accepts: true}
 }
 
 // kindName identifies an object of a Set.
@@ -218,6 +222,11 @@ func (c *Checker) Check(s *Set) []Problem {
 
 // schemaProblems checks the body of o against the controller's schema.
 func (c *Checker) schemaProblems(o Object, add func(field, msg string)) {
+	if c != nil && c.accepts {
+		if valid, handled := schemaAccepts(o); valid && handled {
+			return
+		}
+	}
 	if c != nil && c.sv != nil {
 		if probs, ok := c.sv.Validate(string(o.AviKind()), o); ok {
 			for _, p := range probs {

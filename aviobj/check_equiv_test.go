@@ -269,3 +269,25 @@ func pathString(t reflect.Type, path []step) string {
 	}
 	return b.String()
 }
+
+// TestSchemaAcceptsGoldenSets requires the generated acceptance to take
+// every object of every l4 golden Set (all of which pass Check): the walk
+// runs only for what it does not accept, so on real translations it must
+// not run at all.
+func TestSchemaAcceptsGoldenSets(t *testing.T) {
+	n := 0
+	for name, s := range goldenSets(t) {
+		if probs := aviobj.Check(s); len(probs) > 0 {
+			continue
+		}
+		for _, o := range s.Objects() {
+			n++
+			if valid, handled := aviobj.SchemaAccepts(o); !valid || !handled {
+				t.Errorf("%s: %s %s is left to the walk (valid %v, handled %v)", name, o.AviKind(), o.AviName(), valid, handled)
+			}
+		}
+	}
+	if n < 200 {
+		t.Errorf("only %d objects of valid golden Sets", n)
+	}
+}

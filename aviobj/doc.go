@@ -56,3 +56,5 @@
 // the schema embedded in the binary) that is built on first use and never
 // changed; see NewChecker for holding one's own.
 package aviobj
+
+//go:generate go run ./internal/gencheck -out check_gen.go
