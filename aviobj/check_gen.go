@@ -248,7 +248,7 @@ func acceptsVip6(v *Vip) bool {
 		if v.IPAddress == nil {
 			return false
 		}
-		if !acceptsIPAddr7(&(*v.IPAddress)) {
+		if !acceptsIPAddr7(v.IPAddress) {
 			return false
 		}
 	}
@@ -256,7 +256,7 @@ func acceptsVip6(v *Vip) bool {
 		if v.IP6Address == nil {
 			return false
 		}
-		if !acceptsIPAddr7(&(*v.IP6Address)) {
+		if !acceptsIPAddr7(v.IP6Address) {
 			return false
 		}
 	}
@@ -264,7 +264,7 @@ func acceptsVip6(v *Vip) bool {
 		if v.FloatingIP == nil {
 			return false
 		}
-		if !acceptsIPAddr7(&(*v.FloatingIP)) {
+		if !acceptsIPAddr7(v.FloatingIP) {
 			return false
 		}
 	}
@@ -272,7 +272,7 @@ func acceptsVip6(v *Vip) bool {
 		if v.IPAMNetworkSubnet == nil {
 			return false
 		}
-		if !acceptsIPNetworkSubnet8(&(*v.IPAMNetworkSubnet)) {
+		if !acceptsIPNetworkSubnet8(v.IPAMNetworkSubnet) {
 			return false
 		}
 	}
@@ -311,7 +311,7 @@ func acceptsIPNetworkSubnet8(v *IPNetworkSubnet) bool {
 		if v.Subnet == nil {
 			return false
 		}
-		if !acceptsIPAddrPrefix9(&(*v.Subnet)) {
+		if !acceptsIPAddrPrefix9(v.Subnet) {
 			return false
 		}
 	}
@@ -319,7 +319,7 @@ func acceptsIPNetworkSubnet8(v *IPNetworkSubnet) bool {
 		if v.Subnet6 == nil {
 			return false
 		}
-		if !acceptsIPAddrPrefix9(&(*v.Subnet6)) {
+		if !acceptsIPAddrPrefix9(v.Subnet6) {
 			return false
 		}
 	}
@@ -343,7 +343,7 @@ func acceptsVipPlacementNetwork10(v *VipPlacementNetwork) bool {
 		if v.Subnet == nil {
 			return false
 		}
-		if !acceptsIPAddrPrefix9(&(*v.Subnet)) {
+		if !acceptsIPAddrPrefix9(v.Subnet) {
 			return false
 		}
 	}
@@ -351,7 +351,7 @@ func acceptsVipPlacementNetwork10(v *VipPlacementNetwork) bool {
 		if v.Subnet6 == nil {
 			return false
 		}
-		if !acceptsIPAddrPrefix9(&(*v.Subnet6)) {
+		if !acceptsIPAddrPrefix9(v.Subnet6) {
 			return false
 		}
 	}
@@ -544,7 +544,7 @@ func acceptsL4PolicySet16(v *L4PolicySet) bool {
 		if v.L4ConnectionPolicy == nil {
 			return false
 		}
-		if !acceptsL4ConnectionPolicy17(&(*v.L4ConnectionPolicy)) {
+		if !acceptsL4ConnectionPolicy17(v.L4ConnectionPolicy) {
 			return false
 		}
 	}
@@ -580,7 +580,7 @@ func acceptsL4Rule18(v *L4Rule) bool {
 		if v.Match == nil {
 			return false
 		}
-		if !acceptsL4RuleMatchTarget19(&(*v.Match)) {
+		if !acceptsL4RuleMatchTarget19(v.Match) {
 			return false
 		}
 	}
@@ -588,7 +588,7 @@ func acceptsL4Rule18(v *L4Rule) bool {
 		if v.Action == nil {
 			return false
 		}
-		if !acceptsL4RuleAction23(&(*v.Action)) {
+		if !acceptsL4RuleAction23(v.Action) {
 			return false
 		}
 	}
@@ -600,7 +600,7 @@ func acceptsL4RuleMatchTarget19(v *L4RuleMatchTarget) bool {
 		if v.Port == nil {
 			return false
 		}
-		if !acceptsL4RulePortMatch20(&(*v.Port)) {
+		if !acceptsL4RulePortMatch20(v.Port) {
 			return false
 		}
 	}
@@ -608,7 +608,7 @@ func acceptsL4RuleMatchTarget19(v *L4RuleMatchTarget) bool {
 		if v.Protocol == nil {
 			return false
 		}
-		if !acceptsL4RuleProtocolMatch22(&(*v.Protocol)) {
+		if !acceptsL4RuleProtocolMatch22(v.Protocol) {
 			return false
 		}
 	}
@@ -673,7 +673,7 @@ func acceptsL4RuleAction23(v *L4RuleAction) bool {
 		if v.SelectPool == nil {
 			return false
 		}
-		if !acceptsL4RuleActionSelectPool24(&(*v.SelectPool)) {
+		if !acceptsL4RuleActionSelectPool24(v.SelectPool) {
 			return false
 		}
 	}
@@ -742,7 +742,7 @@ func acceptsHealthMonitor25(v *HealthMonitor) bool {
 		if v.TCPMonitor == nil {
 			return false
 		}
-		if !acceptsHealthMonitorTCP26(&(*v.TCPMonitor)) {
+		if !acceptsHealthMonitorTCP26(v.TCPMonitor) {
 			return false
 		}
 	}
@@ -750,7 +750,7 @@ func acceptsHealthMonitor25(v *HealthMonitor) bool {
 		if v.UDPMonitor == nil {
 			return false
 		}
-		if !acceptsHealthMonitorUDP27(&(*v.UDPMonitor)) {
+		if !acceptsHealthMonitorUDP27(v.UDPMonitor) {
 			return false
 		}
 	}
@@ -758,7 +758,7 @@ func acceptsHealthMonitor25(v *HealthMonitor) bool {
 		if v.SCTPMonitor == nil {
 			return false
 		}
-		if !acceptsHealthMonitorSCTP28(&(*v.SCTPMonitor)) {
+		if !acceptsHealthMonitorSCTP28(v.SCTPMonitor) {
 			return false
 		}
 	}
@@ -766,7 +766,7 @@ func acceptsHealthMonitor25(v *HealthMonitor) bool {
 		if v.HTTPMonitor == nil {
 			return false
 		}
-		if !acceptsHealthMonitorHTTP29(&(*v.HTTPMonitor)) {
+		if !acceptsHealthMonitorHTTP29(v.HTTPMonitor) {
 			return false
 		}
 	}
@@ -846,7 +846,7 @@ func acceptsNetworkProfileUnion31(v *NetworkProfileUnion) bool {
 		if v.SCTPProxyProfile == nil {
 			return false
 		}
-		if !acceptsSCTPProxyProfile32(&(*v.SCTPProxyProfile)) {
+		if !acceptsSCTPProxyProfile32(v.SCTPProxyProfile) {
 			return false
 		}
 	}

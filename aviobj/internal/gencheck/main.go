@@ -253,7 +253,11 @@ func (g *gen) value(expr string, t reflect.Type, f *avischema.Field, sub, depth 
 			g.w(depth, "return false // the walk does not check this struct by type")
 			return nil
 		}
-		fail("!" + funcName(sub, g.plans) + "(&" + expr + ")")
+		ptr := "&" + expr
+		if inner, ok := strings.CutPrefix(expr, "(*"); ok && strings.HasSuffix(inner, ")") {
+			ptr = strings.TrimSuffix(inner, ")") // reached through a pointer: no &*
+		}
+		fail("!" + funcName(sub, g.plans) + "(" + ptr + ")")
 	default:
 		return fmt.Errorf("kind %s is not generated", t.Kind())
 	}
