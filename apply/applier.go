@@ -1036,7 +1036,7 @@ func (a *Applier) index(ctx context.Context, c *client.Client, sets []*aviobj.Se
 	if slices.ContainsFunc(sets, func(s *aviobj.Set) bool { return len(s.NetworkProfiles) > 0 }) {
 		kinds = append(kinds, aviobj.KindNetworkProfile)
 	}
-	var names []string
+	names := make([]string, 0, 6*len(sets))
 	for i, s := range sets {
 		if isGroup(keys[i].Identity) {
 			// Stray pools of a group are found by marker among the
@@ -1071,7 +1071,7 @@ func (a *Applier) index(ctx context.Context, c *client.Client, sets []*aviobj.Se
 		for _, o := range s.Objects() {
 			m := desired[o.AviKind()]
 			if m == nil {
-				m = map[string][]aviobj.Object{}
+				m = make(map[string][]aviobj.Object, len(sets)) // about one object of a kind per Set
 				desired[o.AviKind()] = m
 			}
 			m[o.AviName()] = append(m[o.AviName()], o)
