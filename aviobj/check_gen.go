@@ -77,9 +77,6 @@ func acceptsVirtualService0(v *VirtualService) bool {
 		}
 	}
 	if len(v.Services) != 0 {
-		if v.Services == nil {
-			return false
-		}
 		if len(v.Services) > 2048 {
 			return false
 		}
@@ -90,9 +87,6 @@ func acceptsVirtualService0(v *VirtualService) bool {
 		}
 	}
 	if len(v.L4Policies) != 0 {
-		if v.L4Policies == nil {
-			return false
-		}
 		for i2 := range v.L4Policies {
 			if !acceptsL4Policies2(&v.L4Policies[i2]) {
 				return false
@@ -100,17 +94,11 @@ func acceptsVirtualService0(v *VirtualService) bool {
 		}
 	}
 	if len(v.BGPPeerLabels) != 0 {
-		if v.BGPPeerLabels == nil {
-			return false
-		}
 		if len(v.BGPPeerLabels) > 128 {
 			return false
 		}
 	}
 	if len(v.Markers) != 0 {
-		if v.Markers == nil {
-			return false
-		}
 		for i4 := range v.Markers {
 			if !acceptsMarker3(&v.Markers[i4]) {
 				return false
@@ -177,17 +165,11 @@ func acceptsVsVip4(v *VsVip) bool {
 		}
 	}
 	if len(v.BGPPeerLabels) != 0 {
-		if v.BGPPeerLabels == nil {
-			return false
-		}
 		if len(v.BGPPeerLabels) > 128 {
 			return false
 		}
 	}
 	if len(v.DNSInfo) != 0 {
-		if v.DNSInfo == nil {
-			return false
-		}
 		if len(v.DNSInfo) > 1000 {
 			return false
 		}
@@ -198,9 +180,6 @@ func acceptsVsVip4(v *VsVip) bool {
 		}
 	}
 	if len(v.Vip) != 0 {
-		if v.Vip == nil {
-			return false
-		}
 		for i7 := range v.Vip {
 			if !acceptsVip6(&v.Vip[i7]) {
 				return false
@@ -208,9 +187,6 @@ func acceptsVsVip4(v *VsVip) bool {
 		}
 	}
 	if len(v.Markers) != 0 {
-		if v.Markers == nil {
-			return false
-		}
 		for i8 := range v.Markers {
 			if !acceptsMarker3(&v.Markers[i8]) {
 				return false
@@ -245,41 +221,26 @@ func acceptsVip6(v *Vip) bool {
 		}
 	}
 	if v.IPAddress != nil {
-		if v.IPAddress == nil {
-			return false
-		}
 		if !acceptsIPAddr7(v.IPAddress) {
 			return false
 		}
 	}
 	if v.IP6Address != nil {
-		if v.IP6Address == nil {
-			return false
-		}
 		if !acceptsIPAddr7(v.IP6Address) {
 			return false
 		}
 	}
 	if v.FloatingIP != nil {
-		if v.FloatingIP == nil {
-			return false
-		}
 		if !acceptsIPAddr7(v.FloatingIP) {
 			return false
 		}
 	}
 	if v.IPAMNetworkSubnet != nil {
-		if v.IPAMNetworkSubnet == nil {
-			return false
-		}
 		if !acceptsIPNetworkSubnet8(v.IPAMNetworkSubnet) {
 			return false
 		}
 	}
 	if len(v.PlacementNetworks) != 0 {
-		if v.PlacementNetworks == nil {
-			return false
-		}
 		if len(v.PlacementNetworks) > 10 {
 			return false
 		}
@@ -308,17 +269,11 @@ func acceptsIPNetworkSubnet8(v *IPNetworkSubnet) bool {
 		}
 	}
 	if v.Subnet != nil {
-		if v.Subnet == nil {
-			return false
-		}
 		if !acceptsIPAddrPrefix9(v.Subnet) {
 			return false
 		}
 	}
 	if v.Subnet6 != nil {
-		if v.Subnet6 == nil {
-			return false
-		}
 		if !acceptsIPAddrPrefix9(v.Subnet6) {
 			return false
 		}
@@ -340,17 +295,11 @@ func acceptsVipPlacementNetwork10(v *VipPlacementNetwork) bool {
 		}
 	}
 	if v.Subnet != nil {
-		if v.Subnet == nil {
-			return false
-		}
 		if !acceptsIPAddrPrefix9(v.Subnet) {
 			return false
 		}
 	}
 	if v.Subnet6 != nil {
-		if v.Subnet6 == nil {
-			return false
-		}
 		if !acceptsIPAddrPrefix9(v.Subnet6) {
 			return false
 		}
@@ -375,9 +324,6 @@ func acceptsPool11(v *Pool) bool {
 		}
 	}
 	if v.GracefulDisableTimeout != nil {
-		if v.GracefulDisableTimeout == nil {
-			return false
-		}
 		if !(int64((*v.GracefulDisableTimeout)) > -1e14 && int64((*v.GracefulDisableTimeout)) < 1e15 && (int64((*v.GracefulDisableTimeout)) == 0 || int64((*v.GracefulDisableTimeout)) == -1 || float64(int64((*v.GracefulDisableTimeout))) >= float64(1.0) && float64(int64((*v.GracefulDisableTimeout))) <= float64(7200.0))) {
 			return false
 		}
@@ -407,17 +353,11 @@ func acceptsPool11(v *Pool) bool {
 		}
 	}
 	if v.MinServersUp != nil {
-		if v.MinServersUp == nil {
-			return false
-		}
 		if !(int64((*v.MinServersUp)) > -1e14 && int64((*v.MinServersUp)) < 1e15 && (int64((*v.MinServersUp)) >= 0 && int64((*v.MinServersUp)) <= 4294967295)) {
 			return false
 		}
 	}
 	if len(v.HealthMonitorRefs) != 0 {
-		if v.HealthMonitorRefs == nil {
-			return false
-		}
 		if len(v.HealthMonitorRefs) > 50 {
 			return false
 		}
@@ -428,9 +368,6 @@ func acceptsPool11(v *Pool) bool {
 		}
 	}
 	if len(v.PlacementNetworks) != 0 {
-		if v.PlacementNetworks == nil {
-			return false
-		}
 		for i11 := range v.PlacementNetworks {
 			if !acceptsPlacementNetwork12(&v.PlacementNetworks[i11]) {
 				return false
@@ -438,9 +375,6 @@ func acceptsPool11(v *Pool) bool {
 		}
 	}
 	if len(v.Servers) != 0 {
-		if v.Servers == nil {
-			return false
-		}
 		if len(v.Servers) > 5000 {
 			return false
 		}
@@ -451,9 +385,6 @@ func acceptsPool11(v *Pool) bool {
 		}
 	}
 	if len(v.Markers) != 0 {
-		if v.Markers == nil {
-			return false
-		}
 		for i13 := range v.Markers {
 			if !acceptsMarker3(&v.Markers[i13]) {
 				return false
@@ -497,9 +428,6 @@ func acceptsPoolGroup14(v *PoolGroup) bool {
 		}
 	}
 	if len(v.Members) != 0 {
-		if v.Members == nil {
-			return false
-		}
 		for i14 := range v.Members {
 			if !acceptsPoolGroupMember15(&v.Members[i14]) {
 				return false
@@ -507,9 +435,6 @@ func acceptsPoolGroup14(v *PoolGroup) bool {
 		}
 	}
 	if len(v.Markers) != 0 {
-		if v.Markers == nil {
-			return false
-		}
 		for i15 := range v.Markers {
 			if !acceptsMarker3(&v.Markers[i15]) {
 				return false
@@ -524,9 +449,6 @@ func acceptsPoolGroupMember15(v *PoolGroupMember) bool {
 		return false
 	}
 	if v.Ratio != nil {
-		if v.Ratio == nil {
-			return false
-		}
 		if !(int64((*v.Ratio)) > -1e14 && int64((*v.Ratio)) < 1e15 && (int64((*v.Ratio)) == 0 || float64(int64((*v.Ratio))) >= float64(1.0) && float64(int64((*v.Ratio))) <= float64(1000.0))) {
 			return false
 		}
@@ -541,17 +463,11 @@ func acceptsL4PolicySet16(v *L4PolicySet) bool {
 		}
 	}
 	if v.L4ConnectionPolicy != nil {
-		if v.L4ConnectionPolicy == nil {
-			return false
-		}
 		if !acceptsL4ConnectionPolicy17(v.L4ConnectionPolicy) {
 			return false
 		}
 	}
 	if len(v.Markers) != 0 {
-		if v.Markers == nil {
-			return false
-		}
 		for i16 := range v.Markers {
 			if !acceptsMarker3(&v.Markers[i16]) {
 				return false
@@ -563,9 +479,6 @@ func acceptsL4PolicySet16(v *L4PolicySet) bool {
 
 func acceptsL4ConnectionPolicy17(v *L4ConnectionPolicy) bool {
 	if len(v.Rules) != 0 {
-		if v.Rules == nil {
-			return false
-		}
 		for i17 := range v.Rules {
 			if !acceptsL4Rule18(&v.Rules[i17]) {
 				return false
@@ -577,17 +490,11 @@ func acceptsL4ConnectionPolicy17(v *L4ConnectionPolicy) bool {
 
 func acceptsL4Rule18(v *L4Rule) bool {
 	if v.Match != nil {
-		if v.Match == nil {
-			return false
-		}
 		if !acceptsL4RuleMatchTarget19(v.Match) {
 			return false
 		}
 	}
 	if v.Action != nil {
-		if v.Action == nil {
-			return false
-		}
 		if !acceptsL4RuleAction23(v.Action) {
 			return false
 		}
@@ -597,17 +504,11 @@ func acceptsL4Rule18(v *L4Rule) bool {
 
 func acceptsL4RuleMatchTarget19(v *L4RuleMatchTarget) bool {
 	if v.Port != nil {
-		if v.Port == nil {
-			return false
-		}
 		if !acceptsL4RulePortMatch20(v.Port) {
 			return false
 		}
 	}
 	if v.Protocol != nil {
-		if v.Protocol == nil {
-			return false
-		}
 		if !acceptsL4RuleProtocolMatch22(v.Protocol) {
 			return false
 		}
@@ -622,9 +523,6 @@ func acceptsL4RulePortMatch20(v *L4RulePortMatch) bool {
 		return false
 	}
 	if len(v.Ports) != 0 {
-		if v.Ports == nil {
-			return false
-		}
 		for i18 := range v.Ports {
 			if !(int64(v.Ports[i18]) > -1e14 && int64(v.Ports[i18]) < 1e15 && (float64(int64(v.Ports[i18])) >= float64(1.0) && float64(int64(v.Ports[i18])) <= float64(65535.0))) {
 				return false
@@ -632,9 +530,6 @@ func acceptsL4RulePortMatch20(v *L4RulePortMatch) bool {
 		}
 	}
 	if len(v.PortRanges) != 0 {
-		if v.PortRanges == nil {
-			return false
-		}
 		for i19 := range v.PortRanges {
 			if !acceptsPortRange21(&v.PortRanges[i19]) {
 				return false
@@ -670,9 +565,6 @@ func acceptsL4RuleProtocolMatch22(v *L4RuleProtocolMatch) bool {
 
 func acceptsL4RuleAction23(v *L4RuleAction) bool {
 	if v.SelectPool != nil {
-		if v.SelectPool == nil {
-			return false
-		}
 		if !acceptsL4RuleActionSelectPool24(v.SelectPool) {
 			return false
 		}
@@ -731,49 +623,31 @@ func acceptsHealthMonitor25(v *HealthMonitor) bool {
 		}
 	}
 	if v.MonitorPort != nil {
-		if v.MonitorPort == nil {
-			return false
-		}
 		if !(int64((*v.MonitorPort)) > -1e14 && int64((*v.MonitorPort)) < 1e15 && (int64((*v.MonitorPort)) == 0 || float64(int64((*v.MonitorPort))) >= float64(1.0) && float64(int64((*v.MonitorPort))) <= float64(65535.0))) {
 			return false
 		}
 	}
 	if v.TCPMonitor != nil {
-		if v.TCPMonitor == nil {
-			return false
-		}
 		if !acceptsHealthMonitorTCP26(v.TCPMonitor) {
 			return false
 		}
 	}
 	if v.UDPMonitor != nil {
-		if v.UDPMonitor == nil {
-			return false
-		}
 		if !acceptsHealthMonitorUDP27(v.UDPMonitor) {
 			return false
 		}
 	}
 	if v.SCTPMonitor != nil {
-		if v.SCTPMonitor == nil {
-			return false
-		}
 		if !acceptsHealthMonitorSCTP28(v.SCTPMonitor) {
 			return false
 		}
 	}
 	if v.HTTPMonitor != nil {
-		if v.HTTPMonitor == nil {
-			return false
-		}
 		if !acceptsHealthMonitorHTTP29(v.HTTPMonitor) {
 			return false
 		}
 	}
 	if len(v.Markers) != 0 {
-		if v.Markers == nil {
-			return false
-		}
 		for i20 := range v.Markers {
 			if !acceptsMarker3(&v.Markers[i20]) {
 				return false
@@ -797,9 +671,6 @@ func acceptsHealthMonitorSCTP28(v *HealthMonitorSCTP) bool {
 
 func acceptsHealthMonitorHTTP29(v *HealthMonitorHTTP) bool {
 	if len(v.HTTPResponseCode) != 0 {
-		if v.HTTPResponseCode == nil {
-			return false
-		}
 		if len(v.HTTPResponseCode) < 1 {
 			return false
 		}
@@ -824,9 +695,6 @@ func acceptsNetworkProfile30(v *NetworkProfile) bool {
 		return false
 	}
 	if len(v.Markers) != 0 {
-		if v.Markers == nil {
-			return false
-		}
 		for i22 := range v.Markers {
 			if !acceptsMarker3(&v.Markers[i22]) {
 				return false
@@ -843,9 +711,6 @@ func acceptsNetworkProfileUnion31(v *NetworkProfileUnion) bool {
 		return false
 	}
 	if v.SCTPProxyProfile != nil {
-		if v.SCTPProxyProfile == nil {
-			return false
-		}
 		if !acceptsSCTPProxyProfile32(v.SCTPProxyProfile) {
 			return false
 		}
@@ -855,65 +720,41 @@ func acceptsNetworkProfileUnion31(v *NetworkProfileUnion) bool {
 
 func acceptsSCTPProxyProfile32(v *SCTPProxyProfile) bool {
 	if v.NumberOfStreams != nil {
-		if v.NumberOfStreams == nil {
-			return false
-		}
 		if !(int64((*v.NumberOfStreams)) > -1e14 && int64((*v.NumberOfStreams)) < 1e15 && (float64(int64((*v.NumberOfStreams))) >= float64(1.0) && float64(int64((*v.NumberOfStreams))) <= float64(65535.0))) {
 			return false
 		}
 	}
 	if v.HeartbeatInterval != nil {
-		if v.HeartbeatInterval == nil {
-			return false
-		}
 		if !(int64((*v.HeartbeatInterval)) > -1e14 && int64((*v.HeartbeatInterval)) < 1e15 && (float64(int64((*v.HeartbeatInterval))) >= float64(30.0) && float64(int64((*v.HeartbeatInterval))) <= float64(2.47483647e+08))) {
 			return false
 		}
 	}
 	if v.IdleTimeout != nil {
-		if v.IdleTimeout == nil {
-			return false
-		}
 		if !(int64((*v.IdleTimeout)) > -1e14 && int64((*v.IdleTimeout)) < 1e15 && (float64(int64((*v.IdleTimeout))) >= float64(0.0) && float64(int64((*v.IdleTimeout))) <= float64(2.47483647e+08))) {
 			return false
 		}
 	}
 	if v.ReceiveWindow != nil {
-		if v.ReceiveWindow == nil {
-			return false
-		}
 		if !(int64((*v.ReceiveWindow)) > -1e14 && int64((*v.ReceiveWindow)) < 1e15 && (float64(int64((*v.ReceiveWindow))) >= float64(2.0) && float64(int64((*v.ReceiveWindow))) <= float64(65536.0))) {
 			return false
 		}
 	}
 	if v.CookieExpirationTimeout != nil {
-		if v.CookieExpirationTimeout == nil {
-			return false
-		}
 		if !(int64((*v.CookieExpirationTimeout)) > -1e14 && int64((*v.CookieExpirationTimeout)) < 1e15 && (float64(int64((*v.CookieExpirationTimeout))) >= float64(60.0) && float64(int64((*v.CookieExpirationTimeout))) <= float64(3600.0))) {
 			return false
 		}
 	}
 	if v.MaxRetransmissionsAssociation != nil {
-		if v.MaxRetransmissionsAssociation == nil {
-			return false
-		}
 		if !(int64((*v.MaxRetransmissionsAssociation)) > -1e14 && int64((*v.MaxRetransmissionsAssociation)) < 1e15 && (float64(int64((*v.MaxRetransmissionsAssociation))) >= float64(1.0) && float64(int64((*v.MaxRetransmissionsAssociation))) <= float64(2.47483647e+08))) {
 			return false
 		}
 	}
 	if v.MaxRetransmissionsInitChunks != nil {
-		if v.MaxRetransmissionsInitChunks == nil {
-			return false
-		}
 		if !(int64((*v.MaxRetransmissionsInitChunks)) > -1e14 && int64((*v.MaxRetransmissionsInitChunks)) < 1e15 && (float64(int64((*v.MaxRetransmissionsInitChunks))) >= float64(1.0) && float64(int64((*v.MaxRetransmissionsInitChunks))) <= float64(2.47483647e+08))) {
 			return false
 		}
 	}
 	if v.ResetTimeout != nil {
-		if v.ResetTimeout == nil {
-			return false
-		}
 		if !(int64((*v.ResetTimeout)) > -1e14 && int64((*v.ResetTimeout)) < 1e15 && (float64(int64((*v.ResetTimeout))) >= float64(0.0) && float64(int64((*v.ResetTimeout))) <= float64(2.47483647e+08))) {
 			return false
 		}

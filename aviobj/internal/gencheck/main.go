@@ -113,14 +113,14 @@ func (g *gen) plan(i int) error {
 			}
 			continue
 		}
-		depth := 1
+		depth, guarded := 1, false
 		if f.OmitEmpty {
 			if cond := nonEmpty(expr, sf.Type); cond != "true" {
 				g.w(1, "if %s {", cond)
-				depth = 2
+				depth, guarded = 2, true
 			}
 		}
-		if err := g.value(expr, sf.Type, f.Prop, f.Sub, depth); err != nil {
+		if err := g.value(expr, sf.Type, f.Prop, f.Sub, depth, guarded); err != nil {
 			return fmt.Errorf("%s.%s: %w", p.Type.Name(), sf.Name, err)
 		}
 		if depth == 2 {
@@ -165,8 +165,9 @@ func nonEmpty(expr string, t reflect.Type) string {
 }
 
 // value writes the checks of one encoded value expr of Go type t against
-// property f; a check that fails returns false.
-func (g *gen) value(expr string, t reflect.Type, f *avischema.Field, sub, depth int) error {
+// property f; a check that fails returns false. nonNil is set when an
+// omitempty guard already made expr a non-nil pointer or slice.
+func (g *gen) value(expr string, t reflect.Type, f *avischema.Field, sub, depth int, nonNil bool) error {
 	fail := func(cond string) {
 		g.w(depth, "if %s {", cond)
 		g.w(depth+1, "return false")
@@ -174,8 +175,10 @@ func (g *gen) value(expr string, t reflect.Type, f *avischema.Field, sub, depth 
 	}
 	switch t.Kind() {
 	case reflect.Pointer:
-		fail(expr + " == nil") // null
-		return g.value("(*"+expr+")", t.Elem(), f, sub, depth)
+		if !nonNil {
+			fail(expr + " == nil") // null
+		}
+		return g.value("(*"+expr+")", t.Elem(), f, sub, depth, false)
 	case reflect.String:
 		if f.Type != "string" {
 			g.w(depth, "return false // a string where the schema wants %s", f.Type)
@@ -206,7 +209,9 @@ func (g *gen) value(expr string, t reflect.Type, f *avischema.Field, sub, depth 
 		if t.Elem().Kind() == reflect.Uint8 {
 			return fmt.Errorf("[]byte is not generated")
 		}
-		fail(expr + " == nil") // null
+		if !nonNil {
+			fail(expr + " == nil") // null
+		}
 		if f.Type != "array" {
 			g.w(depth, "return false // an array where the schema wants %s", f.Type)
 			return nil
@@ -222,7 +227,7 @@ func (g *gen) value(expr string, t reflect.Type, f *avischema.Field, sub, depth 
 		// The elements' checks, written aside: no loop when there are none.
 		outer := g.body
 		g.body = bytes.Buffer{}
-		err := g.value(expr+"["+i+"]", t.Elem(), f.Items, sub, depth+1)
+		err := g.value(expr+"["+i+"]", t.Elem(), f.Items, sub, depth+1, false)
 		inner := g.body
 		g.body = outer
 		if err != nil {
