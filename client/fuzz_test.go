@@ -16,6 +16,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/avil4/avil4/aviobj"
+	"github.com/avil4/avil4/internal/jsonscan"
 )
 
 // Seeds besides the recordings: what a controller, or something in front
@@ -386,28 +387,28 @@ func FuzzDecodedPage(f *testing.F) {
 	})
 }
 
-// FuzzScanValue checks that scanValue accepts exactly what json.Valid
+// FuzzScanValue checks that jsonscan.Value accepts exactly what json.Valid
 // accepts (one value, whitespace around it) and ends a value where it ends.
 func FuzzScanValue(f *testing.F) {
 	for _, s := range []string{`{"a": [1, -0.5e+3, "x\u00e9\n", true, false, null]}`, `[]`, `{}`, `"\q"`, `01`, `1.`,
 		`-`, `[1,]`, `{"a" 1}`, `{"a":1,}`, "\"\x01\"", ` 1 `, `1 2`, `tru`, `nul`, `"\ud800"`, `[[[[]]]]`,
-		strings.Repeat("[", maxDepth) + strings.Repeat("]", maxDepth),
-		strings.Repeat("[", maxDepth+1) + strings.Repeat("]", maxDepth+1),
-		strings.Repeat(`{"a":`, maxDepth+1) + "1" + strings.Repeat("}", maxDepth+1)} {
+		strings.Repeat("[", jsonscan.MaxDepth) + strings.Repeat("]", jsonscan.MaxDepth),
+		strings.Repeat("[", jsonscan.MaxDepth+1) + strings.Repeat("]", jsonscan.MaxDepth+1),
+		strings.Repeat(`{"a":`, jsonscan.MaxDepth+1) + "1" + strings.Repeat("}", jsonscan.MaxDepth+1)} {
 		f.Add([]byte(s))
 	}
 	addRecordings(f, exchange.isList, func(e exchange) { f.Add(e.body) })
 	f.Fuzz(func(t *testing.T, b []byte) {
-		i := skipSpace(b, 0)
-		end, err := scanValue(b, i, 0)
-		ok := err == nil && skipSpace(b, end) == len(b)
+		i := jsonscan.SkipSpace(b, 0)
+		end, err := jsonscan.Value(b, i, 0)
+		ok := err == nil && jsonscan.SkipSpace(b, end) == len(b)
 		if ok != json.Valid(b) {
-			t.Fatalf("scanValue(%q): end %d, err %v; json.Valid = %v", b, end, err, json.Valid(b))
+			t.Fatalf("jsonscan.Value(%q): end %d, err %v; json.Valid = %v", b, end, err, json.Valid(b))
 		}
 		if ok {
 			var raw json.RawMessage
 			if err := json.Unmarshal(b, &raw); err != nil || !bytes.Equal(raw, b[i:end]) {
-				t.Fatalf("scanValue(%q) spans %q, json.Unmarshal: %q (%v)", b, b[i:end], raw, err)
+				t.Fatalf("jsonscan.Value(%q) spans %q, json.Unmarshal: %q (%v)", b, b[i:end], raw, err)
 			}
 		}
 	})
@@ -429,7 +430,7 @@ func BenchmarkScanValue(b *testing.B) {
 		b.Run(tc.name, func(b *testing.B) {
 			b.SetBytes(int64(len(tc.in)))
 			for b.Loop() {
-				if _, err := scanValue(tc.in, 0, 0); err != nil {
+				if _, err := jsonscan.Value(tc.in, 0, 0); err != nil {
 					b.Fatal(err)
 				}
 			}

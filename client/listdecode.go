@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+
+	"github.com/avil4/avil4/internal/jsonscan"
 )
 
 // bodyDecoder is an out value that reads a reply body itself (see
@@ -38,7 +40,7 @@ type decodedPage struct {
 
 func (p *decodedPage) reuseBuffer() []byte { return p.reuse }
 
-// decodeBody reads a list reply: scanValue checks the page's syntax and
+// decodeBody reads a list reply: jsonscan.Value checks the page's syntax and
 // finds each element of results (a sub-slice of body, not a copy), and,
 // when newObj is set, json.Unmarshal decodes each element into its value.
 // It accepts and refuses what json.Unmarshal into listPage and then into
@@ -68,7 +70,7 @@ func (p *decodedPage) decodeBody(body []byte) error {
 
 // split checks body's syntax and finds the elements of its results.
 func (p *decodedPage) split(body []byte) error {
-	i := skipSpace(body, 0)
+	i := jsonscan.SkipSpace(body, 0)
 	var (
 		end int
 		err error
@@ -77,17 +79,17 @@ func (p *decodedPage) split(body []byte) error {
 	case i < len(body) && body[i] == '{':
 		end, err = p.decodeFields(body, i)
 	case i < len(body) && body[i] == 'n':
-		end, err = scanLiteral(body, i, "null") // a null page is an empty one
+		end, err = jsonscan.Literal(body, i, "null") // a null page is an empty one
 	default:
-		if end, err = scanValue(body, i, 0); err == nil {
+		if end, err = jsonscan.Value(body, i, 0); err == nil {
 			err = fmt.Errorf("cannot unmarshal %s into a list page", describeValue(body[i]))
 		}
 	}
 	if err != nil {
 		return err
 	}
-	if j := skipSpace(body, end); j != len(body) {
-		return syntaxError(body, j, "after top-level value")
+	if j := jsonscan.SkipSpace(body, end); j != len(body) {
+		return jsonscan.SyntaxError(body, j, "after top-level value")
 	}
 	return nil
 }
@@ -110,7 +112,7 @@ func (p *decodedPage) decodeObjects() error {
 // decodeFields reads the envelope object at body[i] (its '{') and returns
 // its end.
 func (p *decodedPage) decodeFields(body []byte, i int) (int, error) {
-	return eachMember(body, i, 1, func(key []byte, v int) (int, error) {
+	return jsonscan.Members(body, i, 1, func(key []byte, v int) (int, error) {
 		name := key[1 : len(key)-1]
 		if bytes.IndexByte(name, '\\') >= 0 {
 			var s string
@@ -122,12 +124,12 @@ func (p *decodedPage) decodeFields(body []byte, i int) (int, error) {
 		// Keys match as json.Unmarshal matches them: case-insensitively.
 		if bytes.EqualFold(name, []byte("results")) && v < len(body) && body[v] == '[' {
 			p.raws = p.raws[:0]
-			return eachElement(body, v, 2, func(elem []byte) error {
+			return jsonscan.Elements(body, v, 2, func(elem []byte) error {
 				p.raws = append(p.raws, json.RawMessage(elem))
 				return nil
 			})
 		}
-		end, err := scanValue(body, v, 1)
+		end, err := jsonscan.Value(body, v, 1)
 		if err != nil {
 			return end, err
 		}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"unicode/utf8"
+
+	"github.com/avil4/avil4/internal/jsonscan"
 )
 
 // ValidateDecoded is Validate of json.Marshal(v), without the encoding and
@@ -94,40 +96,8 @@ func encodedString(s string) string {
 	return marshalledString(s)
 }
 
-// numberLiteral reports whether s is a JSON number literal, all of it:
-// -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
+// numberLiteral reports whether s is a JSON number literal, all of it.
 func numberLiteral(s string) bool {
-	i := 0
-	digits := func() int {
-		n := 0
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			i, n = i+1, n+1
-		}
-		return n
-	}
-	if i < len(s) && s[i] == '-' {
-		i++
-	}
-	switch {
-	case i < len(s) && s[i] == '0':
-		i++
-	case digits() == 0:
-		return false
-	}
-	if i < len(s) && s[i] == '.' {
-		i++
-		if digits() == 0 {
-			return false
-		}
-	}
-	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
-		i++
-		if i < len(s) && (s[i] == '+' || s[i] == '-') {
-			i++
-		}
-		if digits() == 0 {
-			return false
-		}
-	}
-	return i == len(s)
+	end, err := jsonscan.Number([]byte(s), 0)
+	return err == nil && end == len(s)
 }

@@ -1,28 +1,28 @@
-package client
+package jsonscan
 
 import (
 	"errors"
 	"fmt"
 )
 
-// maxDepth is the deepest nesting of arrays and objects the scanner
+// MaxDepth is the deepest nesting of arrays and objects the scanner
 // accepts: encoding/json's limit, so that both refuse the same input.
-const maxDepth = 10000
+const MaxDepth = 10000
 
-// errTooDeep is a value nested deeper than maxDepth.
-var errTooDeep = errors.New("exceeded max depth")
+// ErrTooDeep is a value nested deeper than MaxDepth.
+var ErrTooDeep = errors.New("exceeded max depth")
 
-// syntaxError is invalid JSON at an offset.
-func syntaxError(b []byte, i int, what string) error {
+// SyntaxError is invalid JSON at an offset.
+func SyntaxError(b []byte, i int, what string) error {
 	if i >= len(b) {
 		return errors.New("unexpected end of JSON input")
 	}
 	return fmt.Errorf("invalid character %q %s at offset %d", b[i], what, i)
 }
 
-// skipSpace returns the offset of the first byte at or after i that is not
+// SkipSpace returns the offset of the first byte at or after i that is not
 // JSON whitespace.
-func skipSpace(b []byte, i int) int {
+func SkipSpace(b []byte, i int) int {
 	for i < len(b) {
 		switch b[i] {
 		case ' ', '\t', '\r', '\n':
@@ -34,14 +34,15 @@ func skipSpace(b []byte, i int) int {
 	return i
 }
 
-// scanValue returns the end of the JSON value that starts at b[i] (no
-// leading whitespace), checking its syntax as encoding/json does (json.Valid
-// accepts a value iff scanValue does, FuzzScanValue): it reads each byte
+// Value returns the end of the JSON value that starts at b[i] (no
+// leading whitespace), nested depth deep (0 at the top), checking its
+// syntax as encoding/json does (json.Valid accepts a value iff Value does:
+// FuzzScanValue in package client): it reads each byte
 // once and decodes nothing, which is several times faster than a
 // json.Decoder finding the same span.
-func scanValue(b []byte, i, depth int) (int, error) {
+func Value(b []byte, i, depth int) (int, error) {
 	if i >= len(b) {
-		return i, syntaxError(b, i, "")
+		return i, SyntaxError(b, i, "")
 	}
 	switch c := b[i]; {
 	case c == '{':
@@ -51,21 +52,22 @@ func scanValue(b []byte, i, depth int) (int, error) {
 	case c == '"':
 		return scanString(b, i)
 	case c == '-' || (c >= '0' && c <= '9'):
-		return scanNumber(b, i)
+		return Number(b, i)
 	case c == 't':
-		return scanLiteral(b, i, "true")
+		return Literal(b, i, "true")
 	case c == 'f':
-		return scanLiteral(b, i, "false")
+		return Literal(b, i, "false")
 	case c == 'n':
-		return scanLiteral(b, i, "null")
+		return Literal(b, i, "null")
 	}
-	return i, syntaxError(b, i, "looking for beginning of value")
+	return i, SyntaxError(b, i, "looking for beginning of value")
 }
 
-func scanLiteral(b []byte, i int, lit string) (int, error) {
+// Literal reads lit (true, false or null) at b[i].
+func Literal(b []byte, i int, lit string) (int, error) {
 	for j := 0; j < len(lit); j++ {
 		if i+j >= len(b) || b[i+j] != lit[j] {
-			return i + j, syntaxError(b, i+j, "in literal "+lit)
+			return i + j, SyntaxError(b, i+j, "in literal "+lit)
 		}
 	}
 	return i + len(lit), nil
@@ -73,9 +75,9 @@ func scanLiteral(b []byte, i int, lit string) (int, error) {
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
-// scanNumber reads -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?.
-func scanNumber(b []byte, i int) (int, error) {
-	if b[i] == '-' {
+// Number reads the number at b[i]: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?.
+func Number(b []byte, i int) (int, error) {
+	if i < len(b) && b[i] == '-' {
 		i++
 	}
 	switch {
@@ -86,12 +88,12 @@ func scanNumber(b []byte, i int) (int, error) {
 			i++
 		}
 	default:
-		return i, syntaxError(b, i, "in numeric literal")
+		return i, SyntaxError(b, i, "in numeric literal")
 	}
 	if i < len(b) && b[i] == '.' {
 		i++
 		if i >= len(b) || !isDigit(b[i]) {
-			return i, syntaxError(b, i, "after decimal point in numeric literal")
+			return i, SyntaxError(b, i, "after decimal point in numeric literal")
 		}
 		for i < len(b) && isDigit(b[i]) {
 			i++
@@ -103,7 +105,7 @@ func scanNumber(b []byte, i int) (int, error) {
 			i++
 		}
 		if i >= len(b) || !isDigit(b[i]) {
-			return i, syntaxError(b, i, "in exponent of numeric literal")
+			return i, SyntaxError(b, i, "in exponent of numeric literal")
 		}
 		for i < len(b) && isDigit(b[i]) {
 			i++
@@ -134,7 +136,7 @@ func scanString(b []byte, i int) (int, error) {
 		case c == '\\':
 			i++
 			if i >= len(b) {
-				return i, syntaxError(b, i, "")
+				return i, SyntaxError(b, i, "")
 			}
 			switch b[i] {
 			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
@@ -143,20 +145,20 @@ func scanString(b []byte, i int) (int, error) {
 				i++
 				for k := 0; k < 4; k++ {
 					if i >= len(b) || !isHex(b[i]) {
-						return i, syntaxError(b, i, "in \\u hexadecimal character escape")
+						return i, SyntaxError(b, i, "in \\u hexadecimal character escape")
 					}
 					i++
 				}
 			default:
-				return i, syntaxError(b, i, "in string escape code")
+				return i, SyntaxError(b, i, "in string escape code")
 			}
 		case c < 0x20:
-			return i, syntaxError(b, i, "in string literal")
+			return i, SyntaxError(b, i, "in string literal")
 		default:
 			i++
 		}
 	}
-	return i, syntaxError(b, i, "")
+	return i, SyntaxError(b, i, "")
 }
 
 // plain marks the bytes a string holds as they are: not a control
@@ -174,76 +176,76 @@ func isHex(c byte) bool {
 
 // scanObject reads an object from its '{' to past its '}'.
 func scanObject(b []byte, i, depth int) (int, error) {
-	return eachMember(b, i, depth, nil)
+	return Members(b, i, depth, nil)
 }
 
 // scanArray reads an array from its '[' to past its ']'.
 func scanArray(b []byte, i, depth int) (int, error) {
-	return eachElement(b, i, depth, nil)
+	return Elements(b, i, depth, nil)
 }
 
-// eachMember reads the object at b[i] (its '{'), nested depth deep (1 for
+// Members reads the object at b[i] (its '{'), nested depth deep (1 for
 // a top-level object), and returns its end. For each member, fn gets the
 // key's span (quotes included) and the offset of its value, and returns
 // the value's end; a nil fn scans the value.
-func eachMember(b []byte, i, depth int, fn func(key []byte, v int) (int, error)) (int, error) {
-	if depth > maxDepth {
-		return i, errTooDeep
+func Members(b []byte, i, depth int, fn func(key []byte, v int) (int, error)) (int, error) {
+	if depth > MaxDepth {
+		return i, ErrTooDeep
 	}
-	i = skipSpace(b, i+1)
+	i = SkipSpace(b, i+1)
 	if i < len(b) && b[i] == '}' {
 		return i + 1, nil
 	}
 	for {
 		if i >= len(b) || b[i] != '"' {
-			return i, syntaxError(b, i, "looking for beginning of object key string")
+			return i, SyntaxError(b, i, "looking for beginning of object key string")
 		}
 		kend, err := scanString(b, i)
 		if err != nil {
 			return kend, err
 		}
 		key := b[i:kend]
-		i = skipSpace(b, kend)
+		i = SkipSpace(b, kend)
 		if i >= len(b) || b[i] != ':' {
-			return i, syntaxError(b, i, "after object key")
+			return i, SyntaxError(b, i, "after object key")
 		}
-		i = skipSpace(b, i+1)
+		i = SkipSpace(b, i+1)
 		if fn == nil {
-			i, err = scanValue(b, i, depth)
+			i, err = Value(b, i, depth)
 		} else {
 			i, err = fn(key, i)
 		}
 		if err != nil {
 			return i, err
 		}
-		i = skipSpace(b, i)
+		i = SkipSpace(b, i)
 		if i >= len(b) {
-			return i, syntaxError(b, i, "")
+			return i, SyntaxError(b, i, "")
 		}
 		switch b[i] {
 		case ',':
-			i = skipSpace(b, i+1)
+			i = SkipSpace(b, i+1)
 		case '}':
 			return i + 1, nil
 		default:
-			return i, syntaxError(b, i, "after object key:value pair")
+			return i, SyntaxError(b, i, "after object key:value pair")
 		}
 	}
 }
 
-// eachElement reads the array at b[i] (its '['), nested depth deep (1 for
+// Elements reads the array at b[i] (its '['), nested depth deep (1 for
 // a top-level array), and returns its end, calling fn (unless nil) with
 // the span of each element.
-func eachElement(b []byte, i, depth int, fn func(elem []byte) error) (int, error) {
-	if depth > maxDepth {
-		return i, errTooDeep
+func Elements(b []byte, i, depth int, fn func(elem []byte) error) (int, error) {
+	if depth > MaxDepth {
+		return i, ErrTooDeep
 	}
-	i = skipSpace(b, i+1)
+	i = SkipSpace(b, i+1)
 	if i < len(b) && b[i] == ']' {
 		return i + 1, nil
 	}
 	for {
-		end, err := scanValue(b, i, depth)
+		end, err := Value(b, i, depth)
 		if err != nil {
 			return end, err
 		}
@@ -252,17 +254,17 @@ func eachElement(b []byte, i, depth int, fn func(elem []byte) error) (int, error
 				return end, err
 			}
 		}
-		i = skipSpace(b, end)
+		i = SkipSpace(b, end)
 		if i >= len(b) {
-			return i, syntaxError(b, i, "")
+			return i, SyntaxError(b, i, "")
 		}
 		switch b[i] {
 		case ',':
-			i = skipSpace(b, i+1)
+			i = SkipSpace(b, i+1)
 		case ']':
 			return i + 1, nil
 		default:
-			return i, syntaxError(b, i, "after array element")
+			return i, SyntaxError(b, i, "after array element")
 		}
 	}
 }
