@@ -692,7 +692,8 @@ func (e *engine) finish(generation int64, vips []netip.Addr) {
 			pools[l.PoolGroup] = l.path
 		}
 	}
-	if errs := preflight(set, poolLocator(pools, listeners)); len(errs) > 0 {
+	locate := poolLocator(func(name string) *field.Path { return pools[name] }, func() *field.Path { return listeners })
+	if errs := preflight(set, locate); len(errs) > 0 {
 		e.res.refuse(generation, string(gatewayv1.GatewayReasonListenersNotValid),
 			"The Avi Controller would refuse the translated objects: "+errs[0].Error()+".", errs...)
 		return

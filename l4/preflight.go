@@ -36,38 +36,33 @@ func preflight(set *aviobj.Set, locate func(aviobj.Problem) *field.Path) field.E
 }
 
 // poolLocator returns a locate function for preflight that maps problems of
-// a pool (or pool group) to the field of the port it serves (from the port results), and
-// problems of the VirtualService's services to portsPath.
-func poolLocator(pools map[string]*field.Path, portsPath *field.Path) func(aviobj.Problem) *field.Path {
+// a pool (or pool group) to poolPath of its name (the field of the port or
+// listener it serves) and problems of the VirtualService's services to
+// servicesPath; both are called only for a problem.
+func poolLocator(poolPath func(name string) *field.Path, servicesPath func() *field.Path) func(aviobj.Problem) *field.Path {
 	return func(p aviobj.Problem) *field.Path {
 		switch {
 		case p.Kind == aviobj.KindPool || p.Kind == aviobj.KindPoolGroup:
-			return pools[p.Name]
+			return poolPath(p.Name)
 		case p.Kind == aviobj.KindVirtualService && p.Field == "services":
-			return portsPath
+			return servicesPath()
 		}
 		return nil
 	}
 }
 
-// servicePortLocator is poolLocator for a Service's ports, building a path
-// only for a problem: a pool's problems go to its port (the last port of
-// that pool, as poolLocator's map by pool name would hold it), the
+// servicePortLocator is poolLocator for a Service's ports: a pool's
+// problems go to its port (the last port of that pool), the
 // VirtualService's services to spec.ports.
 func servicePortLocator(ports []servicePort) func(aviobj.Problem) *field.Path {
-	return func(p aviobj.Problem) *field.Path {
-		switch {
-		case p.Kind == aviobj.KindPool || p.Kind == aviobj.KindPoolGroup:
-			for i := len(ports) - 1; i >= 0; i-- {
-				if ports[i].pool == p.Name {
-					return field.NewPath("spec", "ports").Index(ports[i].index)
-				}
+	return poolLocator(func(name string) *field.Path {
+		for i := len(ports) - 1; i >= 0; i-- {
+			if ports[i].pool == name {
+				return field.NewPath("spec", "ports").Index(ports[i].index)
 			}
-		case p.Kind == aviobj.KindVirtualService && p.Field == "services":
-			return field.NewPath("spec", "ports")
 		}
 		return nil
-	}
+	}, func() *field.Path { return field.NewPath("spec", "ports") })
 }
 
 // tooManyPorts is the error for more VIP ports than a VirtualService holds.

@@ -9,16 +9,25 @@ import (
 )
 
 // TestServicePortLocatorIsPoolLocator requires the lazy locator of a
-// Service's pre-flight problems to give the paths poolLocator gives for
-// the map TranslateService used to build (a pool's port by pool name, the
-// last port winning; services at spec.ports; anything else nowhere).
+// Service's pre-flight problems to give the paths of the map by pool name
+// TranslateService used to build (the last port of a pool winning;
+// services at spec.ports; anything else nowhere).
 func TestServicePortLocatorIsPoolLocator(t *testing.T) {
 	ports := []servicePort{{index: 0, pool: "p-a"}, {index: 2, pool: "p-b"}, {index: 3, pool: "p-a"}, {index: 5, pool: ""}}
 	pools := map[string]*field.Path{}
 	for _, p := range ports {
 		pools[p.pool] = field.NewPath("spec", "ports").Index(p.index)
 	}
-	want := poolLocator(pools, field.NewPath("spec", "ports"))
+	// The map TranslateService built before the lazy locator.
+	want := func(p aviobj.Problem) *field.Path {
+		switch {
+		case p.Kind == aviobj.KindPool || p.Kind == aviobj.KindPoolGroup:
+			return pools[p.Name]
+		case p.Kind == aviobj.KindVirtualService && p.Field == "services":
+			return field.NewPath("spec", "ports")
+		}
+		return nil
+	}
 	got := servicePortLocator(ports)
 	for _, p := range []aviobj.Problem{
 		{Kind: aviobj.KindPool, Name: "p-a"}, {Kind: aviobj.KindPool, Name: "p-b"}, {Kind: aviobj.KindPool, Name: "p-c"},
